@@ -1,0 +1,100 @@
+package tensor
+
+import "math"
+
+// Activation functions and their derivatives, as slice kernels. Each
+// derivative is expressed through whatever backpropagation has at hand
+// most cheaply: the output y for sigmoid and tanh, the input x otherwise.
+
+// Step sets dst[i] = 1 if x[i] > 0, else 0: Rosenblatt's threshold unit,
+// with the threshold folded into a bias. Its derivative is 0 almost
+// everywhere, which is why perceptrons are trained by their own rule and not
+// by gradient descent.
+func Step(dst, x []float32) {
+	checkLen("Step", dst, x)
+	for i, v := range x {
+		if v > 0 {
+			dst[i] = 1
+		} else {
+			dst[i] = 0
+		}
+	}
+}
+
+// Sigmoid sets dst[i] = 1/(1+e^(−x[i])), computed without overflow for large
+// |x|.
+func Sigmoid(dst, x []float32) {
+	checkLen("Sigmoid", dst, x)
+	for i, v := range x {
+		dst[i] = sigmoid(v)
+	}
+}
+
+func sigmoid(v float32) float32 {
+	if v >= 0 {
+		return float32(1 / (1 + math.Exp(-float64(v))))
+	}
+	e := math.Exp(float64(v))
+	return float32(e / (1 + e))
+}
+
+// SigmoidDeriv sets dst[i] = σ'(x) = y[i]·(1−y[i]), where y = σ(x).
+func SigmoidDeriv(dst, y []float32) {
+	checkLen("SigmoidDeriv", dst, y)
+	for i, v := range y {
+		dst[i] = v * (1 - v)
+	}
+}
+
+// Tanh sets dst[i] = tanh(x[i]).
+func Tanh(dst, x []float32) {
+	checkLen("Tanh", dst, x)
+	for i, v := range x {
+		dst[i] = float32(math.Tanh(float64(v)))
+	}
+}
+
+// TanhDeriv sets dst[i] = tanh'(x) = 1−y[i]², where y = tanh(x).
+func TanhDeriv(dst, y []float32) {
+	checkLen("TanhDeriv", dst, y)
+	for i, v := range y {
+		dst[i] = 1 - v*v
+	}
+}
+
+// ReLU sets dst[i] = max(0, x[i]).
+func ReLU(dst, x []float32) {
+	checkLen("ReLU", dst, x)
+	for i, v := range x {
+		dst[i] = max(0, v)
+	}
+}
+
+// ReLUDeriv sets dst[i] = 1 if x[i] > 0, else 0 (the subgradient 0 at 0, as
+// PyTorch uses).
+func ReLUDeriv(dst, x []float32) { Step(dst, x) }
+
+// LeakyReLU sets dst[i] = x[i] if x[i] > 0, else slope·x[i]. PyTorch's
+// default slope is 0.01.
+func LeakyReLU(dst, x []float32, slope float32) {
+	checkLen("LeakyReLU", dst, x)
+	for i, v := range x {
+		if v > 0 {
+			dst[i] = v
+		} else {
+			dst[i] = slope * v
+		}
+	}
+}
+
+// LeakyReLUDeriv sets dst[i] = 1 if x[i] > 0, else slope.
+func LeakyReLUDeriv(dst, x []float32, slope float32) {
+	checkLen("LeakyReLUDeriv", dst, x)
+	for i, v := range x {
+		if v > 0 {
+			dst[i] = 1
+		} else {
+			dst[i] = slope
+		}
+	}
+}

@@ -1,0 +1,332 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/neurite/neurite/tensor/internal/kernel"
+)
+
+// Transpose says whether a GEMM operand is used as stored or transposed.
+type Transpose bool
+
+// The two values of Transpose.
+const (
+	NoTrans Transpose = false
+	Trans   Transpose = true
+)
+
+// Cache blocking (Goto & van de Geijn 2008, "Anatomy of high-performance
+// matrix multiplication"): a kc×NR panel of packed B stays in L1 while the
+// micro-kernel sweeps an mc×kc block of packed A held in L2; an kc×nc block
+// of B sits in L3. Sizes are multiples of the register tile.
+const (
+	mr = kernel.MR
+	nr = kernel.NR
+	kc = 256
+	mc = 16 * mr // 64 rows: 64 KiB of packed A
+	nc = 256 * nr
+)
+
+// directMaxRows is the largest M the direct path serves: for batch-1
+// inference and single LSTM steps, packing B would cost as much as the
+// product itself, so rows of C are built from vector kernels instead.
+const directMaxRows = 4
+
+// Gemm computes C = alpha·op(A)·op(B) + beta·C, where op(X) is X or Xᵀ as
+// tA and tB say, op(A) is m×k, op(B) is k×n and C is m×n. All three are
+// row-major with leading dimensions (row strides) lda, ldb and ldc.
+//
+// When beta is 0, C is not read, so NaNs in C do not reach the result. The
+// work is split over runtime.GOMAXPROCS(0) goroutines by blocks of C, never by
+// k, and every element of C is summed in the same order whatever the split,
+// so the result is bit-for-bit the same for any GOMAXPROCS.
+//
+// Gemm panics if a dimension is negative, a leading dimension is smaller
+// than its row length, or a slice is too short for its matrix.
+func Gemm(tA, tB Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic("tensor: Gemm: negative dimension")
+	}
+	ar, ac := m, k
+	if tA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if tB {
+		br, bc = n, k
+	}
+	checkMatrix("A", ar, ac, a, lda)
+	checkMatrix("B", br, bc, b, ldb)
+	checkMatrix("C", m, n, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		scaleMatrix(beta, m, n, c, ldc)
+		return
+	}
+	g := gemm{tA: tA, tB: tB, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
+	if m <= directMaxRows {
+		g.direct(0, m, 0, n)
+		return
+	}
+	g.parallel(m, n, runtime.GOMAXPROCS(0))
+}
+
+func checkMatrix(name string, rows, cols int, s []float32, ld int) {
+	if ld < max(1, cols) {
+		panic("tensor: Gemm: leading dimension of " + name + " smaller than its row length")
+	}
+	if rows > 0 && cols > 0 && len(s) < (rows-1)*ld+cols {
+		panic("tensor: Gemm: slice of " + name + " too short for its shape")
+	}
+}
+
+// scaleMatrix sets C = beta·C; beta = 0 writes zeros without reading C.
+func scaleMatrix(beta float32, m, n int, c []float32, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// gemm holds one call's operands; its methods compute sub-blocks of C.
+type gemm struct {
+	tA, tB Transpose
+	k      int
+	alpha  float32
+	a      []float32
+	lda    int
+	b      []float32
+	ldb    int
+	beta   float32
+	c      []float32
+	ldc    int
+}
+
+// minFlopsPerThread keeps tiny products on one goroutine, where starting
+// another would cost more than it saves.
+const minFlopsPerThread = 1 << 17
+
+// parallel splits C into at most threads bands and computes them
+// concurrently. Each band packs its own copy of the operand it shares with
+// the others (all of B for a band of rows, all of A for a band of columns),
+// so the split runs along the dimension whose shared operand is smaller:
+// rows when m ≥ n. Bands are aligned to register tiles.
+func (g *gemm) parallel(m, n, threads int) {
+	work := 2 * m * n * g.k
+	threads = max(1, min(threads, work/minFlopsPerThread))
+	rowTiles, colTiles := ceilDiv(m, mr), ceilDiv(n, nr)
+	byRows := m >= n
+	tiles := colTiles
+	if byRows {
+		tiles = rowTiles
+	}
+	threads = min(threads, tiles)
+	if threads <= 1 {
+		g.blocked(0, m, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for t := range threads {
+		lo, hi := tiles*t/threads, tiles*(t+1)/threads
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if byRows {
+				g.blocked(lo*mr, min(hi*mr, m), 0, n)
+			} else {
+				g.blocked(0, m, lo*nr, min(hi*nr, n))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// packBuffers are reused across calls; the pool keeps one set per goroutine
+// in flight rather than allocating megabytes per product.
+type packBuffers struct{ a, b []float32 }
+
+var packPool = sync.Pool{New: func() any { return new(packBuffers) }}
+
+// blocked computes rows [i0,i1) and columns [j0,j1) of C with the GotoBLAS
+// loop nest: jc over nc-wide column blocks, pc over kc-deep slices of k
+// (packing B), ic over mc-tall row blocks (packing A), then the macro-kernel
+// over register tiles.
+func (g *gemm) blocked(i0, i1, j0, j1 int) {
+	scaleMatrix(g.beta, i1-i0, j1-j0, g.c[i0*g.ldc+j0:], g.ldc)
+	bufs := packPool.Get().(*packBuffers)
+	defer packPool.Put(bufs)
+	var edge [mr * nr]float32
+	for jc := j0; jc < j1; jc += nc {
+		ncur := min(nc, j1-jc)
+		for pc := 0; pc < g.k; pc += kc {
+			kcur := min(kc, g.k-pc)
+			bufs.b = grow(bufs.b, kcur*roundUp(ncur, nr))
+			g.packB(bufs.b, pc, kcur, jc, ncur)
+			for ic := i0; ic < i1; ic += mc {
+				mcur := min(mc, i1-ic)
+				bufs.a = grow(bufs.a, kcur*roundUp(mcur, mr))
+				g.packA(bufs.a, ic, mcur, pc, kcur)
+				g.macro(bufs.a, bufs.b, ic, mcur, jc, ncur, kcur, &edge)
+			}
+		}
+	}
+}
+
+// macro runs the micro-kernel over every register tile of an mcur×ncur block
+// of C. Edge tiles are computed in full (packing padded them with zeros)
+// into a scratch tile, then added to C, so they round exactly like inner ones.
+func (g *gemm) macro(ap, bp []float32, ic, mcur, jc, ncur, kcur int, edge *[mr * nr]float32) {
+	for jr := 0; jr < ncur; jr += nr {
+		bpanel := bp[jr*kcur : (jr+nr)*kcur]
+		nn := min(nr, ncur-jr)
+		for ir := 0; ir < mcur; ir += mr {
+			apanel := ap[ir*kcur : (ir+mr)*kcur]
+			mm := min(mr, mcur-ir)
+			cOff := (ic+ir)*g.ldc + jc + jr
+			if mm == mr && nn == nr {
+				kernel.Micro(kcur, apanel, bpanel, g.c[cOff:], g.ldc)
+				continue
+			}
+			clear(edge[:])
+			kernel.Micro(kcur, apanel, bpanel, edge[:], nr)
+			for r := range mm {
+				crow := g.c[cOff+r*g.ldc : cOff+r*g.ldc+nn]
+				for j := range crow {
+					crow[j] += edge[r*nr+j]
+				}
+			}
+		}
+	}
+}
+
+// packA copies rows [ic, ic+mcur) and depths [pc, pc+kcur) of alpha·op(A)
+// into MR-row panels, k-major, zero-padding the last panel.
+func (g *gemm) packA(dst []float32, ic, mcur, pc, kcur int) {
+	alpha := g.alpha
+	for ir := 0; ir < mcur; ir += mr {
+		panel := dst[ir*kcur : (ir+mr)*kcur]
+		rows := min(mr, mcur-ir)
+		if g.tA {
+			// op(A)[i][p] = A[p][i]: each depth is a contiguous run of rows.
+			for p := range kcur {
+				src := g.a[(pc+p)*g.lda+ic+ir:]
+				out := panel[p*mr : p*mr+mr]
+				for r := range rows {
+					out[r] = alpha * src[r]
+				}
+				clear(out[rows:])
+			}
+			continue
+		}
+		for r := range mr {
+			if r >= rows {
+				for p := range kcur {
+					panel[p*mr+r] = 0
+				}
+				continue
+			}
+			src := g.a[(ic+ir+r)*g.lda+pc : (ic+ir+r)*g.lda+pc+kcur]
+			for p, v := range src {
+				panel[p*mr+r] = alpha * v
+			}
+		}
+	}
+}
+
+// packB copies depths [pc, pc+kcur) and columns [jc, jc+ncur) of op(B) into
+// NR-column panels, k-major, zero-padding the last panel.
+func (g *gemm) packB(dst []float32, pc, kcur, jc, ncur int) {
+	for jr := 0; jr < ncur; jr += nr {
+		panel := dst[jr*kcur : (jr+nr)*kcur]
+		cols := min(nr, ncur-jr)
+		if g.tB {
+			// op(B)[p][j] = B[j][p]: each column is a contiguous run of depths.
+			for j := range nr {
+				if j >= cols {
+					for p := range kcur {
+						panel[p*nr+j] = 0
+					}
+					continue
+				}
+				src := g.b[(jc+jr+j)*g.ldb+pc : (jc+jr+j)*g.ldb+pc+kcur]
+				for p, v := range src {
+					panel[p*nr+j] = v
+				}
+			}
+			continue
+		}
+		for p := range kcur {
+			src := g.b[(pc+p)*g.ldb+jc+jr:]
+			out := panel[p*nr : p*nr+nr]
+			copy(out, src[:cols])
+			clear(out[cols:])
+		}
+	}
+}
+
+// direct computes rows [i0,i1) and columns [j0,j1) of C without packing,
+// one row of C at a time: as a sum of scaled rows of B (axpy) when B is
+// stored k×n, or as dot products with rows of B when it is stored n×k.
+func (g *gemm) direct(i0, i1, j0, j1 int) {
+	n := j1 - j0
+	var gathered []float32 // a row of op(A) when A is stored transposed
+	if g.tA && g.tB {
+		gathered = make([]float32, g.k)
+	}
+	for i := i0; i < i1; i++ {
+		crow := g.c[i*g.ldc+j0 : i*g.ldc+j0+n]
+		if !g.tB {
+			scaleMatrix(g.beta, 1, n, crow, n)
+			for p := range g.k {
+				kernel.Axpy(g.alpha*g.opA(i, p), g.b[p*g.ldb+j0:p*g.ldb+j0+n], crow)
+			}
+			continue
+		}
+		rowA := gathered
+		if g.tA {
+			for p := range g.k {
+				rowA[p] = g.a[p*g.lda+i]
+			}
+		} else {
+			rowA = g.a[i*g.lda : i*g.lda+g.k]
+		}
+		for j := range crow {
+			d := g.alpha * kernel.Dot(rowA, g.b[(j0+j)*g.ldb:(j0+j)*g.ldb+g.k])
+			if g.beta == 0 {
+				crow[j] = d
+			} else {
+				crow[j] = g.beta*crow[j] + d
+			}
+		}
+	}
+}
+
+func (g *gemm) opA(i, p int) float32 {
+	if g.tA {
+		return g.a[p*g.lda+i]
+	}
+	return g.a[i*g.lda+p]
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func roundUp(a, b int) int { return ceilDiv(a, b) * b }

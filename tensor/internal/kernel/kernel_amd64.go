@@ -1,0 +1,18 @@
+//go:build amd64 && !purego
+
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+// haveAVX2FMA is fixed at start-up: x/sys/cpu also checks that the OS saves
+// the YMM registers.
+var haveAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func micro4x24AVX2(k int, a, b, c *float32, ldc int)
+
+//go:noescape
+func axpyAVX2(alpha float32, x, y *float32, n int)
+
+//go:noescape
+func dotAVX2(x, y *float32, n int) float32

@@ -1,0 +1,11 @@
+//go:build !amd64 || purego
+
+package kernel
+
+const haveAVX2FMA = false
+
+func micro4x24AVX2(k int, a, b, c *float32, ldc int) { panic("kernel: no assembly kernel") }
+
+func axpyAVX2(alpha float32, x, y *float32, n int) { panic("kernel: no assembly kernel") }
+
+func dotAVX2(x, y *float32, n int) float32 { panic("kernel: no assembly kernel") }
