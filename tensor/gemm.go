@@ -330,3 +330,12 @@ func grow(s []float32, n int) []float32 {
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 func roundUp(a, b int) int { return ceilDiv(a, b) * b }
+
+// KernelName names the GEMM micro-kernel this process uses: "avx2-fma" for
+// the assembly kernel, "go" for the portable one.
+func KernelName() string {
+	if kernel.Accelerated() {
+		return "avx2-fma"
+	}
+	return "go"
+}

@@ -116,7 +116,7 @@ func TestGemmShapes(t *testing.T) {
 		{3, 4, 5}, {4, 33, 9}, {5, 17, 260}, // direct path (M ≤ 4)
 		{4, 24, 1}, {4, 24, 256}, {8, 48, 512}, // exact register tiles, kc edges
 		{7, 17, 3}, {13, 31, 257}, {97, 15, 33}, {95, 130, 70}, // one past/short of a tile or block
-		{200, 5000, 9},                                         // more than one nc block of columns
+		{200, 5000, 9},                                 // more than one nc block of columns
 		{64, 128, 784}, {64, 784, 128}, {784, 128, 64}, // the MLP's forward and backward shapes
 	}
 	for _, s := range shapes {

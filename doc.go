@@ -1,0 +1,27 @@
+// Package neurite is a Go toolkit that builds, trains, simulates and
+// compares the two kinds of neural network: artificial ones (perceptrons,
+// multilayer networks, CNNs, LSTMs, trained by backpropagation) and
+// biological ones (spiking neurons with thresholds, refractory periods,
+// fatigue, conduction delays and plasticity).
+//
+// This file is the map of the module; the root package holds no code.
+//
+// # Packages, by tier
+//
+// Imports flow from higher tiers to lower ones only; deps_test.go fails when
+// one flows upward or sideways without being on its allow-list.
+//
+//	tier 0  tensor                float32 arrays and kernels: GEMM, im2col, softmax, activations
+//	        tensor/internal/kernel  the AVX2+FMA assembly micro-kernel and its Go reference
+//	tier 7  internal/cli          one file per command of the neurite CLI
+//	        cmd/neurite           main, which only calls cli.Main
+//
+// Planned packages and their tiers (see docs/architecture.md): topology and
+// energy (0); data, ann, snn (1); optim, snn/plasticity, ann/anntest,
+// snn/snntest (2); modelio (3); train, convert (4); compare (5); report (6).
+//
+// # Where to start
+//
+// The README's two commands: one runs the main job, the other the tests.
+// docs/architecture.md follows a command from main down to the kernels.
+package neurite

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is neurite's release version.
+const Version = "0.1.0-dev"
+
+// usageError marks a mistake in how the command was called (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error with a formatted message.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// Main runs the neurite command with args (without the program name),
+// writing results to stdout and diagnostics to stderr, and returns the exit
+// status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "neurite: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintln(stderr, "Run 'neurite --help' for usage.")
+		return 2
+	}
+	return 1
+}
+
+// isCobraUsage recognises the usage errors cobra raises itself, which it
+// returns as plain errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") ||
+		strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag") ||
+		strings.HasPrefix(msg, "invalid argument") ||
+		strings.Contains(msg, "arg(s), received")
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "neurite",
+		Short: "Build, train, simulate and compare artificial and biological neural networks",
+		Long: `neurite builds, trains, simulates and compares the two kinds of neural network:
+artificial ones trained by backpropagation, and biological, spiking ones.
+
+Results go to stdout (a table, or one JSON object with --json); progress
+and diagnostics go to stderr.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// A root command with subcommands treats unknown words as errors.
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newVersionCmd(), newBenchCmd())
+	return root
+}
+
+// computeFlags are the flags every command that computes takes.
+type computeFlags struct {
+	threads int
+	seed    uint64
+	json    bool
+}
+
+func (f *computeFlags) register(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&f.threads, "threads", runtime.NumCPU(), "worker threads (results are identical for any value)")
+	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: the same seed gives the same bits")
+	cmd.Flags().BoolVar(&f.json, "json", false, "print one JSON object on stdout instead of a table")
+}
+
+// apply validates the flags and sets the process's parallelism; it returns
+// a function restoring the previous setting.
+func (f *computeFlags) apply() (restore func(), err error) {
+	if f.threads < 1 {
+		return nil, usagef("--threads %d: must be at least 1", f.threads)
+	}
+	prev := runtime.GOMAXPROCS(f.threads)
+	return func() { runtime.GOMAXPROCS(prev) }, nil
+}
+
+// writeJSON prints v as one JSON object followed by a newline.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
