@@ -1,0 +1,75 @@
+package snn
+
+import (
+	"fmt"
+	"math"
+)
+
+// Model is a population of neurons of one kind, with its state stored as
+// one slice per variable (structure of arrays). The simulator drives it at
+// population granularity: never one call per neuron.
+//
+// Each time step the engine calls, for each worker's range [lo, hi):
+//
+//  1. Step(lo, hi, …): integrate the subthreshold dynamics over one dt,
+//     skipping the membrane of refractory neurons, and report the neurons
+//     whose membrane crossed threshold;
+//  2. (the engine delivers synaptic events into the variables named by
+//     projections, as Brian2 does in its "synapses" slot);
+//  3. Reset(spikes): apply the reset and start the refractory period.
+type Model interface {
+	// Len returns the number of neurons.
+	Len() int
+	// Prepare validates the parameters and precomputes whatever depends
+	// on the time step dt (ms). The engine calls it before a run; rng is
+	// the population's own random stream, for models that draw numbers.
+	Prepare(dt float64, rng Stream) error
+	// Step advances neurons [lo, hi) from step n to n+1 and appends the
+	// indices of those that fired to spikes, in increasing order.
+	Step(n int64, lo, hi int, spikes []int32) []int32
+	// Reset applies the after-spike reset to the given neurons.
+	Reset(spikes []int32)
+	// Var returns the storage of a state variable (for synapses, inputs
+	// and monitors), or nil if the model has no such variable.
+	Var(name string) []float32
+	// Vars lists the variable names Var accepts.
+	Vars() []string
+}
+
+// refractorySteps converts an absolute refractory period in ms into whole
+// time steps, rounding to the nearest step as Brian2's timestep() does.
+func refractorySteps(tref, dt float64) int32 {
+	return int32(math.Round(tref / dt))
+}
+
+// positive reports a parameter error for a time constant or other quantity
+// that must be > 0 (NaN included).
+func positive(model, name string, v float64) error {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return fmt.Errorf("snn: %s: %s = %v, must be positive and finite", model, name, v)
+	}
+	return nil
+}
+
+func nonNegative(model, name string, v float64) error {
+	if !(v >= 0) || math.IsInf(v, 0) {
+		return fmt.Errorf("snn: %s: %s = %v, must be zero or positive and finite", model, name, v)
+	}
+	return nil
+}
+
+func finite(model, name string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("snn: %s: %s = %v, must be finite", model, name, v)
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

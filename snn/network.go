@@ -1,0 +1,174 @@
+package snn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/neurite/neurite/topology"
+)
+
+// Population is a named group of neurons of one model.
+type Population struct {
+	Name  string
+	Model Model
+	// Positions, in mm, place the neurons in space (optional; used for
+	// conduction delays computed from distance, see Network.AnatomicalDelays).
+	Positions [][3]float64
+}
+
+// Len returns the number of neurons.
+func (p *Population) Len() int { return p.Model.Len() }
+
+// Projection is a set of synapses from one population to another, stored
+// as sender-ordered compressed rows: the synapses of presynaptic neuron i
+// are [RowPtr[i], RowPtr[i+1]) in Targets, Weights and Delays. A static
+// synapse costs 8 bytes (a uint32 target and a float32 weight), plus 2
+// bytes when delays differ between synapses.
+type Projection struct {
+	Name      string
+	Pre, Post *Population
+	// Target names the postsynaptic variable each spike adds its weight
+	// to: "ge" or "gi" for synaptic inputs, "v" for a delta synapse
+	// (an instantaneous voltage jump), "I" for a current.
+	Target  string
+	RowPtr  []int
+	Targets []uint32
+	Weights []float32 // weight of each synapse, in the unit of Target
+	// Delay is the transmission delay in ms shared by all synapses, used
+	// when DelaySteps is nil. It is rounded to whole time steps.
+	Delay float64
+	// DelaySteps, if not nil, holds each synapse's delay in time steps.
+	DelaySteps []uint16
+	// STP, if not nil, scales each spike's weights by Tsodyks–Markram
+	// short-term depression and facilitation.
+	STP *STP
+}
+
+// Synapses returns the number of synapses.
+func (p *Projection) Synapses() int { return len(p.Targets) }
+
+// Bytes returns the memory the projection's synapses occupy.
+func (p *Projection) Bytes() int {
+	b := 8*len(p.RowPtr) + 4*len(p.Targets) + 4*len(p.Weights) + 2*len(p.DelaySteps)
+	if p.STP != nil {
+		b += 16 * p.Pre.Len()
+	}
+	return b
+}
+
+// Network is a set of populations, the projections between them and the
+// inputs driving them. Build it, then simulate it with NewSim.
+type Network struct {
+	DT          float64 // time step, ms (> 0); 0.1 if zero
+	Populations []*Population
+	Projections []*Projection
+	Inputs      []Input
+}
+
+// AddPopulation adds a model under a name and returns the population.
+func (n *Network) AddPopulation(name string, m Model) *Population {
+	p := &Population{Name: name, Model: m}
+	n.Populations = append(n.Populations, p)
+	return p
+}
+
+// Connect adds a projection from pre to post wired by g, every synapse
+// with the same weight and delay (ms). It returns an error if g's sizes do
+// not match the populations or post has no variable named target.
+func (n *Network) Connect(name string, pre, post *Population, target string, g *topology.CSR, weight float32, delay float64) (*Projection, error) {
+	if g.Pre != pre.Len() || g.Post != post.Len() {
+		return nil, fmt.Errorf("snn: projection %s: graph is %d→%d, populations %s and %s have %d and %d neurons",
+			name, g.Pre, g.Post, pre.Name, post.Name, pre.Len(), post.Len())
+	}
+	w := make([]float32, g.Edges())
+	for i := range w {
+		w[i] = weight
+	}
+	p := &Projection{Name: name, Pre: pre, Post: post, Target: target, RowPtr: g.RowPtr, Targets: g.Targets, Weights: w, Delay: delay}
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	n.Projections = append(n.Projections, p)
+	return p, nil
+}
+
+// Synapses returns the total number of synapses.
+func (n *Network) Synapses() int {
+	s := 0
+	for _, p := range n.Projections {
+		s += p.Synapses()
+	}
+	return s
+}
+
+// Neurons returns the total number of neurons.
+func (n *Network) Neurons() int {
+	s := 0
+	for _, p := range n.Populations {
+		s += p.Len()
+	}
+	return s
+}
+
+func (n *Network) dt() float64 {
+	if n.DT == 0 {
+		return 0.1
+	}
+	return n.DT
+}
+
+func (p *Projection) validate() error {
+	name := p.Name
+	if p.Pre == nil || p.Post == nil {
+		return fmt.Errorf("snn: projection %s: missing pre- or postsynaptic population", name)
+	}
+	if p.Post.Model.Var(p.Target) == nil {
+		return fmt.Errorf("snn: projection %s: population %s has no variable %q (has %v)", name, p.Post.Name, p.Target, p.Post.Model.Vars())
+	}
+	if len(p.RowPtr) != p.Pre.Len()+1 || p.RowPtr[len(p.RowPtr)-1] != len(p.Targets) {
+		return fmt.Errorf("snn: projection %s: %d row pointers for %d presynaptic neurons and %d synapses",
+			name, len(p.RowPtr), p.Pre.Len(), len(p.Targets))
+	}
+	if len(p.Weights) != len(p.Targets) {
+		return fmt.Errorf("snn: projection %s: %d weights for %d synapses", name, len(p.Weights), len(p.Targets))
+	}
+	if p.DelaySteps != nil && len(p.DelaySteps) != len(p.Targets) {
+		return fmt.Errorf("snn: projection %s: %d delays for %d synapses", name, len(p.DelaySteps), len(p.Targets))
+	}
+	if err := nonNegative("projection "+name, "Delay", p.Delay); err != nil {
+		return err
+	}
+	post := uint32(p.Post.Len())
+	for i := range p.Pre.Len() {
+		row := p.Targets[p.RowPtr[i]:p.RowPtr[i+1]]
+		for k, t := range row {
+			if t >= post || (k > 0 && row[k-1] > t) {
+				return fmt.Errorf("snn: projection %s: row %d is out of range or unsorted at synapse %d", name, i, k)
+			}
+		}
+	}
+	if p.STP != nil {
+		return p.STP.validate()
+	}
+	return nil
+}
+
+// delaySteps returns the delay in steps of synapse s.
+func (p *Projection) delaySteps(s int, uniform int) int {
+	if p.DelaySteps != nil {
+		return int(p.DelaySteps[s])
+	}
+	return uniform
+}
+
+// maxDelaySteps returns the longest delay of the projection in steps.
+func (p *Projection) maxDelaySteps(dt float64) int {
+	if p.DelaySteps == nil {
+		return int(math.Round(p.Delay / dt))
+	}
+	m := 0
+	for _, d := range p.DelaySteps {
+		m = max(m, int(d))
+	}
+	return m
+}

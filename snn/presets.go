@@ -1,0 +1,171 @@
+package snn
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/neurite/neurite/topology"
+)
+
+// The presets build the standard benchmark networks with every parameter
+// and initial condition of the reference Brian2 scripts
+// (shared/peers/snn/brian2_lif.py and brian2_brunel.py). Each splits its
+// neurons into populations "exc" and "inh" and draws its wiring and initial
+// state from seed, so one seed gives one network.
+
+// buildRand returns the generator for a preset's construction.
+func buildRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x6e6575726974)) }
+
+// COBAParams returns the neuron parameters of Brette et al. (2007)
+// benchmark 1: Cm 200 pF, gL 10 nS (τm 20 ms), EL −60, Vt −50, Vr −60,
+// Ee 0, Ei −80 mV, τe 5, τi 10 ms, refractory 5 ms, forward Euler.
+func COBAParams() CondLIFParams {
+	return CondLIFParams{Cm: 200, GL: 10, EL: -60, Ee: 0, Ei: -80, VThresh: -50, VReset: -60, TRef: 5, TauE: 5, TauI: 10}
+}
+
+// CUBAParams returns the neuron parameters of Brette et al. (2007)
+// benchmark 2 as in Brian2's CUBA example: τm 20, τe 5, τi 10 ms,
+// Vt −50, Vr −60, EL −49 mV, refractory 5 ms.
+func CUBAParams() LIFParams {
+	return LIFParams{TauM: 20, VRest: -49, VThresh: -50, VReset: -60, TRef: 5, TauE: 5, TauI: 10}
+}
+
+// splitEI returns the excitatory and inhibitory counts of an n-neuron
+// benchmark network: 80% excitatory.
+func splitEI(n int) (int, int, error) {
+	if n < 5 {
+		return 0, 0, fmt.Errorf("snn: benchmark network of %d neurons: need at least 5", n)
+	}
+	ne := int(0.8 * float64(n))
+	return ne, n - ne, nil
+}
+
+// connectEI wires exc and inh populations all-to-all by fixed probability
+// p (autapses allowed, as Brian2's connect(p=…) does), exc onto target
+// variable te with weight we and inh onto ti with weight wi, with delay d.
+func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we, wi float32, d float64, r *rand.Rand) error {
+	for _, c := range []struct {
+		name      string
+		pre, post *Population
+		target    string
+		w         float32
+	}{
+		{"exc-exc", exc, exc, te, we}, {"exc-inh", exc, inh, te, we},
+		{"inh-exc", inh, exc, ti, wi}, {"inh-inh", inh, inh, ti, wi},
+	} {
+		g, err := topology.FixedProbability(c.pre.Len(), c.post.Len(), p, true, r)
+		if err != nil {
+			return err
+		}
+		if _, err := net.Connect(c.name, c.pre, c.post, c.target, g, c.w, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// COBA builds Brette et al. (2007) benchmark 1 with n neurons: 80%
+// excitatory, connection probability 80/n (0.02 at n = 4000, so 80 inputs
+// per neuron whatever n), we = 6 nS, wi = 67 nS (0.6 and 6.7 in units of
+// the leak conductance), no delay and no external drive. Initial state:
+// v ~ U(Vr, Vt), ge ~ (N(0,1)·1.5 + 4)·10 nS, gi ~ (N(0,1)·12 + 20)·10 nS.
+func COBA(n int, seed uint64) (*Network, error) {
+	ne, ni, err := splitEI(n)
+	if err != nil {
+		return nil, err
+	}
+	par := COBAParams()
+	r := buildRand(seed)
+	net := &Network{DT: 0.1}
+	var pops [2]*Population
+	for k, size := range []int{ne, ni} {
+		m, err := NewCondLIF(size, par)
+		if err != nil {
+			return nil, err
+		}
+		for i := range size {
+			m.V[i] = float32(par.VReset + r.Float64()*(par.VThresh-par.VReset))
+			m.Ge[i] = float32((r.NormFloat64()*1.5 + 4) * 10)
+			m.Gi[i] = float32((r.NormFloat64()*12 + 20) * 10)
+		}
+		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
+	}
+	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 6, 67, 0, r)
+}
+
+// CUBA builds Brette et al. (2007) benchmark 2 as in Brian2's CUBA example,
+// with n neurons: 80% excitatory, probability 80/n, we = 60·0.27/10 mV,
+// wi = −20·4.5/10 mV, exact integration, v ~ U(Vr, Vt), ge = gi = 0.
+func CUBA(n int, seed uint64) (*Network, error) {
+	ne, ni, err := splitEI(n)
+	if err != nil {
+		return nil, err
+	}
+	par := CUBAParams()
+	r := buildRand(seed)
+	net := &Network{DT: 0.1}
+	var pops [2]*Population
+	for k, size := range []int{ne, ni} {
+		m, err := NewLIF(size, par)
+		if err != nil {
+			return nil, err
+		}
+		for i := range size {
+			m.V[i] = float32(par.VReset + r.Float64()*(par.VThresh-par.VReset))
+		}
+		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
+	}
+	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 60*0.27/10, -20*4.5/10, 0, r)
+}
+
+// BrunelPanel names the four regimes of Brunel (2000), Fig. 8: relative
+// inhibition g and external rate ν_ext/ν_thr.
+type BrunelPanel struct {
+	Name  string
+	G     float64
+	Ratio float64
+}
+
+// BrunelPanels are panels A (synchronous regular), B (fast oscillation),
+// C (asynchronous irregular) and D (slow oscillation).
+var BrunelPanels = map[string]BrunelPanel{
+	"A": {"A", 3, 2}, "B": {"B", 6, 4}, "C": {"C", 5, 2}, "D": {"D", 4.5, 0.9},
+}
+
+// Brunel builds the sparse network of Brunel (2000) as in Brian2's example:
+// nE excitatory and nE/4 inhibitory LIF neurons (τ 20 ms, θ 20 mV, Vr
+// 10 mV, refractory 2 ms), each receiving from a random 10% of both
+// populations delta synapses of J = 0.1 mV (−gJ if inhibitory) after
+// D = 1.5 ms, plus 1000 external Poisson sources at ν_ext = ratio·ν_thr,
+// ν_thr = θ/(J·C_E·τ). The reference size is nE = 10000.
+func Brunel(nE int, panel BrunelPanel, seed uint64) (*Network, error) {
+	if nE < 4 {
+		return nil, fmt.Errorf("snn: Brunel network with %d excitatory neurons: need at least 4", nE)
+	}
+	nI := (nE + 2) / 4 // round(0.25·nE)
+	const (
+		tau, theta, vr, tref = 20.0, 20.0, 10.0, 2.0
+		j, d, eps            = 0.1, 1.5, 0.1
+	)
+	par := LIFParams{TauM: tau, VRest: 0, VThresh: theta, VReset: vr, TRef: tref, TauE: 1, TauI: 1}
+	cE := eps * float64(nE)
+	nuThr := theta / (j * cE * tau) * 1000 // Hz
+	r := buildRand(seed)
+	net := &Network{DT: 0.1}
+	var pops [2]*Population
+	for k, size := range []int{nE, nI} {
+		m, err := NewLIF(size, par)
+		if err != nil {
+			return nil, err
+		}
+		clear(m.V) // Brian2 starts v at 0
+		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
+	}
+	if err := connectEI(net, pops[0], pops[1], eps, "v", "v", j, float32(-panel.G*j), d, r); err != nil {
+		return nil, err
+	}
+	for _, p := range pops {
+		net.Inputs = append(net.Inputs, &PoissonInput{Pop: p, Var: "v", N: int(cE), Rate: panel.Ratio * nuThr, Weight: j})
+	}
+	return net, nil
+}

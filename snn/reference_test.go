@@ -1,0 +1,120 @@
+package snn
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+)
+
+// Reference figures from Brian2 2.5.1 on the same models, mean of seeds 1–5
+// (shared/peers/README.md, "Spiking networks"). The bar is rates
+// within 10% averaged over seeds; CV(ISI) is checked loosely (±0.2) since
+// it is a noisier statistic.
+var brian2Reference = []struct {
+	name          string
+	build         func(seed uint64) (*Network, error)
+	rateE, rateI  float64 // Hz
+	cvE           float64
+	rateTolerance float64 // relative
+	cvTolerance   float64 // absolute
+}{
+	{"COBA", func(s uint64) (*Network, error) { return COBA(4000, s) }, 20.1, 19.4, 1.5, 0.10, 0.2},
+	{"CUBA", func(s uint64) (*Network, error) { return CUBA(4000, s) }, 5.6, 5.6, 0.5, 0.10, 0.2},
+}
+
+func TestBenchmarksMatchBrian2(t *testing.T) {
+	for _, ref := range brian2Reference {
+		t.Run(ref.name, func(t *testing.T) {
+			var rateE, rateI, cv float64
+			const seeds = 3
+			for seed := uint64(1); seed <= seeds; seed++ {
+				net, err := ref.build(seed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sim, err := NewSim(net, SimOptions{Seed: seed})
+				if err != nil {
+					t.Fatal(err)
+				}
+				exc, inh := net.Populations[0], net.Populations[1]
+				mon, err := sim.MonitorSpikes(exc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := sim.Run(context.Background(), 1000, nil); err != nil {
+					t.Fatal(err)
+				}
+				rateE += float64(sim.SpikeCount(exc)) / float64(exc.Len()) / seeds
+				rateI += float64(sim.SpikeCount(inh)) / float64(inh.Len()) / seeds
+				c, _ := mon.MeanCV(100)
+				cv += c / seeds
+			}
+			t.Logf("%s: exc %.2f Hz, inh %.2f Hz, CV(ISI) %.2f (Brian2: %.1f, %.1f, %.1f)", ref.name, rateE, rateI, cv, ref.rateE, ref.rateI, ref.cvE)
+			if math.Abs(rateE/ref.rateE-1) > ref.rateTolerance {
+				t.Errorf("excitatory rate %.2f Hz, Brian2 %.1f Hz ± %.0f%%", rateE, ref.rateE, 100*ref.rateTolerance)
+			}
+			if math.Abs(rateI/ref.rateI-1) > ref.rateTolerance {
+				t.Errorf("inhibitory rate %.2f Hz, Brian2 %.1f Hz ± %.0f%%", rateI, ref.rateI, 100*ref.rateTolerance)
+			}
+			if math.Abs(cv-ref.cvE) > ref.cvTolerance {
+				t.Errorf("CV(ISI) of exc cells %.2f, Brian2 %.1f ± %.1f", cv, ref.cvE, ref.cvTolerance)
+			}
+		})
+	}
+}
+
+// TestThreadsGiveSameSpikes runs networks with delays, Poisson input and
+// short-term plasticity on 1, 2, 3 and 7 workers and requires identical
+// spike trains.
+func TestThreadsGiveSameSpikes(t *testing.T) {
+	builds := map[string]func() (*Network, error){
+		"coba": func() (*Network, error) { return COBA(1000, 3) },
+		"brunel": func() (*Network, error) {
+			return Brunel(800, BrunelPanels["C"], 3)
+		},
+		"cuba+stp": func() (*Network, error) {
+			net, err := CUBA(1000, 4)
+			if err == nil {
+				net.Projections[0].STP = &STP{U: 0.5, TauD: 100, TauF: 50}
+			}
+			return net, err
+		},
+	}
+	for name, build := range builds {
+		t.Run(name, func(t *testing.T) {
+			var want []int32
+			for _, threads := range []int{1, 2, 3, 7} {
+				net, err := build()
+				if err != nil {
+					t.Fatal(err)
+				}
+				sim, err := NewSim(net, SimOptions{Threads: threads, Seed: 9})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []int32
+				var mons []*SpikeMonitor
+				for _, p := range net.Populations {
+					m, _ := sim.MonitorSpikes(p)
+					mons = append(mons, m)
+				}
+				if err := sim.Run(context.Background(), 300, nil); err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range mons {
+					got = append(got, m.Steps...)
+					got = append(got, m.Index...)
+				}
+				if len(got) < 100 {
+					t.Fatalf("only %d spikes: the network is too quiet to test anything", len(got)/2)
+				}
+				if want == nil {
+					want = got
+				} else if !slices.Equal(got, want) {
+					t.Fatalf("%d threads: spikes differ from 1 thread (%d vs %d values)", threads, len(got), len(want))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,78 @@
+package snn
+
+import "math"
+
+// Counter-based random numbers: a draw is a pure function of (key, step,
+// index), so whichever worker updates a neuron draws the same number for it
+// at the same step, and results do not depend on the thread count. The
+// mixing function is SplitMix64's finaliser (Steele, Lea & Flood 2014),
+// applied twice so that nearby counters give unrelated outputs.
+
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// streamKey derives a key for one random stream (an input, a projection)
+// from the simulation seed and the stream's number.
+func streamKey(seed uint64, stream uint64) uint64 {
+	return mix64(seed*0x9e3779b97f4a7c15 ^ mix64(stream+0x632be59bd9b4e019))
+}
+
+// Stream is a counter-based random stream: Uniform and Normal return a
+// number determined by the stream, the time step and the neuron index
+// alone, so a model can draw for any neuron on any worker and get the
+// same bits whatever the thread count. The zero Stream is valid.
+type Stream struct{ key uint64 }
+
+// NewStream returns the stream numbered id under a seed.
+func NewStream(seed, id uint64) Stream { return Stream{streamKey(seed, id)} }
+
+// Uniform returns a float64 in [0, 1) for (step, index).
+func (s Stream) Uniform(step int64, index int) float64 { return uniform(s.key, step, index) }
+
+// Normal returns a standard normal deviate for (step, index).
+func (s Stream) Normal(step int64, index int) float64 { return normal(s.key, step, index) }
+
+// uniform returns a float64 in [0, 1) for (key, step, index).
+func uniform(key uint64, step int64, index int) float64 {
+	h := mix64(key ^ mix64(uint64(step)*0xd1b54a32d192ed03+uint64(index)))
+	return float64(h>>11) * 0x1p-53
+}
+
+// normal returns a standard normal deviate for (key, step, index), by the
+// Box–Muller transform of two uniforms on separate counters.
+func normal(key uint64, step int64, index int) float64 {
+	u1 := uniform(key, step, 2*index)
+	u2 := uniform(key, step, 2*index+1)
+	return math.Sqrt(-2*math.Log(1-u1)) * math.Cos(2*math.Pi*u2)
+}
+
+// binomialInv draws from Binomial(n, p) by inverting its CDF with one
+// uniform u. It is exact and fast when n·p is small (Poisson-like inputs,
+// a few events per step); the loop runs about n·p+1 times.
+func binomialInv(n int, p, u float64) int {
+	if p <= 0 || n <= 0 {
+		return 0
+	}
+	if p >= 1 {
+		return n
+	}
+	q := 1 - p
+	prob := math.Pow(q, float64(n)) // P(K = 0)
+	cdf := prob
+	k := 0
+	for u >= cdf && k < n {
+		prob *= float64(n-k) / float64(k+1) * p / q
+		k++
+		cdf += prob
+		if prob == 0 && cdf < u { // lost to underflow deep in the tail
+			break
+		}
+	}
+	return k
+}

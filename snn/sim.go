@@ -1,0 +1,407 @@
+package snn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// SimOptions configure a simulation.
+type SimOptions struct {
+	// Threads is the number of workers; 0 means runtime.GOMAXPROCS(0).
+	// Results are bit-identical for any value.
+	Threads int
+	// Seed drives every random input and stochastic model; each gets its
+	// own stream derived from it.
+	Seed uint64
+}
+
+// Sim runs a Network with the clock-driven engine. Each step of dt:
+//
+//	A. every population integrates its neurons over dt and reports the ones
+//	   that crossed threshold (Model.Step); state monitors sample first;
+//	B. each spike adds its synapses' weights into a ring buffer slot
+//	   `delay` steps ahead (Tsodyks–Markram scaling applied); inputs act;
+//	   the slot of the current step is added into the target variables;
+//	   the neurons that fired are reset (Model.Reset).
+//
+// This is Brian2's schedule (groups, thresholds, synapses, resets), so a
+// spike at step n with delay d affects the update of step n+d+1.
+//
+// Workers own contiguous ranges of every population. In phase B each worker
+// walks all spikes but writes only the synapses whose targets fall in its
+// own range, in the order of presynaptic index: every sum is formed in the
+// same order whatever the thread count, so the spikes are the same bits.
+type Sim struct {
+	Net      *Network
+	DT       float64 // ms
+	threads  int
+	step     int64
+	pops     []*popState
+	projs    []*projState
+	rings    []*ring
+	monitors []*SpikeMonitor
+	states   []*StateMonitor
+	bar      barrier
+}
+
+type popState struct {
+	pop    *Population
+	bounds []int        // worker t owns [bounds[t], bounds[t+1])
+	spikes [2][][]int32 // [step parity][worker]
+	counts []int64      // spikes per worker
+	out    []*projState // projections with STP leaving this population
+}
+
+type projState struct {
+	proj      *Projection
+	pre, post *popState
+	ring      *ring
+	delay     int     // uniform delay in steps
+	cuts      [][]int // cuts[t][i]: first synapse of row i owned by worker t (t ≥ 1)
+	eff       [2][][]float32
+}
+
+// ring holds, for one variable of one population, the input arriving in
+// each of the next `slots` steps.
+type ring struct {
+	pop    *popState
+	target []float32
+	slots  int
+	buf    []float32
+}
+
+func (r *ring) slot(n int64) []float32 {
+	n0 := int(n % int64(r.slots))
+	size := r.pop.pop.Len()
+	return r.buf[n0*size : (n0+1)*size]
+}
+
+// NewSim prepares a network for simulation: it validates every part,
+// lets each model precompute for dt, sizes the delay buffers and splits
+// the work over threads.
+func NewSim(net *Network, o SimOptions) (*Sim, error) {
+	dt := net.dt()
+	if err := positive("network", "DT", dt); err != nil {
+		return nil, err
+	}
+	threads := o.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	s := &Sim{Net: net, DT: dt, threads: threads}
+	s.bar.init(threads)
+	index := map[*Population]*popState{}
+	for k, p := range net.Populations {
+		if p == nil || p.Model == nil {
+			return nil, fmt.Errorf("snn: population %d has no model", k)
+		}
+		if _, dup := index[p]; dup {
+			return nil, fmt.Errorf("snn: population %s added twice", p.Name)
+		}
+		if err := p.Model.Prepare(dt, NewStream(o.Seed, uint64(k)+1)); err != nil {
+			return nil, fmt.Errorf("population %s: %w", p.Name, err)
+		}
+		ps := &popState{pop: p, bounds: make([]int, threads+1), counts: make([]int64, threads)}
+		for t := range threads + 1 {
+			ps.bounds[t] = p.Len() * t / threads
+		}
+		for par := range 2 {
+			ps.spikes[par] = make([][]int32, threads)
+		}
+		index[p] = ps
+		s.pops = append(s.pops, ps)
+	}
+	rings := map[[2]any]*ring{}
+	for _, p := range net.Projections {
+		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		pre, post := index[p.Pre], index[p.Post]
+		if pre == nil || post == nil {
+			return nil, fmt.Errorf("snn: projection %s joins a population that is not in the network", p.Name)
+		}
+		pj := &projState{proj: p, pre: pre, post: post, delay: int(math.Round(p.Delay / dt))}
+		key := [2]any{post, p.Target}
+		rg := rings[key]
+		if rg == nil {
+			rg = &ring{pop: post, target: p.Post.Model.Var(p.Target), slots: 1}
+			rings[key] = rg
+			s.rings = append(s.rings, rg)
+		}
+		rg.slots = max(rg.slots, p.maxDelaySteps(dt)+1)
+		pj.ring = rg
+		if threads > 1 {
+			pj.cuts = make([][]int, threads)
+			for t := 1; t < threads; t++ {
+				pj.cuts[t] = rowCuts(p, uint32(post.bounds[t]))
+			}
+		}
+		if p.STP != nil {
+			p.STP.prepare(p.Pre.Len(), dt)
+			for par := range 2 {
+				pj.eff[par] = make([][]float32, threads)
+			}
+			pre.out = append(pre.out, pj)
+		}
+		s.projs = append(s.projs, pj)
+	}
+	for _, rg := range s.rings {
+		if rg.slots == 1 {
+			// Without delays, events go straight into the variable:
+			// there is nothing to hold back.
+			rg.buf = rg.target
+			continue
+		}
+		rg.buf = make([]float32, rg.slots*rg.pop.pop.Len())
+	}
+	for k, in := range net.Inputs {
+		if index[in.Population()] == nil {
+			return nil, fmt.Errorf("snn: input %d drives a population that is not in the network", k)
+		}
+		if err := in.Prepare(dt, NewStream(o.Seed, uint64(1<<32+k))); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// rowCuts returns, for every row, the index of its first synapse whose
+// target is ≥ lo.
+func rowCuts(p *Projection, lo uint32) []int {
+	cuts := make([]int, p.Pre.Len())
+	for i := range cuts {
+		a, b := p.RowPtr[i], p.RowPtr[i+1]
+		row := p.Targets[a:b]
+		cuts[i] = a + sort.Search(len(row), func(k int) bool { return row[k] >= lo })
+	}
+	return cuts
+}
+
+// Threads returns the number of workers.
+func (s *Sim) Threads() int { return s.threads }
+
+// TimeMS returns the simulated time so far, in ms.
+func (s *Sim) TimeMS() float64 { return float64(s.step) * s.DT }
+
+// Steps returns the number of steps simulated so far.
+func (s *Sim) Steps() int64 { return s.step }
+
+// SpikeCount returns the number of spikes population p has fired so far.
+func (s *Sim) SpikeCount(p *Population) int64 {
+	for _, ps := range s.pops {
+		if ps.pop == p {
+			var n int64
+			for _, c := range ps.counts {
+				n += c
+			}
+			return n
+		}
+	}
+	return 0
+}
+
+// chunkSteps is how many steps run between checks of the context and
+// progress reports.
+const chunkSteps = 1000
+
+// Run simulates duration ms (rounded to whole steps) from where the last
+// Run stopped. It returns ctx.Err() if the context is cancelled, after
+// finishing the current chunk of steps.
+func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, totalMS float64)) error {
+	if !(duration >= 0) {
+		return fmt.Errorf("snn: Run: duration %v ms", duration)
+	}
+	total := int64(math.Round(duration / s.DT))
+	end := s.step + total
+	start := s.step
+	lastReport := time.Now()
+	for s.step < end {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		to := min(end, s.step+chunkSteps)
+		s.runChunk(s.step, to)
+		s.step = to
+		if progress != nil && (time.Since(lastReport) > 200*time.Millisecond || s.step == end) {
+			progress(float64(s.step-start)*s.DT, float64(total)*s.DT)
+			lastReport = time.Now()
+		}
+	}
+	return nil
+}
+
+func (s *Sim) runChunk(from, to int64) {
+	for _, m := range s.states {
+		m.grow(from, to)
+	}
+	if s.threads == 1 {
+		s.work(0, from, to)
+		return
+	}
+	var wg sync.WaitGroup
+	for t := 1; t < s.threads; t++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.work(t, from, to)
+		}()
+	}
+	s.work(0, from, to)
+	wg.Wait()
+}
+
+// work runs worker t over steps [from, to).
+func (s *Sim) work(t int, from, to int64) {
+	for n := from; n < to; n++ {
+		par := n & 1
+		for _, m := range s.states {
+			m.sample(t, n)
+		}
+		for _, ps := range s.pops {
+			lo, hi := ps.bounds[t], ps.bounds[t+1]
+			sp := ps.pop.Model.Step(n, lo, hi, ps.spikes[par][t][:0])
+			ps.spikes[par][t] = sp
+			ps.counts[t] += int64(len(sp))
+			for _, pj := range ps.out {
+				eff := pj.eff[par][t][:0]
+				for _, i := range sp {
+					eff = append(eff, pj.proj.STP.efficacy(int(i), n))
+				}
+				pj.eff[par][t] = eff
+			}
+		}
+		s.bar.wait()
+		if t == 0 {
+			s.record(n, par)
+		}
+		for _, pj := range s.projs {
+			s.propagate(pj, t, n, par)
+		}
+		for _, in := range s.Net.Inputs {
+			ps := s.popOf(in.Population())
+			in.Apply(n, ps.bounds[t], ps.bounds[t+1])
+		}
+		for _, rg := range s.rings {
+			if rg.slots == 1 {
+				continue // delivered directly by propagate
+			}
+			lo, hi := rg.pop.bounds[t], rg.pop.bounds[t+1]
+			slot := rg.slot(n)[lo:hi]
+			tgt := rg.target[lo:hi]
+			for i, v := range slot {
+				tgt[i] += v
+			}
+			clear(slot)
+		}
+		for _, ps := range s.pops {
+			ps.pop.Model.Reset(ps.spikes[par][t])
+		}
+	}
+}
+
+func (s *Sim) popOf(p *Population) *popState {
+	for _, ps := range s.pops {
+		if ps.pop == p {
+			return ps
+		}
+	}
+	return nil
+}
+
+// propagate adds the synaptic events of step n's spikes that land in
+// worker t's range of the postsynaptic population.
+func (s *Sim) propagate(pj *projState, t int, n int64, par int64) {
+	p := pj.proj
+	last := s.threads - 1
+	var fixed []float32
+	if p.DelaySteps == nil {
+		fixed = pj.ring.slot(n + int64(pj.delay))
+	}
+	for w := range s.threads {
+		sp := pj.pre.spikes[par][w]
+		var eff []float32
+		if p.STP != nil {
+			eff = pj.eff[par][w]
+		}
+		for si, i := range sp {
+			a, b := p.RowPtr[i], p.RowPtr[i+1]
+			if t > 0 {
+				a = pj.cuts[t][i]
+			}
+			if t < last {
+				b = pj.cuts[t+1][i]
+			}
+			tg, wt := p.Targets[a:b], p.Weights[a:b]
+			switch {
+			case fixed != nil && eff == nil:
+				for k, j := range tg {
+					fixed[j] += wt[k]
+				}
+			case fixed != nil:
+				e := eff[si]
+				for k, j := range tg {
+					fixed[j] += wt[k] * e
+				}
+			default:
+				e := float32(1)
+				if eff != nil {
+					e = eff[si]
+				}
+				ds := p.DelaySteps[a:b]
+				for k, j := range tg {
+					pj.ring.slot(n + int64(ds[k]))[j] += wt[k] * e
+				}
+			}
+		}
+	}
+}
+
+// barrier is a reusable rendezvous for the workers: it spins briefly,
+// since steps are short, then sleeps on a condition variable so that an
+// oversubscribed machine is not burned by spinning.
+type barrier struct {
+	n     int32
+	count atomic.Int32
+	gen   atomic.Uint32
+	mu    sync.Mutex
+	cond  *sync.Cond
+}
+
+func (b *barrier) init(n int) {
+	b.n = int32(n)
+	b.cond = sync.NewCond(&b.mu)
+}
+
+func (b *barrier) wait() {
+	if b.n == 1 {
+		return
+	}
+	g := b.gen.Load()
+	if b.count.Add(1) == b.n {
+		b.count.Store(0)
+		b.mu.Lock()
+		b.gen.Add(1)
+		b.cond.Broadcast()
+		b.mu.Unlock()
+		return
+	}
+	for i := 0; i < 4000; i++ {
+		if b.gen.Load() != g {
+			return
+		}
+		if i%64 == 63 {
+			runtime.Gosched()
+		}
+	}
+	b.mu.Lock()
+	for b.gen.Load() == g {
+		b.cond.Wait()
+	}
+	b.mu.Unlock()
+}

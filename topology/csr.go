@@ -1,0 +1,199 @@
+package topology
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// CSR is a directed graph from Pre senders to Post receivers in compressed
+// sparse row form, ordered by sender: the targets of sender i are
+// Targets[RowPtr[i]:RowPtr[i+1]], in increasing order.
+type CSR struct {
+	Pre, Post int
+	RowPtr    []int    // len Pre+1, RowPtr[0] = 0
+	Targets   []uint32 // receiver index of each edge
+}
+
+// Edges returns the number of edges.
+func (g *CSR) Edges() int { return len(g.Targets) }
+
+// Row returns the targets of sender i.
+func (g *CSR) Row(i int) []uint32 { return g.Targets[g.RowPtr[i]:g.RowPtr[i+1]] }
+
+// Validate checks the invariants: row pointers non-decreasing from 0 to the
+// edge count, targets in range and increasing within each row (no
+// duplicates).
+func (g *CSR) Validate() error {
+	if len(g.RowPtr) != g.Pre+1 || g.RowPtr[0] != 0 || g.RowPtr[g.Pre] != len(g.Targets) {
+		return fmt.Errorf("topology: CSR with %d senders has %d row pointers (first %v, last %v) for %d edges",
+			g.Pre, len(g.RowPtr), first(g.RowPtr), last(g.RowPtr), len(g.Targets))
+	}
+	for i := range g.Pre {
+		if g.RowPtr[i] > g.RowPtr[i+1] {
+			return fmt.Errorf("topology: CSR row %d has negative length", i)
+		}
+		row := g.Row(i)
+		for k, t := range row {
+			if int(t) >= g.Post {
+				return fmt.Errorf("topology: CSR row %d targets %d, but there are %d receivers", i, t, g.Post)
+			}
+			if k > 0 && row[k-1] >= t {
+				return fmt.Errorf("topology: CSR row %d is not strictly increasing at %d", i, k)
+			}
+		}
+	}
+	return nil
+}
+
+func first(s []int) any {
+	if len(s) == 0 {
+		return "none"
+	}
+	return s[0]
+}
+
+func last(s []int) any {
+	if len(s) == 0 {
+		return "none"
+	}
+	return s[len(s)-1]
+}
+
+func checkSizes(pre, post int) error {
+	if pre < 0 || post < 0 {
+		return fmt.Errorf("topology: population sizes %d and %d must not be negative", pre, post)
+	}
+	if post > math.MaxUint32 {
+		return fmt.Errorf("topology: %d receivers exceed the 2³² a CSR can index", post)
+	}
+	return nil
+}
+
+// AllToAll connects every sender to every receiver. With autapses false and
+// pre = post (one population onto itself), i→i is left out.
+func AllToAll(pre, post int, autapses bool) (*CSR, error) {
+	if err := checkSizes(pre, post); err != nil {
+		return nil, err
+	}
+	g := &CSR{Pre: pre, Post: post, RowPtr: make([]int, pre+1)}
+	g.Targets = make([]uint32, 0, pre*post)
+	for i := range pre {
+		for j := range post {
+			if autapses || i != j {
+				g.Targets = append(g.Targets, uint32(j))
+			}
+		}
+		g.RowPtr[i+1] = len(g.Targets)
+	}
+	return g, nil
+}
+
+// OneToOne connects sender i to receiver i; pre and post must be equal.
+func OneToOne(n int) (*CSR, error) {
+	if err := checkSizes(n, n); err != nil {
+		return nil, err
+	}
+	g := &CSR{Pre: n, Post: n, RowPtr: make([]int, n+1), Targets: make([]uint32, n)}
+	for i := range n {
+		g.Targets[i] = uint32(i)
+		g.RowPtr[i+1] = i + 1
+	}
+	return g, nil
+}
+
+// FixedProbability connects each (sender, receiver) pair independently with
+// probability p (an Erdős–Rényi graph; Brian2's connect(p=…)). It draws the
+// gaps between successive edges from a geometric distribution, so the work
+// is proportional to the number of edges, not to pre·post.
+func FixedProbability(pre, post int, p float64, autapses bool, r *rand.Rand) (*CSR, error) {
+	if err := checkSizes(pre, post); err != nil {
+		return nil, err
+	}
+	if !(p >= 0 && p <= 1) {
+		return nil, fmt.Errorf("topology: connection probability %v is outside [0, 1]", p)
+	}
+	g := &CSR{Pre: pre, Post: post, RowPtr: make([]int, pre+1)}
+	g.Targets = make([]uint32, 0, int(float64(pre)*float64(post)*p*1.01)+16)
+	logq := math.Log1p(-p)
+	for i := range pre {
+		if p > 0 {
+			for j := -1; ; {
+				// Skip ⌊ln U / ln(1−p)⌋ non-edges: the geometric gap.
+				if p < 1 {
+					skip := math.Floor(math.Log(1-r.Float64()) / logq)
+					if skip >= float64(post) {
+						break
+					}
+					j += int(skip)
+				}
+				j++
+				if j >= post {
+					break
+				}
+				if autapses || i != j {
+					g.Targets = append(g.Targets, uint32(j))
+				}
+			}
+		}
+		g.RowPtr[i+1] = len(g.Targets)
+	}
+	return g, nil
+}
+
+// FixedInDegree gives every receiver exactly k distinct senders, chosen
+// uniformly (without autapses when autapses is false and pre = post). The
+// result is still ordered by sender.
+func FixedInDegree(pre, post, k int, autapses bool, r *rand.Rand) (*CSR, error) {
+	if err := checkSizes(pre, post); err != nil {
+		return nil, err
+	}
+	avail := pre
+	if !autapses && pre == post {
+		avail = pre - 1
+	}
+	if k < 0 || k > avail {
+		return nil, fmt.Errorf("topology: in-degree %d is not possible with %d eligible senders", k, avail)
+	}
+	// Draw senders per receiver (Floyd's algorithm for k distinct values),
+	// then transpose into sender order with a counting pass.
+	senders := make([]uint32, post*k)
+	chosen := make(map[uint32]struct{}, k)
+	for j := range post {
+		clear(chosen)
+		out := senders[j*k : (j+1)*k]
+		n := 0
+		for m := avail - k; m < avail; m++ {
+			t := uint32(r.IntN(m + 1))
+			if _, dup := chosen[t]; dup {
+				t = uint32(m)
+			}
+			chosen[t] = struct{}{}
+			out[n] = t
+			n++
+		}
+		if avail < pre { // skip the receiver itself: shift indices ≥ j up by one
+			for q, s := range out {
+				if int(s) >= j {
+					out[q] = s + 1
+				}
+			}
+		}
+	}
+	g := &CSR{Pre: pre, Post: post, RowPtr: make([]int, pre+1), Targets: make([]uint32, post*k)}
+	for _, s := range senders {
+		g.RowPtr[s+1]++
+	}
+	for i := range pre {
+		g.RowPtr[i+1] += g.RowPtr[i]
+	}
+	fill := slices.Clone(g.RowPtr[:pre])
+	for j := range post { // receivers in increasing order keep rows sorted
+		for _, s := range senders[j*k : (j+1)*k] {
+			g.Targets[fill[s]] = uint32(j)
+			fill[s]++
+		}
+	}
+	return g, nil
+}
