@@ -19,6 +19,7 @@ var tiers = map[string]int{
 	".":                      0,
 	"tensor":                 0,
 	"tensor/internal/kernel": 0,
+	"internal/atomicfile":    0,
 	"topology":               0,
 	"energy":                 0,
 	"data":                   1,

@@ -30,7 +30,7 @@ type PoissonInput struct {
 	Weight float32 // added to Var per source spike
 
 	target []float32
-	p      float64
+	draw   binomialSampler
 	rng    Stream
 }
 
@@ -51,9 +51,11 @@ func (in *PoissonInput) Prepare(dt float64, rng Stream) error {
 	if err := nonNegative("PoissonInput", "Rate", in.Rate); err != nil {
 		return err
 	}
-	if in.p = in.Rate * dt / 1000; in.p > 1 {
+	p := in.Rate * dt / 1000
+	if p > 1 {
 		return fmt.Errorf("snn: PoissonInput: rate %v Hz exceeds one spike per step of %v ms", in.Rate, dt)
 	}
+	in.draw = newBinomialSampler(in.N, p)
 	in.rng = rng
 	return nil
 }
@@ -61,7 +63,7 @@ func (in *PoissonInput) Prepare(dt float64, rng Stream) error {
 // Apply adds this step's source spikes.
 func (in *PoissonInput) Apply(n int64, lo, hi int) {
 	for i := lo; i < hi; i++ {
-		if k := binomialInv(in.N, in.p, in.rng.Uniform(n, i)); k > 0 {
+		if k := in.draw.draw(in.rng.Uniform(n, i)); k > 0 {
 			in.target[i] += float32(k) * in.Weight
 		}
 	}

@@ -169,3 +169,45 @@ func Brunel(nE int, panel BrunelPanel, seed uint64) (*Network, error) {
 	}
 	return net, nil
 }
+
+// PresetOptions choose the size and variant of a preset network.
+type PresetOptions struct {
+	// N is the number of neurons for coba and cuba (default 4000), the
+	// number of excitatory neurons for brunel (default 10000), and of
+	// cells for hh (default 100). Izhikevich's network is fixed at 1000.
+	N int
+	// Panel is Brunel's regime: "A" (default), "B", "C" or "D".
+	Panel string
+	// Seed fixes the wiring and initial state.
+	Seed uint64
+}
+
+// PresetNames lists the presets Preset builds.
+var PresetNames = []string{"coba", "cuba", "brunel"}
+
+// Preset builds a named benchmark network.
+func Preset(name string, o PresetOptions) (*Network, error) {
+	n := func(def int) int {
+		if o.N == 0 {
+			return def
+		}
+		return o.N
+	}
+	switch name {
+	case "coba":
+		return COBA(n(4000), o.Seed)
+	case "cuba":
+		return CUBA(n(4000), o.Seed)
+	case "brunel":
+		panel := o.Panel
+		if panel == "" {
+			panel = "A"
+		}
+		p, ok := BrunelPanels[panel]
+		if !ok {
+			return nil, fmt.Errorf("snn: Brunel panel %q: want A, B, C or D", panel)
+		}
+		return Brunel(n(10000), p, o.Seed)
+	}
+	return nil, fmt.Errorf("snn: unknown preset %q (have %v)", name, PresetNames)
+}

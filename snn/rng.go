@@ -52,25 +52,37 @@ func normal(key uint64, step int64, index int) float64 {
 	return math.Sqrt(-2*math.Log(1-u1)) * math.Cos(2*math.Pi*u2)
 }
 
-// binomialInv draws from Binomial(n, p) by inverting its CDF with one
-// uniform u. It is exact and fast when n·p is small (Poisson-like inputs,
-// a few events per step); the loop runs about n·p+1 times.
-func binomialInv(n int, p, u float64) int {
-	if p <= 0 || n <= 0 {
+// binomialSampler draws from Binomial(n, p) by inverting its CDF with one
+// uniform. It is exact and fast when n·p is small (Poisson-like inputs, a
+// few events per step): the loop runs about n·p+1 times.
+type binomialSampler struct {
+	n        int
+	p0, odds float64 // P(K = 0) and p/(1−p)
+}
+
+func newBinomialSampler(n int, p float64) binomialSampler {
+	if p >= 1 {
+		return binomialSampler{n: n, p0: 0, odds: math.Inf(1)}
+	}
+	return binomialSampler{n: n, p0: math.Pow(1-p, float64(n)), odds: p / (1 - p)}
+}
+
+// draw returns the sample for uniform u in [0, 1).
+func (b *binomialSampler) draw(u float64) int {
+	if b.n <= 0 {
 		return 0
 	}
-	if p >= 1 {
-		return n
+	if math.IsInf(b.odds, 1) {
+		return b.n
 	}
-	q := 1 - p
-	prob := math.Pow(q, float64(n)) // P(K = 0)
+	prob := b.p0
 	cdf := prob
 	k := 0
-	for u >= cdf && k < n {
-		prob *= float64(n-k) / float64(k+1) * p / q
+	for u >= cdf && k < b.n {
+		prob *= float64(b.n-k) / float64(k+1) * b.odds
 		k++
 		cdf += prob
-		if prob == 0 && cdf < u { // lost to underflow deep in the tail
+		if prob == 0 && cdf <= u { // lost to underflow deep in the tail
 			break
 		}
 	}

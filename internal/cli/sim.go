@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/neurite/neurite/internal/atomicfile"
+	"github.com/neurite/neurite/snn"
+)
+
+// simOptions are the flags of "neurite sim".
+type simOptions struct {
+	computeFlags
+	duration time.Duration
+	n        int
+	panel    string
+	out      string
+	progress bool
+}
+
+// simReport is what "neurite sim --json" prints; keys per CONTRACT.md.
+type simReport struct {
+	Model           string             `json:"model"`
+	Neurons         int                `json:"neurons"`
+	Synapses        int                `json:"synapses"`
+	Spikes          int64              `json:"spikes"`
+	RateHz          map[string]float64 `json:"rate_hz"`
+	CVISI           map[string]float64 `json:"cv_isi,omitempty"`
+	SimMS           float64            `json:"sim_ms"`
+	DTMS            float64            `json:"dt_ms"`
+	BuildSeconds    float64            `json:"build_seconds"`
+	WallSeconds     float64            `json:"wall_seconds"`
+	BytesPerSynapse float64            `json:"bytes_per_synapse"`
+	SynapticEvents  int64              `json:"synaptic_events"`
+	SynopsPerSecond float64            `json:"synops_per_second"`
+	Seed            uint64             `json:"seed"`
+	Threads         int                `json:"threads"`
+	Files           []string           `json:"files,omitempty"`
+}
+
+func newSimCmd() *cobra.Command {
+	var o simOptions
+	cmd := &cobra.Command{
+		Use:   "sim MODEL",
+		Short: "Simulate a spiking network: " + strings.Join(snn.PresetNames, ", "),
+		Long: `sim builds a preset spiking network, simulates it and reports its activity.
+
+Presets (every parameter follows the reference Brian2 scripts):
+  coba     Brette et al. (2007) benchmark 1: conductance-based LIF, 80% excitatory
+  cuba     Brette et al. (2007) benchmark 2: current-based LIF, exact integration
+  brunel   Brunel (2000) sparse network with delays and Poisson drive, --panel A–D`,
+		Example: `  neurite sim coba --duration 1s --seed 1 --json
+  neurite sim brunel --panel C --n 2000 --duration 500ms --out out/brunel`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("sim needs one model name (have: %s)", strings.Join(snn.PresetNames, ", "))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSim(cmd.Context(), args[0], o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	o.register(cmd)
+	f := cmd.Flags()
+	f.DurationVar(&o.duration, "duration", time.Second, "simulated time (Go duration: 1s, 250ms)")
+	f.IntVar(&o.n, "n", 0, "network size (coba/cuba: neurons, default 4000; brunel: excitatory neurons, default 10000)")
+	f.StringVar(&o.panel, "panel", "A", "Brunel (2000) regime: A, B, C or D")
+	f.StringVar(&o.out, "out", "", "directory for spikes.csv and spikes_<population>.npy")
+	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
+	return cmd
+}
+
+func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	known := false
+	for _, p := range snn.PresetNames {
+		known = known || p == model
+	}
+	if !known {
+		return usagef("unknown model %q (have: %s)", model, strings.Join(snn.PresetNames, ", "))
+	}
+	if o.duration <= 0 {
+		return usagef("--duration %v: must be positive", o.duration)
+	}
+	if o.n < 0 {
+		return usagef("--n %d: must be positive", o.n)
+	}
+	restore, err := o.apply()
+	if err != nil {
+		return err
+	}
+	defer restore()
+
+	start := time.Now()
+	net, err := snn.Preset(model, snn.PresetOptions{N: o.n, Panel: o.panel, Seed: o.seed})
+	if err != nil {
+		return err
+	}
+	sim, err := snn.NewSim(net, snn.SimOptions{Threads: o.threads, Seed: o.seed})
+	if err != nil {
+		return err
+	}
+	mons := make([]*snn.SpikeMonitor, len(net.Populations))
+	for k, p := range net.Populations {
+		if mons[k], err = sim.MonitorSpikes(p); err != nil {
+			return err
+		}
+	}
+	build := time.Since(start)
+	durMS := float64(o.duration) / float64(time.Millisecond)
+	fmt.Fprintf(stderr, "sim %s: %d neurons, %d synapses, built in %.2fs; simulating %v on %d threads\n",
+		model, net.Neurons(), net.Synapses(), build.Seconds(), o.duration, o.threads)
+	bar := newProgress(stderr, o.progress, int64(durMS), "simulating (ms)")
+	runStart := time.Now()
+	err = sim.Run(ctx, durMS, func(done, _ float64) { bar.set(int64(done)) })
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	wall := time.Since(runStart)
+
+	rep := simReport{
+		Model: model, Neurons: net.Neurons(), Synapses: net.Synapses(),
+		RateHz: map[string]float64{}, CVISI: map[string]float64{},
+		SimMS: sim.TimeMS(), DTMS: sim.DT, BuildSeconds: build.Seconds(), WallSeconds: wall.Seconds(),
+		Seed: o.seed, Threads: o.threads,
+	}
+	bytes := 0
+	for _, p := range net.Projections {
+		bytes += p.Bytes()
+		// Events: every spike of the presynaptic neuron reaches each of its synapses.
+		for _, i := range spikeIndices(mons, p.Pre) {
+			rep.SynapticEvents += int64(p.RowPtr[i+1] - p.RowPtr[i])
+		}
+	}
+	if rep.Synapses > 0 {
+		rep.BytesPerSynapse = float64(bytes) / float64(rep.Synapses)
+	}
+	rep.SynopsPerSecond = float64(rep.SynapticEvents) / wall.Seconds()
+	for k, p := range net.Populations {
+		c := sim.SpikeCount(p)
+		rep.Spikes += c
+		rep.RateHz[p.Name] = float64(c) / float64(p.Len()) / (sim.TimeMS() / 1000)
+		if cv, n := mons[k].MeanCV(100); n > 0 {
+			rep.CVISI[p.Name] = cv
+		}
+	}
+	if o.out != "" {
+		if rep.Files, err = writeSpikes(o.out, mons); err != nil {
+			return err
+		}
+	}
+	if o.json {
+		return writeJSON(stdout, rep)
+	}
+	fmt.Fprintf(stdout, "%-10s %10s %12s %10s %10s %12s %14s\n", "model", "neurons", "synapses", "spikes", "sim ms", "wall s", "synops/s")
+	fmt.Fprintf(stdout, "%-10s %10d %12d %10d %10.0f %12.3f %14.3g\n", model, rep.Neurons, rep.Synapses, rep.Spikes, rep.SimMS, rep.WallSeconds, rep.SynopsPerSecond)
+	for _, p := range net.Populations {
+		fmt.Fprintf(stdout, "  rate %-6s %8.2f Hz\n", p.Name, rep.RateHz[p.Name])
+	}
+	return nil
+}
+
+// spikeIndices returns the neurons of p's spikes from its monitor.
+func spikeIndices(mons []*snn.SpikeMonitor, p *snn.Population) []int32 {
+	for _, m := range mons {
+		if m.Pop == p {
+			return m.Index
+		}
+	}
+	return nil
+}
+
+// writeSpikes writes spikes.csv (all populations) and one .npy per
+// population into dir, atomically, and returns the paths.
+func writeSpikes(dir string, mons []*snn.SpikeMonitor) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	csvPath := filepath.Join(dir, "spikes.csv")
+	err := atomicfile.Write(csvPath, func(w io.Writer) error {
+		for k, m := range mons {
+			if err := m.WriteCSV(w, k == 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	files := []string{csvPath}
+	for _, m := range mons {
+		path := filepath.Join(dir, "spikes_"+m.Pop.Name+".npy")
+		if err := atomicfile.Write(path, m.WriteNPY); err != nil {
+			return nil, err
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
