@@ -96,6 +96,16 @@ func NewCondLIF(n int, p CondLIFParams) (*CondLIF, error) {
 // Len returns the number of neurons.
 func (m *CondLIF) Len() int { return len(m.V) }
 
+// Gate returns the refractory state for v, which ignores synaptic input
+// while the neuron is refractory (Brian2's "(unless refractory)"); nil for
+// the conductances, which keep integrating.
+func (m *CondLIF) Gate(name string) []int32 {
+	if name == "v" {
+		return m.ref
+	}
+	return nil
+}
+
 // Vars lists the variables: v, ge, gi, I.
 func (m *CondLIF) Vars() []string { return []string{"v", "ge", "gi", "I"} }
 
@@ -134,6 +144,7 @@ func (m *CondLIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
 	invC := 1 / float32(m.Cm)
 	de, di := 1-dt/float32(m.TauE), 1-dt/float32(m.TauI)
 	vth := float32(m.VThresh)
+	refSteps := m.refSteps
 	V := m.V[lo:hi]
 	n := len(V)
 	Ge, Gi, I, ref := m.Ge[lo:lo+n], m.Gi[lo:lo+n], m.I[lo:lo+n], m.ref[lo:lo+n]
@@ -150,6 +161,7 @@ func (m *CondLIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
 		v += dt * (gl*(el-v) + ge*(ee-v) + gi*(ei-v) + I[k]) * invC
 		V[k] = v
 		if v > vth {
+			ref[k] = refSteps
 			spikes = append(spikes, int32(lo+k))
 		}
 	}
@@ -183,17 +195,17 @@ func (m *CondLIF) stepRK4(lo, hi int, spikes []int32) []int32 {
 		nv := float32(v + dt/6*(k1v+2*k2v+2*k3v+k4v))
 		m.V[k] = nv
 		if nv > vth {
+			m.ref[k] = m.refSteps
 			spikes = append(spikes, int32(k))
 		}
 	}
 	return spikes
 }
 
-// Reset sets v = VReset and starts the refractory period.
+// Reset sets v = VReset (Step has already started the refractory period).
 func (m *CondLIF) Reset(spikes []int32) {
 	vr := float32(m.VReset)
 	for _, i := range spikes {
 		m.V[i] = vr
-		m.ref[i] = m.refSteps
 	}
 }

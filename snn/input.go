@@ -22,6 +22,7 @@ type Input interface {
 // onto every neuron of Pop with weight Weight added to variable Var (Brian2's
 // PoissonInput). Each step, each neuron receives k·Weight with k drawn from
 // Binomial(N, Rate·dt), which is exact for sources firing at most once a step.
+// Input to a gated variable of a refractory neuron is dropped (see Gated).
 type PoissonInput struct {
 	Pop    *Population
 	Var    string  // target variable, e.g. "v" or "ge"
@@ -30,6 +31,7 @@ type PoissonInput struct {
 	Weight float32 // added to Var per source spike
 
 	target []float32
+	gate   []int32
 	draw   binomialSampler
 	rng    Stream
 }
@@ -56,6 +58,7 @@ func (in *PoissonInput) Prepare(dt float64, rng Stream) error {
 		return fmt.Errorf("snn: PoissonInput: rate %v Hz exceeds one spike per step of %v ms", in.Rate, dt)
 	}
 	in.draw = newBinomialSampler(in.N, p)
+	in.gate = gateOf(in.Pop.Model, in.Var)
 	in.rng = rng
 	return nil
 }
@@ -63,6 +66,9 @@ func (in *PoissonInput) Prepare(dt float64, rng Stream) error {
 // Apply adds this step's source spikes.
 func (in *PoissonInput) Apply(n int64, lo, hi int) {
 	for i := lo; i < hi; i++ {
+		if in.gate != nil && in.gate[i] != 0 {
+			continue // refractory: the input is lost, as in Brian2
+		}
 		if k := in.draw.draw(in.rng.Uniform(n, i)); k > 0 {
 			in.target[i] += float32(k) * in.Weight
 		}

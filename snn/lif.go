@@ -116,6 +116,16 @@ func NewLIF(n int, p LIFParams) (*LIF, error) {
 // Len returns the number of neurons.
 func (m *LIF) Len() int { return len(m.V) }
 
+// Gate returns the refractory state for v, which, as in Brian2's
+// "(unless refractory)", ignores synaptic input while the neuron is
+// refractory; nil for the other variables.
+func (m *LIF) Gate(name string) []int32 {
+	if name == "v" {
+		return m.ref
+	}
+	return nil
+}
+
 // Vars lists the variables: v, ge, gi, I, and xe, xi with the alpha
 // kernel, theta with adaptation.
 func (m *LIF) Vars() []string {
@@ -235,6 +245,7 @@ func (m *LIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
 		}
 		V[k] = v
 		if v > th {
+			ref[k] = m.refSteps
 			spikes = append(spikes, int32(lo+k))
 		}
 	}
@@ -246,6 +257,7 @@ func (m *LIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
 func (m *LIF) stepExp(lo, hi int, spikes []int32) []int32 {
 	p := m.prop
 	vth := float32(m.VThresh)
+	refSteps := m.refSteps
 	V := m.V[lo:hi]
 	n := len(V)
 	Ge, Gi, I, ref := m.Ge[lo:lo+n], m.Gi[lo:lo+n], m.I[lo:lo+n], m.ref[lo:lo+n]
@@ -261,19 +273,19 @@ func (m *LIF) stepExp(lo, hi int, spikes []int32) []int32 {
 		v := p.vv*V[k] + p.vge*ge + p.vgi*gi + p.vI*I[k] + p.v1
 		V[k] = v
 		if v > vth {
+			ref[k] = refSteps
 			spikes = append(spikes, int32(lo+k))
 		}
 	}
 	return spikes
 }
 
-// Reset sets v = VReset, starts the refractory period and raises the
-// adaptive threshold of the neurons that fired.
+// Reset sets v = VReset and raises the adaptive threshold of the neurons
+// that fired (Step has already started their refractory period).
 func (m *LIF) Reset(spikes []int32) {
 	vr := float32(m.VReset)
 	for _, i := range spikes {
 		m.V[i] = vr
-		m.ref[i] = m.refSteps
 		if m.Theta != nil {
 			m.Theta[i] += float32(m.ThetaJump)
 		}

@@ -11,12 +11,13 @@ import (
 //
 // Each time step the engine calls, for each worker's range [lo, hi):
 //
-//  1. Step(lo, hi, …): integrate the subthreshold dynamics over one dt,
-//     skipping the membrane of refractory neurons, and report the neurons
-//     whose membrane crossed threshold;
+//  1. Step(n, lo, hi, …): integrate the subthreshold dynamics over one dt,
+//     skipping the membrane of refractory neurons, report the neurons whose
+//     membrane crossed threshold and start their refractory period;
 //  2. (the engine delivers synaptic events into the variables named by
-//     projections, as Brian2 does in its "synapses" slot);
-//  3. Reset(spikes): apply the reset and start the refractory period.
+//     projections, as Brian2 does in its "synapses" slot, skipping gated
+//     variables of refractory neurons: see Gated);
+//  3. Reset(spikes): apply the reset.
 type Model interface {
 	// Len returns the number of neurons.
 	Len() int
@@ -34,6 +35,24 @@ type Model interface {
 	Var(name string) []float32
 	// Vars lists the variable names Var accepts.
 	Vars() []string
+}
+
+// Gated is implemented by models whose variables, like Brian2's variables
+// marked "(unless refractory)", ignore synaptic and external input while a
+// neuron is refractory: from the step it fires until its refractory period
+// ends. Events arriving then are lost, not postponed.
+type Gated interface {
+	// Gate returns, for a gated variable, a slice in which a nonzero entry
+	// marks a refractory neuron; nil if the variable is not gated.
+	Gate(name string) []int32
+}
+
+// gateOf returns the gate of a model's variable, or nil.
+func gateOf(m Model, name string) []int32 {
+	if g, ok := m.(Gated); ok {
+		return g.Gate(name)
+	}
+	return nil
 }
 
 // refractorySteps converts an absolute refractory period in ms into whole

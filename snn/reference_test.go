@@ -64,6 +64,34 @@ func TestBenchmarksMatchBrian2(t *testing.T) {
 	}
 }
 
+// TestBrunelMatchesBrian2 checks Brunel (2000) panel A, the synchronous
+// regular regime, at full size against Brian2 2.5.1 standalone run on this
+// machine (brian2_brunel.py --panel A --seed 1 --duration-ms 300): 297.7 Hz.
+// The rate hinges on Brian2's rule that input to a refractory neuron's v is
+// lost: delivering it instead gives ~494 Hz.
+func TestBrunelMatchesBrian2(t *testing.T) {
+	net, err := Brunel(10000, BrunelPanels["A"], 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSim(net, SimOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Run(context.Background(), 300, nil); err != nil {
+		t.Fatal(err)
+	}
+	var spikes int64
+	for _, p := range net.Populations {
+		spikes += sim.SpikeCount(p)
+	}
+	rate := float64(spikes) / float64(net.Neurons()) / 0.3
+	t.Logf("Brunel A: %.1f Hz (Brian2 297.7 Hz)", rate)
+	if math.Abs(rate/297.7-1) > 0.10 {
+		t.Errorf("Brunel panel A rate %.1f Hz, Brian2 297.7 Hz ± 10%%", rate)
+	}
+}
+
 // TestThreadsGiveSameSpikes runs networks with delays, Poisson input and
 // short-term plasticity on 1, 2, 3 and 7 workers and requires identical
 // spike trains.

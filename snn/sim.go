@@ -72,6 +72,7 @@ type projState struct {
 type ring struct {
 	pop    *popState
 	target []float32
+	gate   []int32 // nonzero: the neuron ignores input now (see Gated)
 	slots  int
 	buf    []float32
 }
@@ -130,7 +131,7 @@ func NewSim(net *Network, o SimOptions) (*Sim, error) {
 		key := [2]any{post, p.Target}
 		rg := rings[key]
 		if rg == nil {
-			rg = &ring{pop: post, target: p.Post.Model.Var(p.Target), slots: 1}
+			rg = &ring{pop: post, target: p.Post.Model.Var(p.Target), gate: gateOf(p.Post.Model, p.Target), slots: 1}
 			rings[key] = rg
 			s.rings = append(s.rings, rg)
 		}
@@ -294,8 +295,17 @@ func (s *Sim) work(t int, from, to int64) {
 			lo, hi := rg.pop.bounds[t], rg.pop.bounds[t+1]
 			slot := rg.slot(n)[lo:hi]
 			tgt := rg.target[lo:hi]
-			for i, v := range slot {
-				tgt[i] += v
+			if rg.gate != nil {
+				gate := rg.gate[lo:hi]
+				for i, v := range slot {
+					if gate[i] == 0 {
+						tgt[i] += v
+					}
+				}
+			} else {
+				for i, v := range slot {
+					tgt[i] += v
+				}
 			}
 			clear(slot)
 		}
@@ -323,6 +333,12 @@ func (s *Sim) propagate(pj *projState, t int, n int64, par int64) {
 	if p.DelaySteps == nil {
 		fixed = pj.ring.slot(n + int64(pj.delay))
 	}
+	// Without a delay buffer, events land in the variable itself and must
+	// respect its gate here; delayed events are gated on delivery.
+	var gate []int32
+	if pj.ring.slots == 1 {
+		gate = pj.ring.gate
+	}
 	for w := range s.threads {
 		sp := pj.pre.spikes[par][w]
 		var eff []float32
@@ -339,6 +355,16 @@ func (s *Sim) propagate(pj *projState, t int, n int64, par int64) {
 			}
 			tg, wt := p.Targets[a:b], p.Weights[a:b]
 			switch {
+			case gate != nil:
+				e := float32(1)
+				if eff != nil {
+					e = eff[si]
+				}
+				for k, j := range tg {
+					if gate[j] == 0 {
+						fixed[j] += wt[k] * e
+					}
+				}
 			case fixed != nil && eff == nil:
 				for k, j := range tg {
 					fixed[j] += wt[k]
