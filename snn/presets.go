@@ -183,7 +183,7 @@ type PresetOptions struct {
 }
 
 // PresetNames lists the presets Preset builds.
-var PresetNames = []string{"coba", "cuba", "brunel"}
+var PresetNames = []string{"coba", "cuba", "brunel", "izhikevich", "hh"}
 
 // Preset builds a named benchmark network.
 func Preset(name string, o PresetOptions) (*Network, error) {
@@ -208,6 +208,76 @@ func Preset(name string, o PresetOptions) (*Network, error) {
 			return nil, fmt.Errorf("snn: Brunel panel %q: want A, B, C or D", panel)
 		}
 		return Brunel(n(10000), p, o.Seed)
+	case "izhikevich":
+		return IzhikevichNetwork(o.Seed, IzhikevichHalfSteps)
+	case "hh":
+		return HHCells(n(100), 0.1)
 	}
 	return nil, fmt.Errorf("snn: unknown preset %q (have %v)", name, PresetNames)
+}
+
+// IzhikevichNetwork builds the 1000-neuron network of Izhikevich (2003),
+// Fig. 3 (net.m): 800 excitatory cells between regular spiking and
+// chattering (c = −65 + 15r², d = 8 − 6r²), 200 inhibitory cells between
+// fast and low-threshold spiking (a = 0.02 + 0.08r, b = 0.25 − 0.05r),
+// all-to-all weights 0.5·U(0,1) from excitatory and −U(0,1) from inhibitory
+// cells (self-connections included), thalamic input 5·N(0,1) and 2·N(0,1)
+// redrawn every step, dt = 1 ms.
+func IzhikevichNetwork(seed uint64, scheme IzhikevichScheme) (*Network, error) {
+	const ne, ni = 800, 200
+	r := buildRand(seed)
+	net := &Network{DT: 1}
+	exc, _ := NewIzhikevich(ne, IzhikevichPresets["RS"])
+	inh, _ := NewIzhikevich(ni, IzhikevichPresets["FS"])
+	for i := range ne {
+		re := float32(r.Float64())
+		exc.C[i] = -65 + 15*re*re
+		exc.D[i] = 8 - 6*re*re
+		exc.U[i] = exc.B[i] * exc.V[i]
+	}
+	for i := range ni {
+		ri := float32(r.Float64())
+		inh.A[i] = 0.02 + 0.08*ri
+		inh.B[i] = 0.25 - 0.05*ri
+		inh.C[i], inh.D[i] = -65, 2
+		inh.U[i] = inh.B[i] * inh.V[i]
+	}
+	exc.Scheme, inh.Scheme = scheme, scheme
+	pe, pi := net.AddPopulation("exc", exc), net.AddPopulation("inh", inh)
+	for _, c := range []struct {
+		name      string
+		pre, post *Population
+		scale     float64
+	}{{"exc-exc", pe, pe, 0.5}, {"exc-inh", pe, pi, 0.5}, {"inh-exc", pi, pe, -1}, {"inh-inh", pi, pi, -1}} {
+		g, err := topology.AllToAll(c.pre.Len(), c.post.Len(), true)
+		if err != nil {
+			return nil, err
+		}
+		p, err := net.Connect(c.name, c.pre, c.post, "I", g, 0, 0)
+		if err != nil {
+			return nil, err
+		}
+		for k := range p.Weights {
+			p.Weights[k] = float32(c.scale * r.Float64())
+		}
+	}
+	net.Inputs = append(net.Inputs,
+		&Current{Pop: pe, Var: "Iext", Sigma: 5},
+		&Current{Pop: pi, Var: "Iext", Sigma: 2})
+	return net, nil
+}
+
+// HHCells builds n unconnected Hodgkin–Huxley somata (NEURON's hh at
+// 6.3 °C, 20 µm × 20 µm) each driven by a constant current of amp nA, at
+// dt = 0.025 ms: the single-cell reference of shared/peers/snn/neuron_hh.py
+// (NEURON fires at 63 Hz with 0.1 nA). The population is named "hh".
+func HHCells(n int, amp float64) (*Network, error) {
+	m, err := NewHH(n, HHDefault())
+	if err != nil {
+		return nil, err
+	}
+	net := &Network{DT: 0.025}
+	p := net.AddPopulation("hh", m)
+	net.Inputs = append(net.Inputs, &Current{Pop: p, Amplitude: amp})
+	return net, nil
 }
