@@ -42,6 +42,7 @@ var tiers = map[string]int{
 // import each other: only convert, compare and the CLI see both families.
 var sameTier = map[string][]string{
 	"tensor":      {"tensor/internal/kernel"},
+	"snn/snntest": nil,
 	"cmd/neurite": {"internal/cli"},
 }
 

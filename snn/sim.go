@@ -127,7 +127,10 @@ func NewSim(net *Network, o SimOptions) (*Sim, error) {
 		if pre == nil || post == nil {
 			return nil, fmt.Errorf("snn: projection %s joins a population that is not in the network", p.Name)
 		}
-		pj := &projState{proj: p, pre: pre, post: post, delay: int(math.Round(p.Delay / dt))}
+		pj := &projState{proj: p, pre: pre, post: post}
+		if p.DelaySteps == nil {
+			pj.delay = int(math.Round(p.Delay / dt))
+		}
 		key := [2]any{post, p.Target}
 		rg := rings[key]
 		if rg == nil {
@@ -329,8 +332,10 @@ func (s *Sim) popOf(p *Population) *popState {
 func (s *Sim) propagate(pj *projState, t int, n int64, par int64) {
 	p := pj.proj
 	last := s.threads - 1
+	// fixed is the one slot all of this projection's events land in: with a
+	// shared delay, or when the buffer has a single slot (all delays zero).
 	var fixed []float32
-	if p.DelaySteps == nil {
+	if p.DelaySteps == nil || pj.ring.slots == 1 {
 		fixed = pj.ring.slot(n + int64(pj.delay))
 	}
 	// Without a delay buffer, events land in the variable itself and must
@@ -369,7 +374,7 @@ func (s *Sim) propagate(pj *projState, t int, n int64, par int64) {
 				for k, j := range tg {
 					fixed[j] += wt[k]
 				}
-			case fixed != nil:
+			case fixed != nil: // with short-term plasticity
 				e := eff[si]
 				for k, j := range tg {
 					fixed[j] += wt[k] * e
