@@ -75,6 +75,8 @@ type CondLIF struct {
 
 	dt       float32
 	refSteps int32
+	consts   condConsts
+	mask     []uint8 // spike bits from the vector kernel, one byte per 8 neurons
 }
 
 // NewCondLIF returns n neurons at rest (v = EL, no conductance).
@@ -131,6 +133,13 @@ func (m *CondLIF) Prepare(dt float64, _ Stream) error {
 	}
 	m.dt = float32(dt)
 	m.refSteps = refractorySteps(m.TRef, dt)
+	m.consts = condConsts{
+		dt: broadcast(m.dt), gl: broadcast(float32(m.GL)), el: broadcast(float32(m.EL)),
+		ee: broadcast(float32(m.Ee)), ei: broadcast(float32(m.Ei)), invC: broadcast(1 / float32(m.Cm)),
+		de: broadcast(1 - m.dt/float32(m.TauE)), di: broadcast(1 - m.dt/float32(m.TauI)),
+		vth: broadcast(float32(m.VThresh)), one: ibroadcast(1), refSteps: ibroadcast(m.refSteps),
+	}
+	m.mask = make([]uint8, len(m.V)/lanes+1)
 	return nil
 }
 
@@ -139,6 +148,19 @@ func (m *CondLIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
 	if m.Method == RK4 {
 		return m.stepRK4(lo, hi, spikes)
 	}
+	if bulk := (hi - lo) &^ (lanes - 1); haveAVX2 && bulk > 0 {
+		// Eight neurons at a time; the mask bytes of a range start at
+		// lo/8, so workers with 8-aligned ranges never share one.
+		mask := m.mask[lo/lanes : lo/lanes+bulk/lanes]
+		condEulerAVX2(&m.V[lo], &m.Ge[lo], &m.Gi[lo], &m.I[lo], &m.ref[lo], bulk, &m.consts, &mask[0])
+		spikes = spikesFromMask(spikes, mask, lo)
+		lo += bulk
+	}
+	return m.stepEuler(lo, hi, spikes)
+}
+
+// stepEuler is the Go Euler update, the reference for condEulerAVX2.
+func (m *CondLIF) stepEuler(lo, hi int, spikes []int32) []int32 {
 	dt := m.dt
 	gl, el, ee, ei := float32(m.GL), float32(m.EL), float32(m.Ee), float32(m.Ei)
 	invC := 1 / float32(m.Cm)

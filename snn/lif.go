@@ -80,6 +80,8 @@ type LIF struct {
 
 	prop     lifPropagator
 	refSteps int32
+	consts   lifConsts
+	mask     []uint8 // spike bits from the vector kernel, one byte per 8 neurons
 }
 
 // lifPropagator holds the entries of exp(A·dt) for the state
@@ -198,6 +200,13 @@ func (m *LIF) Prepare(dt float64, _ Stream) error {
 		m.prop.theta = float32(math.Exp(-dt / m.TauTheta))
 	}
 	m.refSteps = refractorySteps(m.TRef, dt)
+	pr := &m.prop
+	m.consts = lifConsts{
+		vv: broadcast(pr.vv), vge: broadcast(pr.vge), vgi: broadcast(pr.vgi), vI: broadcast(pr.vI), v1: broadcast(pr.v1),
+		gege: broadcast(pr.gege), gigi: broadcast(pr.gigi), vth: broadcast(float32(m.VThresh)),
+		one: ibroadcast(1), refSteps: ibroadcast(m.refSteps),
+	}
+	m.mask = make([]uint8, len(m.V)/lanes+1)
 	return nil
 }
 
@@ -255,6 +264,17 @@ func (m *LIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
 // stepExp is Step for the common case (exponential kernel, fixed
 // threshold), without the per-neuron branches of the general loop.
 func (m *LIF) stepExp(lo, hi int, spikes []int32) []int32 {
+	if bulk := (hi - lo) &^ (lanes - 1); haveAVX2 && bulk > 0 {
+		mask := m.mask[lo/lanes : lo/lanes+bulk/lanes]
+		lifExpAVX2(&m.V[lo], &m.Ge[lo], &m.Gi[lo], &m.I[lo], &m.ref[lo], bulk, &m.consts, &mask[0])
+		spikes = spikesFromMask(spikes, mask, lo)
+		lo += bulk
+	}
+	return m.stepExpGo(lo, hi, spikes)
+}
+
+// stepExpGo is the Go update, the reference for lifExpAVX2.
+func (m *LIF) stepExpGo(lo, hi int, spikes []int32) []int32 {
 	p := m.prop
 	vth := float32(m.VThresh)
 	refSteps := m.refSteps

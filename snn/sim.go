@@ -109,9 +109,12 @@ func NewSim(net *Network, o SimOptions) (*Sim, error) {
 			return nil, fmt.Errorf("population %s: %w", p.Name, err)
 		}
 		ps := &popState{pop: p, bounds: make([]int, threads+1), counts: make([]int64, threads)}
-		for t := range threads + 1 {
-			ps.bounds[t] = p.Len() * t / threads
+		// Ranges start at multiples of 8 so vector kernels never split a
+		// group of lanes (or a cache line of state) between workers.
+		for t := range threads {
+			ps.bounds[t] = p.Len() * t / threads &^ (lanes - 1)
 		}
+		ps.bounds[threads] = p.Len()
 		for par := range 2 {
 			ps.spikes[par] = make([][]int32, threads)
 		}

@@ -20,15 +20,25 @@ func newBenchCmd() *cobra.Command {
 neurite's speed can be compared with its peers on the same machine.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usagef("unknown benchmark %q (have: gemm)", args[0])
+				return usagef("unknown benchmark %q (have: %s)", args[0], benchNames)
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return usagef("bench needs a benchmark name (have: gemm)") },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usagef("bench needs a benchmark name (have: %s)", benchNames)
+		},
 	}
-	cmd.AddCommand(newBenchGemmCmd())
+	cmd.AddCommand(newBenchGemmCmd(),
+		newBenchSimCmd("coba", "Brette et al. (2007) COBA network, 1 s: synaptic events per second",
+			"  neurite bench coba --threads 1 --json\n  neurite bench coba --n 64000 --runs 1", 5),
+		newBenchSimCmd("cuba", "Brette et al. (2007) CUBA network, 1 s: synaptic events per second",
+			"  neurite bench cuba --threads 1 --json", 5),
+		newBenchSimCmd("brunel", "Brunel (2000) network (12,500 neurons, 15.6 M synapses), 1 s",
+			"  neurite bench brunel --panel A --threads 2 --json", 1))
 	return cmd
 }
+
+const benchNames = "gemm, coba, cuba, brunel"
 
 // benchGemmOptions are the flags of "neurite bench gemm".
 type benchGemmOptions struct {

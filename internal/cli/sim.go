@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,14 +80,36 @@ Presets (every parameter follows the reference Brian2 scripts):
 }
 
 func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.Writer) error {
-	if ctx == nil {
-		ctx = context.Background()
+	if err := checkSimOptions(model, o); err != nil {
+		return err
 	}
-	known := false
-	for _, p := range snn.PresetNames {
-		known = known || p == model
+	restore, err := o.apply()
+	if err != nil {
+		return err
 	}
-	if !known {
+	defer restore()
+	rep, mons, err := simulatePreset(ctx, model, o, stderr)
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		if rep.Files, err = writeSpikes(o.out, mons); err != nil {
+			return err
+		}
+	}
+	if o.json {
+		return writeJSON(stdout, rep)
+	}
+	fmt.Fprintf(stdout, "%-10s %10s %12s %10s %10s %12s %14s\n", "model", "neurons", "synapses", "spikes", "sim ms", "wall s", "synops/s")
+	fmt.Fprintf(stdout, "%-10s %10d %12d %10d %10.0f %12.3f %14.3g\n", model, rep.Neurons, rep.Synapses, rep.Spikes, rep.SimMS, rep.WallSeconds, rep.SynopsPerSecond)
+	for _, m := range mons {
+		fmt.Fprintf(stdout, "  rate %-6s %8.2f Hz\n", m.Pop.Name, rep.RateHz[m.Pop.Name])
+	}
+	return nil
+}
+
+func checkSimOptions(model string, o simOptions) error {
+	if !slices.Contains(snn.PresetNames, model) {
 		return usagef("unknown model %q (have: %s)", model, strings.Join(snn.PresetNames, ", "))
 	}
 	if o.duration <= 0 {
@@ -95,25 +118,28 @@ func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.W
 	if o.n < 0 {
 		return usagef("--n %d: must be positive", o.n)
 	}
-	restore, err := o.apply()
-	if err != nil {
-		return err
-	}
-	defer restore()
+	return nil
+}
 
+// simulatePreset builds and runs a preset network once, monitoring every
+// population, and measures it. The caller has applied o's thread count.
+func simulatePreset(ctx context.Context, model string, o simOptions, stderr io.Writer) (simReport, []*snn.SpikeMonitor, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	start := time.Now()
 	net, err := snn.Preset(model, snn.PresetOptions{N: o.n, Panel: o.panel, Seed: o.seed})
 	if err != nil {
-		return err
+		return simReport{}, nil, err
 	}
 	sim, err := snn.NewSim(net, snn.SimOptions{Threads: o.threads, Seed: o.seed})
 	if err != nil {
-		return err
+		return simReport{}, nil, err
 	}
 	mons := make([]*snn.SpikeMonitor, len(net.Populations))
 	for k, p := range net.Populations {
 		if mons[k], err = sim.MonitorSpikes(p); err != nil {
-			return err
+			return simReport{}, nil, err
 		}
 	}
 	build := time.Since(start)
@@ -125,7 +151,7 @@ func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.W
 	err = sim.Run(ctx, durMS, func(done, _ float64) { bar.set(int64(done)) })
 	bar.finish()
 	if err != nil {
-		return err
+		return simReport{}, nil, err
 	}
 	wall := time.Since(runStart)
 
@@ -155,20 +181,7 @@ func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.W
 			rep.CVISI[p.Name] = cv
 		}
 	}
-	if o.out != "" {
-		if rep.Files, err = writeSpikes(o.out, mons); err != nil {
-			return err
-		}
-	}
-	if o.json {
-		return writeJSON(stdout, rep)
-	}
-	fmt.Fprintf(stdout, "%-10s %10s %12s %10s %10s %12s %14s\n", "model", "neurons", "synapses", "spikes", "sim ms", "wall s", "synops/s")
-	fmt.Fprintf(stdout, "%-10s %10d %12d %10d %10.0f %12.3f %14.3g\n", model, rep.Neurons, rep.Synapses, rep.Spikes, rep.SimMS, rep.WallSeconds, rep.SynopsPerSecond)
-	for _, p := range net.Populations {
-		fmt.Fprintf(stdout, "  rate %-6s %8.2f Hz\n", p.Name, rep.RateHz[p.Name])
-	}
-	return nil
+	return rep, mons, nil
 }
 
 // spikeIndices returns the neurons of p's spikes from its monitor.

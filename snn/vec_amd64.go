@@ -1,0 +1,19 @@
+//go:build amd64 && !purego
+
+package snn
+
+import "golang.org/x/sys/cpu"
+
+var haveAVX2 = cpu.X86.HasAVX2
+
+// condEulerAVX2 advances n neurons (a multiple of 8) of a CondLIF by one
+// Euler step and writes one spike-mask byte per 8 neurons.
+//
+//go:noescape
+func condEulerAVX2(v, ge, gi, in *float32, ref *int32, n int, c *condConsts, mask *uint8)
+
+// lifExpAVX2 advances n neurons (a multiple of 8) of an exponential-kernel
+// LIF by its exact propagator and writes one spike-mask byte per 8 neurons.
+//
+//go:noescape
+func lifExpAVX2(v, ge, gi, in *float32, ref *int32, n int, c *lifConsts, mask *uint8)
