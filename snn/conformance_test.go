@@ -60,3 +60,5 @@ func TestHHFiring(t *testing.T)           { snntest.HHFiring(t) }
 func TestAdExAdaptation(t *testing.T)     { snntest.AdExAdaptation(t) }
 func TestSTPSteadyState(t *testing.T)     { snntest.STPSteadyState(t) }
 func TestEulerConvergence(t *testing.T)   { snntest.EulerConvergence(t) }
+
+func TestAnatomicalDelays(t *testing.T) { snntest.AnatomicalDelays(t) }

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -83,5 +85,45 @@ func TestVersionJSON(t *testing.T) {
 	var rep versionReport
 	if code != 0 || json.Unmarshal([]byte(stdout), &rep) != nil || rep.Neurite != Version || rep.Go == "" {
 		t.Fatalf("version --json: status %d, stdout %q", code, stdout)
+	}
+}
+
+func TestSimJSON(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, "sim", "coba", "--n", "500", "--duration", "200ms", "--threads", "2", "--json", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit status %d, stderr %q", code, stderr)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
+	}
+	for _, key := range []string{"model", "neurons", "synapses", "spikes", "rate_hz", "sim_ms", "dt_ms", "build_seconds", "wall_seconds", "bytes_per_synapse", "synops_per_second"} {
+		if _, ok := rep[key]; !ok {
+			t.Errorf("JSON lacks key %q", key)
+		}
+	}
+	rates, _ := rep["rate_hz"].(map[string]any)
+	if _, ok := rates["exc"]; !ok || rep["sim_ms"] != 200.0 || rep["neurons"] != 500.0 {
+		t.Errorf("rate_hz %v, sim_ms %v, neurons %v: want exc and inh rates, 200 ms, 500 neurons", rates, rep["sim_ms"], rep["neurons"])
+	}
+	for _, f := range []string{"spikes.csv", "spikes_exc.npy", "spikes_inh.npy"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("--out did not write %s: %v", f, err)
+		}
+	}
+}
+
+func TestSimUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"sim"}, {"sim", "frog"}, {"sim", "coba", "--duration", "-1s"}, {"sim", "coba", "--threads", "0"},
+		{"bench", "coba", "--runs", "0"},
+	} {
+		if code, _, stderr := run(t, args...); code != 2 {
+			t.Errorf("%v: exit status %d, want 2 (stderr %q)", args, code, stderr)
+		}
+	}
+	if code, _, stderr := run(t, "sim", "no/such/spec.yaml"); code != 1 || !strings.Contains(stderr, "no such file") {
+		t.Errorf("missing spec file: exit status %d, stderr %q", code, stderr)
 	}
 }

@@ -49,16 +49,21 @@ type simReport struct {
 func newSimCmd() *cobra.Command {
 	var o simOptions
 	cmd := &cobra.Command{
-		Use:   "sim MODEL",
-		Short: "Simulate a spiking network: " + strings.Join(snn.PresetNames, ", "),
+		Use:   "sim MODEL|SPEC",
+		Short: "Simulate a spiking network: a preset (" + strings.Join(snn.PresetNames, ", ") + ") or a spec file",
 		Long: `sim builds a preset spiking network, simulates it and reports its activity.
 
 Presets (every parameter follows the reference Brian2 scripts):
-  coba     Brette et al. (2007) benchmark 1: conductance-based LIF, 80% excitatory
-  cuba     Brette et al. (2007) benchmark 2: current-based LIF, exact integration
-  brunel   Brunel (2000) sparse network with delays and Poisson drive, --panel A–D`,
+  coba        Brette et al. (2007) benchmark 1: conductance-based LIF, 80% excitatory
+  cuba        Brette et al. (2007) benchmark 2: current-based LIF, exact integration
+  brunel      Brunel (2000) sparse network with delays and Poisson drive, --panel A–D
+  izhikevich  Izhikevich (2003) 1000-neuron network with the paper's integration
+  hh          100 Hodgkin–Huxley somata (NEURON's hh) driven by 0.1 nA
+
+Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
 		Example: `  neurite sim coba --duration 1s --seed 1 --json
-  neurite sim brunel --panel C --n 2000 --duration 500ms --out out/brunel`,
+  neurite sim brunel --panel C --n 2000 --duration 500ms --out out/brunel
+  neurite sim snn/testdata/coba.yaml --duration 200ms`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("sim needs one model name (have: %s)", strings.Join(snn.PresetNames, ", "))
@@ -108,9 +113,15 @@ func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.W
 	return nil
 }
 
+// isSpecPath reports whether a model argument names a spec file: anything
+// with a slash or a file extension (CONTRACT.md).
+func isSpecPath(model string) bool {
+	return strings.ContainsRune(model, '/') || filepath.Ext(model) != ""
+}
+
 func checkSimOptions(model string, o simOptions) error {
-	if !slices.Contains(snn.PresetNames, model) {
-		return usagef("unknown model %q (have: %s)", model, strings.Join(snn.PresetNames, ", "))
+	if !isSpecPath(model) && !slices.Contains(snn.PresetNames, model) {
+		return usagef("unknown model %q (have: %s, or a spec file path)", model, strings.Join(snn.PresetNames, ", "))
 	}
 	if o.duration <= 0 {
 		return usagef("--duration %v: must be positive", o.duration)
@@ -128,7 +139,7 @@ func simulatePreset(ctx context.Context, model string, o simOptions, stderr io.W
 		ctx = context.Background()
 	}
 	start := time.Now()
-	net, err := snn.Preset(model, snn.PresetOptions{N: o.n, Panel: o.panel, Seed: o.seed})
+	net, err := buildNetwork(model, o)
 	if err != nil {
 		return simReport{}, nil, err
 	}
@@ -182,6 +193,26 @@ func simulatePreset(ctx context.Context, model string, o simOptions, stderr io.W
 		}
 	}
 	return rep, mons, nil
+}
+
+// buildNetwork makes a preset or reads a spec file.
+func buildNetwork(model string, o simOptions) (*snn.Network, error) {
+	if !isSpecPath(model) {
+		return snn.Preset(model, snn.PresetOptions{N: o.n, Panel: o.panel, Seed: o.seed})
+	}
+	data, err := os.ReadFile(model)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := snn.ParseSpec(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", model, err)
+	}
+	net, err := spec.Build(o.seed)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", model, err)
+	}
+	return net, nil
 }
 
 // spikeIndices returns the neurons of p's spikes from its monitor.

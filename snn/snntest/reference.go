@@ -333,3 +333,50 @@ func EulerConvergence(t *testing.T) {
 		t.Errorf("RK4 error at dt 0.4 = %g mV, want < 1e-4", e)
 	}
 }
+
+// AnatomicalDelays checks that conduction delays follow distance/velocity:
+// two neurons 10 mm apart at 1 m/s are 10 ms apart, halving the velocity
+// doubles it, and a Q10 of 2 over 10 °C halves it again.
+func AnatomicalDelays(t *testing.T) {
+	cases := []struct {
+		c    snn.Conduction
+		want float64 // ms
+	}{
+		{snn.Conduction{Velocity: 1}, 10},
+		{snn.Conduction{Velocity: 1, Factor: 0.5}, 20},
+		{snn.Conduction{Velocity: 1, Synaptic: 0.5}, 10.5},
+		{snn.Conduction{Velocity: 1, Q10: 2, Temperature: 27, RefTemperature: 37}, 20},
+		{snn.Conduction{Velocity: 119}, 0.1}, // fastest fibres: 10 mm in 0.084 ms, one step
+	}
+	for _, tc := range cases {
+		src, _ := snn.NewSpikeTrains([][]float64{{5}})
+		dst, _ := snn.NewLIF(1, lifParams())
+		net := &snn.Network{DT: 0.1}
+		ps, pd := net.AddPopulation("src", src), net.AddPopulation("dst", dst)
+		ps.Positions = [][3]float64{{0, 0, 0}}
+		pd.Positions = [][3]float64{{6, 8, 0}} // 10 mm away
+		g, _ := topology.OneToOne(1)
+		proj, err := net.Connect("axon", ps, pd, "v", g, 30, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := snn.SetAnatomicalDelays(proj, net.DT, tc.c); err != nil {
+			t.Fatal(err)
+		}
+		_, mon := simulate(t, net, 40, pd)
+		if mon.Len() != 1 {
+			t.Fatalf("%+v: target fired %d times", tc.c, mon.Len())
+		}
+		// Source fires at 5 ms; the target one step after the arrival.
+		want := 5 + math.Round(tc.want/0.1)*0.1 + 0.1
+		if got := mon.Time(0); math.Abs(got-want) > 1e-9 {
+			t.Errorf("%+v: target fired at %v ms, want %v ms", tc.c, got, want)
+		}
+	}
+	bad := []snn.Conduction{{Velocity: 0}, {Velocity: -1}, {Velocity: 1, Factor: -1}}
+	for _, c := range bad {
+		if c.Validate() == nil {
+			t.Errorf("%+v.Validate() = nil, want an error", c)
+		}
+	}
+}

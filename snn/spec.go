@@ -1,0 +1,341 @@
+package snn
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/neurite/neurite/topology"
+)
+
+// Spec describes a network in a file (YAML or JSON), so that users can
+// build networks without writing Go. docs/network-spec.md documents every
+// field with an example; ParseSpec reads one and Build makes the Network.
+type Spec struct {
+	DT          float64          `json:"dt"` // ms; 0.1 if omitted
+	Populations []PopulationSpec `json:"populations"`
+	Projections []ProjectionSpec `json:"projections"`
+	Inputs      []InputSpec      `json:"inputs"`
+}
+
+// PopulationSpec describes one population.
+type PopulationSpec struct {
+	Name string `json:"name"`
+	// Model is lif, condlif, izhikevich, adex, hh, poisson or spikes.
+	Model string `json:"model"`
+	N     int    `json:"n"`
+	// Params overrides the model's default parameters by field name
+	// (as in LIFParams, CondLIFParams, AdExParams, HHParams; for
+	// izhikevich: a, b, c, d).
+	Params json.RawMessage `json:"params,omitempty"`
+	// Preset names an Izhikevich cell class (RS, IB, CH, FS, LTS, TC, RZ).
+	Preset string `json:"preset,omitempty"`
+	// Rate is the firing rate of a poisson population, Hz.
+	Rate float64 `json:"rate,omitempty"`
+	// Spikes lists the spike times (ms) of each neuron of a spikes
+	// population.
+	Spikes [][]float64 `json:"spikes,omitempty"`
+	// Init sets initial values of state variables by name.
+	Init map[string]Distribution `json:"init,omitempty"`
+	// Box places the neurons uniformly at random in a box of this size
+	// (mm), for anatomical delays.
+	Box *[3]float64 `json:"box,omitempty"`
+}
+
+// Distribution is a constant, a uniform range or a normal distribution;
+// exactly one of its fields is set.
+type Distribution struct {
+	Value   *float64    `json:"value,omitempty"`
+	Uniform *[2]float64 `json:"uniform,omitempty"` // [low, high)
+	Normal  *[2]float64 `json:"normal,omitempty"`  // [mean, standard deviation]
+}
+
+// ProjectionSpec describes one projection.
+type ProjectionSpec struct {
+	Name   string `json:"name"`
+	Pre    string `json:"pre"`
+	Post   string `json:"post"`
+	Target string `json:"target"`
+	// Rule is all, one-to-one, probability (with P) or in-degree (with K).
+	Rule     string  `json:"rule"`
+	P        float64 `json:"p,omitempty"`
+	K        int     `json:"k,omitempty"`
+	Autapses *bool   `json:"autapses,omitempty"` // default true, as Brian2
+	Weight   float64 `json:"weight"`
+	// Weights draws each weight from a distribution instead of Weight.
+	Weights *Distribution `json:"weights,omitempty"`
+	Delay   float64       `json:"delay,omitempty"` // ms
+	// Conduction, if set, computes each synapse's delay from the
+	// populations' positions and replaces Delay.
+	Conduction *Conduction `json:"conduction,omitempty"`
+	STP        *STP        `json:"stp,omitempty"`
+}
+
+// InputSpec describes one external input.
+type InputSpec struct {
+	// Kind is poisson (a PoissonInput) or current (a Current).
+	Kind       string  `json:"kind"`
+	Population string  `json:"population"`
+	Var        string  `json:"var"`
+	N          int     `json:"n,omitempty"`
+	Rate       float64 `json:"rate,omitempty"`
+	Weight     float64 `json:"weight,omitempty"`
+	Amplitude  float64 `json:"amplitude,omitempty"`
+	Sigma      float64 `json:"sigma,omitempty"`
+	Start      float64 `json:"start,omitempty"`
+	Stop       float64 `json:"stop,omitempty"`
+}
+
+// ParseSpec reads a network spec in YAML (1.2, so keys such as n and y
+// stay strings) or JSON. Unknown fields are errors, so a misspelt key is
+// reported rather than silently ignored.
+func ParseSpec(data []byte) (*Spec, error) {
+	// YAML is decoded generically, then re-encoded as JSON and decoded
+	// strictly: one set of struct tags serves both formats.
+	var doc any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("snn: network spec: %w", err)
+	}
+	js, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("snn: network spec: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	var s Spec
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("snn: network spec: %w", err)
+	}
+	return &s, nil
+}
+
+// Build makes the network the spec describes, drawing wiring, weights and
+// initial values from seed. Errors name the item at fault.
+func (s *Spec) Build(seed uint64) (*Network, error) {
+	r := buildRand(seed)
+	net := &Network{DT: s.DT}
+	if s.DT < 0 || math.IsNaN(s.DT) {
+		return nil, fmt.Errorf("snn: spec: dt = %v ms, must be positive", s.DT)
+	}
+	byName := map[string]*Population{}
+	for k, ps := range s.Populations {
+		where := fmt.Sprintf("snn: spec: population %d (%s)", k+1, ps.Name)
+		if ps.Name == "" {
+			return nil, fmt.Errorf("%s: no name", where)
+		}
+		if byName[ps.Name] != nil {
+			return nil, fmt.Errorf("%s: name used twice", where)
+		}
+		if ps.N <= 0 && ps.Model != "spikes" {
+			return nil, fmt.Errorf("%s: n = %d, must be positive", where, ps.N)
+		}
+		m, err := ps.model()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		for name, d := range ps.Init {
+			v := m.Var(name)
+			if v == nil {
+				return nil, fmt.Errorf("%s: init: no variable %q (have %v)", where, name, m.Vars())
+			}
+			if err := d.fill(v, r); err != nil {
+				return nil, fmt.Errorf("%s: init %s: %w", where, name, err)
+			}
+		}
+		p := net.AddPopulation(ps.Name, m)
+		if ps.Box != nil {
+			p.Positions = RandomPositions(m.Len(), *ps.Box, r)
+		}
+		byName[ps.Name] = p
+	}
+	for k, js := range s.Projections {
+		where := fmt.Sprintf("snn: spec: projection %d (%s)", k+1, js.Name)
+		pre, post := byName[js.Pre], byName[js.Post]
+		if pre == nil || post == nil {
+			return nil, fmt.Errorf("%s: pre %q or post %q is not a population", where, js.Pre, js.Post)
+		}
+		autapses := js.Autapses == nil || *js.Autapses
+		var g *topology.CSR
+		var err error
+		switch js.Rule {
+		case "all":
+			g, err = topology.AllToAll(pre.Len(), post.Len(), autapses)
+		case "one-to-one":
+			if pre.Len() != post.Len() {
+				return nil, fmt.Errorf("%s: one-to-one between %d and %d neurons", where, pre.Len(), post.Len())
+			}
+			g, err = topology.OneToOne(pre.Len())
+		case "probability":
+			g, err = topology.FixedProbability(pre.Len(), post.Len(), js.P, autapses, r)
+		case "in-degree":
+			g, err = topology.FixedInDegree(pre.Len(), post.Len(), js.K, autapses, r)
+		default:
+			return nil, fmt.Errorf("%s: rule %q: want all, one-to-one, probability or in-degree", where, js.Rule)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		name := js.Name
+		if name == "" {
+			name = js.Pre + "-" + js.Post
+		}
+		proj, err := net.Connect(name, pre, post, js.Target, g, float32(js.Weight), js.Delay)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		if js.Weights != nil {
+			if err := js.Weights.fill(proj.Weights, r); err != nil {
+				return nil, fmt.Errorf("%s: weights: %w", where, err)
+			}
+		}
+		if js.Conduction != nil {
+			if err := SetAnatomicalDelays(proj, net.dt(), *js.Conduction); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+		}
+		if js.STP != nil {
+			stp := *js.STP
+			if err := stp.validate(); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			proj.STP = &stp
+		}
+	}
+	for k, is := range s.Inputs {
+		where := fmt.Sprintf("snn: spec: input %d (%s)", k+1, is.Kind)
+		p := byName[is.Population]
+		if p == nil {
+			return nil, fmt.Errorf("%s: %q is not a population", where, is.Population)
+		}
+		switch is.Kind {
+		case "poisson":
+			net.Inputs = append(net.Inputs, &PoissonInput{Pop: p, Var: is.Var, N: is.N, Rate: is.Rate, Weight: float32(is.Weight)})
+		case "current":
+			net.Inputs = append(net.Inputs, &Current{Pop: p, Var: is.Var, Amplitude: is.Amplitude, Sigma: is.Sigma, Start: is.Start, Stop: is.Stop})
+		default:
+			return nil, fmt.Errorf("%s: kind %q: want poisson or current", where, is.Kind)
+		}
+	}
+	// Prepare everything now, so that a bad value is reported against the
+	// spec rather than at the start of a run.
+	if _, err := NewSim(net, SimOptions{Threads: 1}); err != nil {
+		return nil, fmt.Errorf("snn: spec: %w", err)
+	}
+	return net, nil
+}
+
+// SpecModels lists the model names a spec accepts.
+var SpecModels = []string{"lif", "condlif", "izhikevich", "adex", "hh", "poisson", "spikes"}
+
+// model builds the population's neurons from defaults plus overrides.
+func (ps *PopulationSpec) model() (Model, error) {
+	override := func(dst any) error {
+		if len(ps.Params) == 0 {
+			return nil
+		}
+		dec := json.NewDecoder(bytes.NewReader(ps.Params))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(dst); err != nil {
+			return fmt.Errorf("params: %w", err)
+		}
+		return nil
+	}
+	switch ps.Model {
+	case "lif":
+		p := CUBAParams()
+		if err := override(&p); err != nil {
+			return nil, err
+		}
+		return NewLIF(ps.N, p)
+	case "condlif":
+		p := COBAParams()
+		if err := override(&p); err != nil {
+			return nil, err
+		}
+		return NewCondLIF(ps.N, p)
+	case "adex":
+		p := AdExDefault()
+		if err := override(&p); err != nil {
+			return nil, err
+		}
+		return NewAdEx(ps.N, p)
+	case "hh":
+		p := HHDefault()
+		if err := override(&p); err != nil {
+			return nil, err
+		}
+		return NewHH(ps.N, p)
+	case "izhikevich":
+		name := ps.Preset
+		if name == "" {
+			name = "RS"
+		}
+		preset, ok := IzhikevichPresets[name]
+		if !ok {
+			return nil, fmt.Errorf("preset %q: want one of %v", name, sortedKeys(IzhikevichPresets))
+		}
+		var abcd struct{ A, B, C, D *float64 }
+		if err := override(&abcd); err != nil {
+			return nil, err
+		}
+		for _, f := range []struct {
+			v   *float64
+			dst *float64
+		}{{abcd.A, &preset.A}, {abcd.B, &preset.B}, {abcd.C, &preset.C}, {abcd.D, &preset.D}} {
+			if f.v != nil {
+				*f.dst = *f.v
+			}
+		}
+		return NewIzhikevich(ps.N, preset)
+	case "poisson":
+		return NewPoissonGroup(ps.N, ps.Rate)
+	case "spikes":
+		if ps.N != 0 && ps.N != len(ps.Spikes) {
+			return nil, fmt.Errorf("n = %d but spikes lists %d neurons", ps.N, len(ps.Spikes))
+		}
+		return NewSpikeTrains(ps.Spikes)
+	}
+	return nil, fmt.Errorf("model %q: want one of %s", ps.Model, strings.Join(SpecModels, ", "))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// fill sets every element of dst from the distribution.
+func (d Distribution) fill(dst []float32, r *rand.Rand) error {
+	set := 0
+	for _, ok := range []bool{d.Value != nil, d.Uniform != nil, d.Normal != nil} {
+		if ok {
+			set++
+		}
+	}
+	if set != 1 {
+		return fmt.Errorf("give exactly one of value, uniform or normal (have %d)", set)
+	}
+	for i := range dst {
+		switch {
+		case d.Value != nil:
+			dst[i] = float32(*d.Value)
+		case d.Uniform != nil:
+			dst[i] = float32(d.Uniform[0] + r.Float64()*(d.Uniform[1]-d.Uniform[0]))
+		default:
+			dst[i] = float32(d.Normal[0] + r.NormFloat64()*d.Normal[1])
+		}
+		if v := float64(dst[i]); math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("value %v is not finite", v)
+		}
+	}
+	return nil
+}
