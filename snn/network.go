@@ -21,9 +21,11 @@ func (p *Population) Len() int { return p.Model.Len() }
 
 // Projection is a set of synapses from one population to another, stored
 // as sender-ordered compressed rows: the synapses of presynaptic neuron i
-// are [RowPtr[i], RowPtr[i+1]) in Targets, Weights and Delays. A static
-// synapse costs 8 bytes (a uint32 target and a float32 weight), plus 2
-// bytes when delays differ between synapses.
+// are [RowPtr[i], RowPtr[i+1]) in Targets, Weights and DelaySteps. A
+// synapse costs 4 bytes (its uint32 target) when all share one weight, 8
+// with its own float32 weight, plus 2 when delays differ between synapses.
+// Spike propagation reads a presynaptic neuron's row from memory on every
+// spike, so in large networks these bytes are the speed.
 type Projection struct {
 	Name      string
 	Pre, Post *Population
@@ -33,7 +35,12 @@ type Projection struct {
 	Target  string
 	RowPtr  []int
 	Targets []uint32
-	Weights []float32 // weight of each synapse, in the unit of Target
+	// Weight is every synapse's weight, in the unit of Target, when
+	// Weights is nil.
+	Weight float32
+	// Weights, if not nil, holds each synapse's own weight; see
+	// PerSynapseWeights.
+	Weights []float32
 	// Delay is the transmission delay in ms shared by all synapses, used
 	// when DelaySteps is nil. It is rounded to whole time steps.
 	Delay float64
@@ -46,6 +53,27 @@ type Projection struct {
 
 // Synapses returns the number of synapses.
 func (p *Projection) Synapses() int { return len(p.Targets) }
+
+// PerSynapseWeights gives every synapse its own weight, initialised to the
+// shared Weight, and returns them for the caller to set (random weights,
+// plasticity).
+func (p *Projection) PerSynapseWeights() []float32 {
+	if p.Weights == nil {
+		p.Weights = make([]float32, len(p.Targets))
+		for i := range p.Weights {
+			p.Weights[i] = p.Weight
+		}
+	}
+	return p.Weights
+}
+
+// WeightOf returns the weight of synapse s.
+func (p *Projection) WeightOf(s int) float32 {
+	if p.Weights == nil {
+		return p.Weight
+	}
+	return p.Weights[s]
+}
 
 // Bytes returns the memory the projection's synapses occupy.
 func (p *Projection) Bytes() int {
@@ -73,18 +101,15 @@ func (n *Network) AddPopulation(name string, m Model) *Population {
 }
 
 // Connect adds a projection from pre to post wired by g, every synapse
-// with the same weight and delay (ms). It returns an error if g's sizes do
-// not match the populations or post has no variable named target.
+// with the same weight and delay (ms); call PerSynapseWeights on the result
+// to vary weights. It returns an error if g's sizes do not match the
+// populations or post has no variable named target.
 func (n *Network) Connect(name string, pre, post *Population, target string, g *topology.CSR, weight float32, delay float64) (*Projection, error) {
 	if g.Pre != pre.Len() || g.Post != post.Len() {
 		return nil, fmt.Errorf("snn: projection %s: graph is %d→%d, populations %s and %s have %d and %d neurons",
 			name, g.Pre, g.Post, pre.Name, post.Name, pre.Len(), post.Len())
 	}
-	w := make([]float32, g.Edges())
-	for i := range w {
-		w[i] = weight
-	}
-	p := &Projection{Name: name, Pre: pre, Post: post, Target: target, RowPtr: g.RowPtr, Targets: g.Targets, Weights: w, Delay: delay}
+	p := &Projection{Name: name, Pre: pre, Post: post, Target: target, RowPtr: g.RowPtr, Targets: g.Targets, Weight: weight, Delay: delay}
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
@@ -129,7 +154,7 @@ func (p *Projection) validate() error {
 		return fmt.Errorf("snn: projection %s: %d row pointers for %d presynaptic neurons and %d synapses",
 			name, len(p.RowPtr), p.Pre.Len(), len(p.Targets))
 	}
-	if len(p.Weights) != len(p.Targets) {
+	if p.Weights != nil && len(p.Weights) != len(p.Targets) {
 		return fmt.Errorf("snn: projection %s: %d weights for %d synapses", name, len(p.Weights), len(p.Targets))
 	}
 	if p.DelaySteps != nil && len(p.DelaySteps) != len(p.Targets) {

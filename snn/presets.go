@@ -257,8 +257,9 @@ func IzhikevichNetwork(seed uint64, scheme IzhikevichScheme) (*Network, error) {
 		if err != nil {
 			return nil, err
 		}
-		for k := range p.Weights {
-			p.Weights[k] = float32(c.scale * r.Float64())
+		w := p.PerSynapseWeights()
+		for k := range w {
+			w[k] = float32(c.scale * r.Float64())
 		}
 	}
 	net.Inputs = append(net.Inputs,

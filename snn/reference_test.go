@@ -64,6 +64,37 @@ func TestBenchmarksMatchBrian2(t *testing.T) {
 	}
 }
 
+// TestIzhikevichMatchesBrian2 checks the Izhikevich (2003) network against
+// Brian2 2.5.1 (shared/peers/README.md): 7.4 Hz with the paper's two half
+// steps, 9.0 Hz with forward Euler, means over seeds, within 10%.
+func TestIzhikevichMatchesBrian2(t *testing.T) {
+	for _, tc := range []struct {
+		scheme IzhikevichScheme
+		want   float64
+	}{{IzhikevichHalfSteps, 7.4}, {IzhikevichEuler, 9.0}} {
+		var rate float64
+		const seeds = 3
+		for seed := uint64(1); seed <= seeds; seed++ {
+			net, err := IzhikevichNetwork(seed, tc.scheme)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sim, err := NewSim(net, SimOptions{Seed: seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sim.Run(context.Background(), 1000, nil); err != nil {
+				t.Fatal(err)
+			}
+			rate += float64(sim.SpikeCount(net.Populations[0])+sim.SpikeCount(net.Populations[1])) / 1000 / seeds
+		}
+		t.Logf("Izhikevich scheme %d: %.2f Hz (Brian2 %.1f Hz)", tc.scheme, rate, tc.want)
+		if math.Abs(rate/tc.want-1) > 0.10 {
+			t.Errorf("scheme %d: %.2f Hz, Brian2 %.1f Hz ± 10%%", tc.scheme, rate, tc.want)
+		}
+	}
+}
+
 // TestBrunelMatchesBrian2 checks Brunel (2000) panel A, the synchronous
 // regular regime, at full size against Brian2 2.5.1 standalone run on this
 // machine (brian2_brunel.py --panel A --seed 1 --duration-ms 300): 297.7 Hz.

@@ -361,35 +361,35 @@ func (s *Sim) propagate(pj *projState, t int, n int64, par int64) {
 			if t < last {
 				b = pj.cuts[t+1][i]
 			}
-			tg, wt := p.Targets[a:b], p.Weights[a:b]
+			tg := p.Targets[a:b]
+			// The common cases get their own tight loops; the general one
+			// handles plasticity, gates and per-synapse delays.
 			switch {
-			case gate != nil:
-				e := float32(1)
-				if eff != nil {
-					e = eff[si]
+			case fixed != nil && gate == nil && eff == nil && p.Weights == nil:
+				w := p.Weight
+				for _, j := range tg {
+					fixed[j] += w
 				}
-				for k, j := range tg {
-					if gate[j] == 0 {
-						fixed[j] += wt[k] * e
-					}
-				}
-			case fixed != nil && eff == nil:
+			case fixed != nil && gate == nil && eff == nil:
+				wt := p.Weights[a:b]
 				for k, j := range tg {
 					fixed[j] += wt[k]
-				}
-			case fixed != nil: // with short-term plasticity
-				e := eff[si]
-				for k, j := range tg {
-					fixed[j] += wt[k] * e
 				}
 			default:
 				e := float32(1)
 				if eff != nil {
 					e = eff[si]
 				}
-				ds := p.DelaySteps[a:b]
 				for k, j := range tg {
-					pj.ring.slot(n + int64(ds[k]))[j] += wt[k] * e
+					if gate != nil && gate[j] != 0 {
+						continue
+					}
+					w := p.WeightOf(a+k) * e
+					if fixed != nil {
+						fixed[j] += w
+					} else {
+						pj.ring.slot(n + int64(p.DelaySteps[a+k]))[j] += w
+					}
 				}
 			}
 		}

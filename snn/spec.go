@@ -190,7 +190,7 @@ func (s *Spec) Build(seed uint64) (*Network, error) {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 		if js.Weights != nil {
-			if err := js.Weights.fill(proj.Weights, r); err != nil {
+			if err := js.Weights.fill(proj.PerSynapseWeights(), r); err != nil {
 				return nil, fmt.Errorf("%s: weights: %w", where, err)
 			}
 		}
