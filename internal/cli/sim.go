@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/neurite/neurite/internal/atomicfile"
+	"github.com/neurite/neurite/report"
 	"github.com/neurite/neurite/snn"
 )
 
@@ -23,6 +24,7 @@ type simOptions struct {
 	n        int
 	panel    string
 	out      string
+	raster   string
 	progress bool
 }
 
@@ -80,6 +82,7 @@ Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
 	f.IntVar(&o.n, "n", 0, "network size (coba/cuba: neurons, default 4000; brunel: excitatory neurons, default 10000)")
 	f.StringVar(&o.panel, "panel", "A", "Brunel (2000) regime: A, B, C or D")
 	f.StringVar(&o.out, "out", "", "directory for spikes.csv and spikes_<population>.npy")
+	f.StringVar(&o.raster, "raster", "", "draw a spike raster into this .svg or .png file")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	return cmd
 }
@@ -101,6 +104,20 @@ func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.W
 		if rep.Files, err = writeSpikes(o.out, mons); err != nil {
 			return err
 		}
+	}
+	if o.raster != "" {
+		groups := make([]report.SpikeGroup, len(mons))
+		for k, m := range mons {
+			times := make([]float64, m.Len())
+			for i := range times {
+				times[i] = m.Time(i)
+			}
+			groups[k] = report.SpikeGroup{Name: m.Pop.Name, Size: m.Pop.Len(), Times: times, Index: m.Index}
+		}
+		if err := report.Raster(o.raster, model, groups, 200_000); err != nil {
+			return err
+		}
+		rep.Files = append(rep.Files, o.raster)
 	}
 	if o.json {
 		return writeJSON(stdout, rep)
@@ -128,6 +145,9 @@ func checkSimOptions(model string, o simOptions) error {
 	}
 	if o.n < 0 {
 		return usagef("--n %d: must be positive", o.n)
+	}
+	if ext := strings.ToLower(filepath.Ext(o.raster)); o.raster != "" && ext != ".svg" && ext != ".png" {
+		return usagef("--raster %s: want a .svg or .png file", o.raster)
 	}
 	return nil
 }
