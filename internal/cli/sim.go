@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,7 +53,7 @@ func newSimCmd() *cobra.Command {
 	var o simOptions
 	cmd := &cobra.Command{
 		Use:   "sim MODEL|SPEC",
-		Short: "Simulate a spiking network: a preset (" + strings.Join(snn.PresetNames, ", ") + ") or a spec file",
+		Short: "Simulate a spiking network: a preset (" + strings.Join(simModels(), ", ") + ") or a spec file",
 		Long: `sim builds a preset spiking network, simulates it and reports its activity.
 
 Presets (every parameter follows the reference Brian2 scripts):
@@ -61,6 +62,8 @@ Presets (every parameter follows the reference Brian2 scripts):
   brunel      Brunel (2000) sparse network with delays and Poisson drive, --panel A–D
   izhikevich  Izhikevich (2003) 1000-neuron network with the paper's integration
   hh          100 Hodgkin–Huxley somata (NEURON's hh) driven by 0.1 nA
+  cuba-event  Brette et al. (2007) benchmark 4: CUBA with voltage jumps, simulated
+              event by event with exact spike times (no time step)
 
 Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
 		Example: `  neurite sim coba --duration 1s --seed 1 --json
@@ -68,7 +71,7 @@ Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
   neurite sim snn/testdata/coba.yaml --duration 200ms`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usagef("sim needs one model name (have: %s)", strings.Join(snn.PresetNames, ", "))
+				return usagef("sim needs one model name (have: %s)", strings.Join(simModels(), ", "))
 			}
 			return nil
 		},
@@ -96,6 +99,9 @@ func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.W
 		return err
 	}
 	defer restore()
+	if model == "cuba-event" {
+		return runEventSim(ctx, o, stdout, stderr)
+	}
 	rep, mons, err := simulatePreset(ctx, model, o, stderr)
 	if err != nil {
 		return err
@@ -122,10 +128,22 @@ func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.W
 	if o.json {
 		return writeJSON(stdout, rep)
 	}
-	fmt.Fprintf(stdout, "%-10s %10s %12s %10s %10s %12s %14s\n", "model", "neurons", "synapses", "spikes", "sim ms", "wall s", "synops/s")
-	fmt.Fprintf(stdout, "%-10s %10d %12d %10d %10.0f %12.3f %14.3g\n", model, rep.Neurons, rep.Synapses, rep.Spikes, rep.SimMS, rep.WallSeconds, rep.SynopsPerSecond)
-	for _, m := range mons {
-		fmt.Fprintf(stdout, "  rate %-6s %8.2f Hz\n", m.Pop.Name, rep.RateHz[m.Pop.Name])
+	names := make([]string, len(mons))
+	for k, m := range mons {
+		names[k] = m.Pop.Name
+	}
+	return printSimTable(stdout, rep, names)
+}
+
+// printSimTable writes the human-readable summary of a simulation, with
+// the populations' rates in the given order.
+func printSimTable(w io.Writer, rep simReport, populations []string) error {
+	fmt.Fprintf(w, "%-10s %10s %12s %10s %10s %12s %14s\n", "model", "neurons", "synapses", "spikes", "sim ms", "wall s", "synops/s")
+	fmt.Fprintf(w, "%-10s %10d %12d %10d %10.0f %12.3f %14.3g\n", rep.Model, rep.Neurons, rep.Synapses, rep.Spikes, rep.SimMS, rep.WallSeconds, rep.SynopsPerSecond)
+	for _, name := range populations {
+		if _, err := fmt.Fprintf(w, "  rate %-6s %8.2f Hz\n", name, rep.RateHz[name]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -137,8 +155,8 @@ func isSpecPath(model string) bool {
 }
 
 func checkSimOptions(model string, o simOptions) error {
-	if !isSpecPath(model) && !slices.Contains(snn.PresetNames, model) {
-		return usagef("unknown model %q (have: %s, or a spec file path)", model, strings.Join(snn.PresetNames, ", "))
+	if !isSpecPath(model) && !slices.Contains(simModels(), model) {
+		return usagef("unknown model %q (have: %s, or a spec file path)", model, strings.Join(simModels(), ", "))
 	}
 	if o.duration <= 0 {
 		return usagef("--duration %v: must be positive", o.duration)
@@ -213,6 +231,87 @@ func simulatePreset(ctx context.Context, model string, o simOptions, stderr io.W
 		}
 	}
 	return rep, mons, nil
+}
+
+// simModels lists the model names sim accepts besides spec files.
+func simModels() []string { return append(slices.Clone(snn.PresetNames), "cuba-event") }
+
+// runEventSim runs benchmark 4 with the event-driven engine. Its spikes
+// have exact, real-valued times.
+func runEventSim(ctx context.Context, o simOptions, stdout, stderr io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	n := o.n
+	if n == 0 {
+		n = 4000
+	}
+	start := time.Now()
+	e, err := snn.EventCUBA(n, o.seed)
+	if err != nil {
+		return err
+	}
+	build := time.Since(start)
+	durMS := float64(o.duration) / float64(time.Millisecond)
+	fmt.Fprintf(stderr, "sim cuba-event: %d neurons, %d synapses, built in %.2fs; simulating %v event by event\n",
+		n, e.Graph.Edges(), build.Seconds(), o.duration)
+	runStart := time.Now()
+	if err := e.Run(ctx, durMS); err != nil {
+		return err
+	}
+	wall := time.Since(runStart)
+	ne := int(0.8 * float64(n))
+	groups := []report.SpikeGroup{{Name: "exc", Size: ne}, {Name: "inh", Size: n - ne}}
+	for _, s := range e.Spikes {
+		g := 0
+		if int(s.Neuron) >= ne {
+			g = 1
+		}
+		groups[g].Times = append(groups[g].Times, s.Time)
+		groups[g].Index = append(groups[g].Index, s.Neuron-int32(g*ne))
+	}
+	rep := simReport{
+		Model: "cuba-event", Neurons: n, Synapses: e.Graph.Edges(), Spikes: int64(len(e.Spikes)),
+		RateHz: map[string]float64{}, SimMS: durMS, DTMS: 0, BuildSeconds: build.Seconds(), WallSeconds: wall.Seconds(),
+		BytesPerSynapse: float64(4*e.Graph.Edges()+8*len(e.Graph.RowPtr)+8*n) / float64(max(1, e.Graph.Edges())),
+		SynapticEvents:  e.Events, SynopsPerSecond: float64(e.Events) / wall.Seconds(), Seed: o.seed, Threads: 1,
+	}
+	for _, g := range groups {
+		rep.RateHz[g.Name] = float64(len(g.Times)) / float64(g.Size) / (durMS / 1000)
+	}
+	if o.out != "" {
+		if err := os.MkdirAll(o.out, 0o755); err != nil {
+			return err
+		}
+		path := filepath.Join(o.out, "spikes.csv")
+		err := atomicfile.Write(path, func(w io.Writer) error {
+			if _, err := io.WriteString(w, "population,neuron,time_ms\n"); err != nil {
+				return err
+			}
+			for _, g := range groups {
+				for k, t := range g.Times {
+					if _, err := fmt.Fprintf(w, "%s,%d,%s\n", g.Name, g.Index[k], strconv.FormatFloat(t, 'g', -1, 64)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		rep.Files = append(rep.Files, path)
+	}
+	if o.raster != "" {
+		if err := report.Raster(o.raster, "cuba-event", groups, 200_000); err != nil {
+			return err
+		}
+		rep.Files = append(rep.Files, o.raster)
+	}
+	if o.json {
+		return writeJSON(stdout, rep)
+	}
+	return printSimTable(stdout, rep, []string{"exc", "inh"})
 }
 
 // buildNetwork makes a preset or reads a spec file.
