@@ -262,4 +262,3 @@ func EventCUBA(n int, seed uint64) (*EventLIF, error) {
 	}
 	return e, nil
 }
-

@@ -1,9 +1,12 @@
 package snn
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -175,5 +178,48 @@ func TestThreadsGiveSameSpikes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExportAndRate writes a monitor as CSV and NPY and reads both back,
+// and checks the population rate against a hand count.
+func TestExportAndRate(t *testing.T) {
+	src, _ := NewSpikeTrains([][]float64{{1, 3.5}, {2}})
+	net := &Network{DT: 0.5}
+	p := net.AddPopulation("src", src)
+	sim, _ := NewSim(net, SimOptions{})
+	mon, _ := sim.MonitorSpikes(p)
+	if err := sim.Run(context.Background(), 5, nil); err != nil {
+		t.Fatal(err)
+	}
+	var csv strings.Builder
+	if err := mon.WriteCSV(&csv, true); err != nil {
+		t.Fatal(err)
+	}
+	if want := "population,neuron,time_ms\nsrc,0,1\nsrc,1,2\nsrc,0,3.5\n"; csv.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", csv.String(), want)
+	}
+	var npy bytes.Buffer
+	if err := mon.WriteNPY(&npy); err != nil {
+		t.Fatal(err)
+	}
+	b := npy.Bytes()
+	hlen := int(binary.LittleEndian.Uint16(b[8:10]))
+	header := string(b[10 : 10+hlen])
+	if !strings.HasPrefix(string(b), "\x93NUMPY\x01\x00") || (10+hlen)%64 != 0 || !strings.Contains(header, "'shape': (3, 2)") {
+		t.Fatalf("NPY header %q (length %d) is not a 64-aligned v1.0 header of shape (3, 2)", header, hlen)
+	}
+	data := b[10+hlen:]
+	var got []float64
+	for k := 0; k+8 <= len(data); k += 8 {
+		got = append(got, math.Float64frombits(binary.LittleEndian.Uint64(data[k:])))
+	}
+	if want := []float64{0, 1, 1, 2, 0, 3.5}; !slices.Equal(got, want) {
+		t.Errorf("NPY data %v, want %v", got, want)
+	}
+	// Two spikes fall in [0, 2.5) ms and one in [2.5, 5), from 2 neurons.
+	rate := mon.PopulationRate(2.5, 5)
+	if want := []float64{400, 200}; !slices.Equal(rate, want) { // spikes / neurons / 2.5 ms
+		t.Errorf("PopulationRate = %v, want %v", rate, want)
 	}
 }

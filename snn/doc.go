@@ -1,0 +1,75 @@
+// Package snn simulates networks of spiking neurons: the biological side
+// of neurite.
+//
+// # Overview
+//
+// A [Network] holds populations of neurons ([Population], each a [Model]),
+// projections of synapses between them ([Projection]) and external
+// [Input]s. [NewSim] prepares it and [Sim.Run] advances it in steps of
+// Network.DT ms. Monitors record spikes ([SpikeMonitor], with CSV and NumPy
+// export, CV of interspike intervals, population rate) and sampled state
+// ([StateMonitor]). Networks can be written in Go, built from a YAML or JSON
+// [Spec], or taken from the presets of the standard benchmarks: [COBA] and
+// [CUBA] (Brette et al. 2007), [Brunel] (Brunel 2000), [IzhikevichNetwork]
+// (Izhikevich 2003) and [HHCells]; [EventCUBA] runs benchmark 4 with the
+// event-driven engine [EventLIF], which computes exact spike times.
+//
+// Neuron models: [LIF] (current-based, exact integration, exponential or
+// alpha synapses, optional adaptive threshold), [CondLIF]
+// (conductance-based), [Izhikevich] (with the paper's presets), [AdEx]
+// (adaptation), [HH] (Hodgkin–Huxley), and the sources [PoissonGroup] and
+// [SpikeTrains]. Every model has an absolute refractory period.
+// Short-term depression and facilitation ([STP], Tsodyks–Markram) and
+// delays from distance and conduction velocity ([SetAnatomicalDelays])
+// belong to projections.
+//
+// # Engine
+//
+// The clock-driven engine follows Brian2's schedule, so that its results
+// can be checked against Brian2's: each step, every population integrates
+// and reports threshold crossings; spikes are queued into per-variable ring
+// buffers `delay` steps ahead (delivered straight into the variable when
+// nothing is delayed); inputs act; the current slot is delivered; the
+// neurons that fired are reset. A variable that ignores input during
+// refractoriness (Brian2's "unless refractory") says so through [Gated].
+//
+// # Units
+//
+// Time in ms, potentials in mV, conductances in nS, capacitance in pF,
+// currents in pA (nA for [HH]), rates in Hz, positions in mm and
+// velocities in m/s (= mm/ms). Each parameter's doc comment gives its unit.
+//
+// # Concurrency and determinism
+//
+// [SimOptions].Threads workers each own a contiguous range of every
+// population (aligned to 8 neurons). They integrate their own neurons,
+// then, after one barrier per step, each walks every spike but writes only
+// the synapses that land in its own range, in presynaptic order. Random
+// numbers come from counter-based streams ([Stream]) addressed by step and
+// neuron. So the same seed gives the same spikes, bit for bit, whatever the
+// thread count. On amd64 with AVX2 the LIF and conductance-based LIF
+// updates run eight neurons at a time in assembly that performs the same
+// float32 operations as the Go code, so it changes speed, not results.
+//
+// # Errors
+//
+// Parameters are validated when a model is built and again by Prepare,
+// with errors naming the model and field ("snn: LIF: TauM = -1, must be
+// positive and finite"). Hot loops panic only on violated preconditions.
+//
+// # References
+//
+// Brette R. et al. (2007) Simulation of networks of spiking neurons: a
+// review of tools and strategies. J Comput Neurosci 23:349–398.
+// Brunel N. (2000) Dynamics of sparsely connected networks of excitatory
+// and inhibitory spiking neurons. J Comput Neurosci 8:183–208.
+// Izhikevich E.M. (2003) Simple model of spiking neurons. IEEE Trans
+// Neural Netw 14:1569–1572.
+// Brette R., Gerstner W. (2005) Adaptive exponential integrate-and-fire
+// model. J Neurophysiol 94:3637–3642.
+// Hodgkin A.L., Huxley A.F. (1952) J Physiol 117:500–544.
+// Maass W., Markram H. (2002) Synapses as dynamic memory buffers. Neural
+// Netw 15:155–161.
+// Rotter S., Diesmann M. (1999) Exact digital simulation of time-invariant
+// linear systems. Biol Cybern 81:381–402.
+package snn
