@@ -11,14 +11,20 @@
 // Imports flow from higher tiers to lower ones only; deps_test.go fails when
 // one flows upward or sideways without being on its allow-list.
 //
-//	tier 0  tensor                float32 arrays and kernels: GEMM, im2col, softmax, activations
+//	tier 0  tensor                  float32 arrays and kernels: GEMM, im2col, softmax, activations
 //	        tensor/internal/kernel  the AVX2+FMA assembly micro-kernel and its Go reference
-//	tier 7  internal/cli          one file per command of the neurite CLI
-//	        cmd/neurite           main, which only calls cli.Main
+//	        topology                connection rules producing sender-ordered CSR graphs
+//	        internal/atomicfile     all-or-nothing file writes
+//	tier 1  snn                     spiking neurons, synapses, delays, the simulators, presets, specs
+//	        data                    datasets and spike encoders (rate, latency)
+//	tier 2  snn/snntest             conformance suite for neuron models and the engine
+//	tier 6  report                  figures (spike rasters) and, later, the HTML report
+//	tier 7  internal/cli            one file per command of the neurite CLI
+//	        cmd/neurite             main, which only calls cli.Main
 //
-// Planned packages and their tiers (see docs/architecture.md): topology and
-// energy (0); data, ann, snn (1); optim, snn/plasticity, ann/anntest,
-// snn/snntest (2); modelio (3); train, convert (4); compare (5); report (6).
+// Planned packages and their tiers (see docs/architecture.md): energy (0);
+// ann (1); optim, snn/plasticity, ann/anntest (2); modelio (3); train,
+// convert (4); compare (5).
 //
 // # Where to start
 //

@@ -5,42 +5,7 @@ import (
 	"fmt"
 
 	"github.com/neurite/neurite/snn"
-	"github.com/neurite/neurite/topology"
 )
-
-// Simulate 100 leaky integrate-and-fire neurons driven by a constant input
-// and coupled by sparse excitatory synapses.
-func Example() {
-	params := snn.LIFParams{TauM: 20, VRest: -70, VThresh: -50, VReset: -70, TRef: 2, TauE: 5, TauI: 10}
-	lif, err := snn.NewLIF(100, params)
-	if err != nil {
-		panic(err)
-	}
-	for i := range lif.I {
-		lif.I[i] = 20 + 0.1*float32(i) // mV of drive: neurons 0…99 from 20 to 29.9
-	}
-	net := &snn.Network{DT: 0.1}
-	pop := net.AddPopulation("lif", lif)
-	// No random draws are involved in this wiring, so the output is fixed.
-	g, _ := topology.AllToAll(100, 100, false)
-	if _, err := net.Connect("recurrent", pop, pop, "ge", g, 0.05, 1.5); err != nil {
-		panic(err)
-	}
-	sim, err := snn.NewSim(net, snn.SimOptions{Seed: 1})
-	if err != nil {
-		panic(err)
-	}
-	mon, _ := sim.MonitorSpikes(pop)
-	if err := sim.Run(context.Background(), 1000, nil); err != nil {
-		panic(err)
-	}
-	trains := mon.Trains()
-	fmt.Println("every neuron fired:", mon.Len() > 0 && len(trains[0]) > 0)
-	fmt.Println("more drive, more spikes:", len(trains[0]) < len(trains[50]) && len(trains[50]) < len(trains[99]))
-	// Output:
-	// every neuron fired: true
-	// more drive, more spikes: true
-}
 
 // Build and run the Brette et al. (2007) COBA benchmark.
 func ExampleCOBA() {
