@@ -1,6 +1,9 @@
 package snn
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Method is a numerical integration scheme for nonlinear dynamics.
 type Method int
@@ -45,6 +48,9 @@ type CondLIFParams struct {
 	TauE    float64 // excitatory conductance decay, ms (> 0)
 	TauI    float64 // inhibitory conductance decay, ms (> 0)
 	Method  Method  // integration scheme; the zero value is Euler
+	// Kernel is the conductance time course: ExpKernel (the zero value)
+	// or AlphaKernel, for which synapses add to xe and xi.
+	Kernel Kernel
 }
 
 // Validate reports parameters that cannot be simulated.
@@ -59,6 +65,9 @@ func (p CondLIFParams) Validate() error {
 	if err == nil && p.Method != Euler && p.Method != RK4 {
 		err = fmt.Errorf("snn: CondLIF: unknown integration method %d", p.Method)
 	}
+	if err == nil && p.Kernel != ExpKernel && p.Kernel != AlphaKernel {
+		err = fmt.Errorf("snn: CondLIF: unknown synaptic kernel %d", p.Kernel)
+	}
 	return err
 }
 
@@ -70,6 +79,7 @@ type CondLIF struct {
 
 	V      []float32 // membrane potential, mV
 	Ge, Gi []float32 // synaptic conductances, nS
+	Xe, Xi []float32 // alpha-kernel jump variables, nS (nil for ExpKernel)
 	I      []float32 // injected current, pA
 	ref    []int32
 
@@ -92,6 +102,9 @@ func NewCondLIF(n int, p CondLIFParams) (*CondLIF, error) {
 	for i := range m.V {
 		m.V[i] = float32(p.EL)
 	}
+	if p.Kernel == AlphaKernel {
+		m.Xe, m.Xi = make([]float32, n), make([]float32, n)
+	}
 	return m, nil
 }
 
@@ -108,8 +121,13 @@ func (m *CondLIF) Gate(name string) []int32 {
 	return nil
 }
 
-// Vars lists the variables: v, ge, gi, I.
-func (m *CondLIF) Vars() []string { return []string{"v", "ge", "gi", "I"} }
+// Vars lists the variables: v, ge, gi, I, and xe, xi with the alpha kernel.
+func (m *CondLIF) Vars() []string {
+	if m.Xe != nil {
+		return []string{"v", "ge", "gi", "I", "xe", "xi"}
+	}
+	return []string{"v", "ge", "gi", "I"}
+}
 
 // Var returns a variable's storage by name, or nil.
 func (m *CondLIF) Var(name string) []float32 {
@@ -122,6 +140,10 @@ func (m *CondLIF) Var(name string) []float32 {
 		return m.Gi
 	case "I":
 		return m.I
+	case "xe":
+		return m.Xe
+	case "xi":
+		return m.Xi
 	}
 	return nil
 }
@@ -145,8 +167,8 @@ func (m *CondLIF) Prepare(dt float64, _ Stream) error {
 
 // Step advances neurons [lo, hi) by one step.
 func (m *CondLIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
-	if m.Method == RK4 {
-		return m.stepRK4(lo, hi, spikes)
+	if m.Method == RK4 || m.Xe != nil {
+		return m.stepGeneral(lo, hi, spikes)
 	}
 	if bulk := (hi - lo) &^ (lanes - 1); haveAVX2 && bulk > 0 {
 		// Eight neurons at a time; the mask bytes of a range start at
@@ -190,31 +212,57 @@ func (m *CondLIF) stepEuler(lo, hi int, spikes []int32) []int32 {
 	return spikes
 }
 
-func (m *CondLIF) stepRK4(lo, hi int, spikes []int32) []int32 {
+// stepGeneral integrates the state (v, ge, gi, xe, xi) in float64 by
+// Euler or RK4, for RK4 and for the alpha kernel. With the exponential
+// kernel xe and xi stay zero and drop out.
+func (m *CondLIF) stepGeneral(lo, hi int, spikes []int32) []int32 {
 	dt := float64(m.dt)
 	gl, el, ee, ei, c := m.GL, m.EL, m.Ee, m.Ei, m.Cm
 	te, ti := m.TauE, m.TauI
-	f := func(v, ge, gi, in float64) (float64, float64, float64) {
-		return (gl*(el-v) + ge*(ee-v) + gi*(ei-v) + in) / c, -ge / te, -gi / ti
+	alpha := m.Xe != nil
+	type state struct{ v, ge, gi, xe, xi float64 }
+	f := func(s state, in float64) state {
+		d := state{v: (gl*(el-s.v) + s.ge*(ee-s.v) + s.gi*(ei-s.v) + in) / c, ge: -s.ge / te, gi: -s.gi / ti}
+		if alpha {
+			d.ge += math.E * s.xe / te
+			d.gi += math.E * s.xi / ti
+			d.xe, d.xi = -s.xe/te, -s.xi/ti
+		}
+		return d
+	}
+	axpy := func(s state, h float64, d state) state {
+		return state{s.v + h*d.v, s.ge + h*d.ge, s.gi + h*d.gi, s.xe + h*d.xe, s.xi + h*d.xi}
 	}
 	vth := float32(m.VThresh)
 	for k := lo; k < hi; k++ {
-		v, ge, gi, in := float64(m.V[k]), float64(m.Ge[k]), float64(m.Gi[k]), float64(m.I[k])
+		s := state{v: float64(m.V[k]), ge: float64(m.Ge[k]), gi: float64(m.Gi[k])}
+		if alpha {
+			s.xe, s.xi = float64(m.Xe[k]), float64(m.Xi[k])
+		}
+		in := float64(m.I[k])
 		frozen := false
 		if m.ref[k] > 0 {
 			m.ref[k]--
 			frozen = m.ref[k] > 0
 		}
-		k1v, k1e, k1i := f(v, ge, gi, in)
-		k2v, k2e, k2i := f(v+dt/2*k1v, ge+dt/2*k1e, gi+dt/2*k1i, in)
-		k3v, k3e, k3i := f(v+dt/2*k2v, ge+dt/2*k2e, gi+dt/2*k2i, in)
-		k4v, k4e, k4i := f(v+dt*k3v, ge+dt*k3e, gi+dt*k3i, in)
-		m.Ge[k] = float32(ge + dt/6*(k1e+2*k2e+2*k3e+k4e))
-		m.Gi[k] = float32(gi + dt/6*(k1i+2*k2i+2*k3i+k4i))
+		var next state
+		if m.Method == RK4 {
+			k1 := f(s, in)
+			k2 := f(axpy(s, dt/2, k1), in)
+			k3 := f(axpy(s, dt/2, k2), in)
+			k4 := f(axpy(s, dt, k3), in)
+			next = axpy(axpy(axpy(axpy(s, dt/6, k1), dt/3, k2), dt/3, k3), dt/6, k4)
+		} else {
+			next = axpy(s, dt, f(s, in))
+		}
+		m.Ge[k], m.Gi[k] = float32(next.ge), float32(next.gi)
+		if alpha {
+			m.Xe[k], m.Xi[k] = float32(next.xe), float32(next.xi)
+		}
 		if frozen {
 			continue
 		}
-		nv := float32(v + dt/6*(k1v+2*k2v+2*k3v+k4v))
+		nv := float32(next.v)
 		m.V[k] = nv
 		if nv > vth {
 			m.ref[k] = m.refSteps

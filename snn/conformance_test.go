@@ -29,6 +29,11 @@ func TestModelsConform(t *testing.T) {
 			p.TRef, p.Method = tref, snn.RK4
 			return snn.NewCondLIF(n, p)
 		}},
+		{Name: "CondLIF-alpha", DT: 0.1, Drive: "I", Amplitude: 300, New: func(n int, tref float64) (snn.Model, error) {
+			p := snn.COBAParams()
+			p.TRef, p.Kernel = tref, snn.AlphaKernel
+			return snn.NewCondLIF(n, p)
+		}},
 		{Name: "Izhikevich", DT: 0.1, Drive: "Iext", Amplitude: 10, New: func(n int, tref float64) (snn.Model, error) {
 			m, err := snn.NewIzhikevich(n, snn.IzhikevichPresets["RS"])
 			if err == nil {
@@ -62,3 +67,4 @@ func TestSTPSteadyState(t *testing.T)     { snntest.STPSteadyState(t) }
 func TestEulerConvergence(t *testing.T)   { snntest.EulerConvergence(t) }
 
 func TestAnatomicalDelays(t *testing.T) { snntest.AnatomicalDelays(t) }
+func TestAlphaKernel(t *testing.T)      { snntest.AlphaKernel(t) }

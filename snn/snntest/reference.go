@@ -380,3 +380,43 @@ func AnatomicalDelays(t *testing.T) {
 		}
 	}
 }
+
+// AlphaKernel checks the alpha synapse of both LIF models: one unit jump
+// into xe makes ge follow (t/τe)·e^(1−t/τe), peaking at 1 after τe.
+func AlphaKernel(t *testing.T) {
+	const tau = 5.0
+	models := map[string]func() (snn.Model, []float32){
+		"LIF": func() (snn.Model, []float32) {
+			p := lifParams()
+			p.TauE, p.Kernel, p.VThresh = tau, snn.AlphaKernel, 1e9
+			m, _ := snn.NewLIF(1, p)
+			return m, m.Xe
+		},
+		"CondLIF-RK4": func() (snn.Model, []float32) {
+			p := snn.COBAParams()
+			p.TauE, p.Kernel, p.Method, p.VThresh = tau, snn.AlphaKernel, snn.RK4, 1e9
+			m, _ := snn.NewCondLIF(1, p)
+			return m, m.Xe
+		},
+	}
+	for name, build := range models {
+		m, xe := build()
+		xe[0] = 1
+		net := &snn.Network{DT: 0.01}
+		p := net.AddPopulation(name, m)
+		sim, err := snn.NewSim(net, snn.SimOptions{Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := sim.MonitorState(p, "ge", []int{0}, 10)
+		if err := sim.Run(context.Background(), 30, nil); err != nil {
+			t.Fatal(err)
+		}
+		for k, tm := range st.Times {
+			want := tm / tau * math.Exp(1-tm/tau)
+			if d := math.Abs(float64(st.Values[k][0]) - want); d > 1e-5 {
+				t.Fatalf("%s: ge(%v ms) = %v, alpha function %v", name, tm, st.Values[k][0], want)
+			}
+		}
+	}
+}
