@@ -76,17 +76,10 @@ func (p CondLIFParams) Validate() error {
 // integrated with Euler or RK4 (see Method).
 type CondLIF struct {
 	CondLIFParams
+	ifState // V (mV), Ge, Gi, Xe, Xi (nS), I (pA)
 
-	V      []float32 // membrane potential, mV
-	Ge, Gi []float32 // synaptic conductances, nS
-	Xe, Xi []float32 // alpha-kernel jump variables, nS (nil for ExpKernel)
-	I      []float32 // injected current, pA
-	ref    []int32
-
-	dt       float32
-	refSteps int32
-	consts   condConsts
-	mask     []uint8 // spike bits from the vector kernel, one byte per 8 neurons
+	dt     float32
+	consts condConsts
 }
 
 // NewCondLIF returns n neurons at rest (v = EL, no conductance).
@@ -97,55 +90,7 @@ func NewCondLIF(n int, p CondLIFParams) (*CondLIF, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	m := &CondLIF{CondLIFParams: p, V: make([]float32, n), Ge: make([]float32, n), Gi: make([]float32, n),
-		I: make([]float32, n), ref: make([]int32, n)}
-	for i := range m.V {
-		m.V[i] = float32(p.EL)
-	}
-	if p.Kernel == AlphaKernel {
-		m.Xe, m.Xi = make([]float32, n), make([]float32, n)
-	}
-	return m, nil
-}
-
-// Len returns the number of neurons.
-func (m *CondLIF) Len() int { return len(m.V) }
-
-// Gate returns the refractory state for v, which ignores synaptic input
-// while the neuron is refractory (Brian2's "(unless refractory)"); nil for
-// the conductances, which keep integrating.
-func (m *CondLIF) Gate(name string) []int32 {
-	if name == "v" {
-		return m.ref
-	}
-	return nil
-}
-
-// Vars lists the variables: v, ge, gi, I, and xe, xi with the alpha kernel.
-func (m *CondLIF) Vars() []string {
-	if m.Xe != nil {
-		return []string{"v", "ge", "gi", "I", "xe", "xi"}
-	}
-	return []string{"v", "ge", "gi", "I"}
-}
-
-// Var returns a variable's storage by name, or nil.
-func (m *CondLIF) Var(name string) []float32 {
-	switch name {
-	case "v":
-		return m.V
-	case "ge":
-		return m.Ge
-	case "gi":
-		return m.Gi
-	case "I":
-		return m.I
-	case "xe":
-		return m.Xe
-	case "xi":
-		return m.Xi
-	}
-	return nil
+	return &CondLIF{CondLIFParams: p, ifState: newIFState(n, p.EL, p.Kernel == AlphaKernel)}, nil
 }
 
 // Prepare validates the parameters and records dt.
@@ -161,7 +106,6 @@ func (m *CondLIF) Prepare(dt float64, _ Stream) error {
 		de: broadcast(1 - m.dt/float32(m.TauE)), di: broadcast(1 - m.dt/float32(m.TauI)),
 		vth: broadcast(float32(m.VThresh)), one: ibroadcast(1), refSteps: ibroadcast(m.refSteps),
 	}
-	m.mask = make([]uint8, len(m.V)/lanes+1)
 	return nil
 }
 
@@ -273,9 +217,4 @@ func (m *CondLIF) stepGeneral(lo, hi int, spikes []int32) []int32 {
 }
 
 // Reset sets v = VReset (Step has already started the refractory period).
-func (m *CondLIF) Reset(spikes []int32) {
-	vr := float32(m.VReset)
-	for _, i := range spikes {
-		m.V[i] = vr
-	}
-}
+func (m *CondLIF) Reset(spikes []int32) { m.resetV(spikes, m.VReset) }

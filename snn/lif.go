@@ -72,16 +72,11 @@ func (p LIFParams) Validate() error {
 // except through when spikes are detected.
 type LIF struct {
 	LIFParams
+	ifState           // V, Ge, Gi, I (all mV), Xe, Xi
+	Theta   []float32 // threshold rise, mV (nil without adaptation)
 
-	V, Ge, Gi, I []float32 // membrane potential and inputs, mV
-	Xe, Xi       []float32 // alpha-kernel jump variables (nil for ExpKernel)
-	Theta        []float32 // threshold rise, mV (nil without adaptation)
-	ref          []int32   // refractory steps left
-
-	prop     lifPropagator
-	refSteps int32
-	consts   lifConsts
-	mask     []uint8 // spike bits from the vector kernel, one byte per 8 neurons
+	prop   lifPropagator
+	consts lifConsts
 }
 
 // lifPropagator holds the entries of exp(A·dt) for the state
@@ -101,40 +96,17 @@ func NewLIF(n int, p LIFParams) (*LIF, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	m := &LIF{LIFParams: p, V: make([]float32, n), Ge: make([]float32, n), Gi: make([]float32, n),
-		I: make([]float32, n), ref: make([]int32, n)}
-	for i := range m.V {
-		m.V[i] = float32(p.VRest)
-	}
-	if p.Kernel == AlphaKernel {
-		m.Xe, m.Xi = make([]float32, n), make([]float32, n)
-	}
+	m := &LIF{LIFParams: p, ifState: newIFState(n, p.VRest, p.Kernel == AlphaKernel)}
 	if p.ThetaJump > 0 {
 		m.Theta = make([]float32, n)
 	}
 	return m, nil
 }
 
-// Len returns the number of neurons.
-func (m *LIF) Len() int { return len(m.V) }
-
-// Gate returns the refractory state for v, which, as in Brian2's
-// "(unless refractory)", ignores synaptic input while the neuron is
-// refractory; nil for the other variables.
-func (m *LIF) Gate(name string) []int32 {
-	if name == "v" {
-		return m.ref
-	}
-	return nil
-}
-
 // Vars lists the variables: v, ge, gi, I, and xe, xi with the alpha
 // kernel, theta with adaptation.
 func (m *LIF) Vars() []string {
-	names := []string{"v", "ge", "gi", "I"}
-	if m.Xe != nil {
-		names = append(names, "xe", "xi")
-	}
+	names := m.ifState.Vars()
 	if m.Theta != nil {
 		names = append(names, "theta")
 	}
@@ -143,23 +115,10 @@ func (m *LIF) Vars() []string {
 
 // Var returns a variable's storage by name, or nil.
 func (m *LIF) Var(name string) []float32 {
-	switch name {
-	case "v":
-		return m.V
-	case "ge":
-		return m.Ge
-	case "gi":
-		return m.Gi
-	case "I":
-		return m.I
-	case "xe":
-		return m.Xe
-	case "xi":
-		return m.Xi
-	case "theta":
+	if name == "theta" {
 		return m.Theta
 	}
-	return nil
+	return m.ifState.Var(name)
 }
 
 // Prepare computes the propagator for step dt by the matrix exponential of
@@ -206,7 +165,6 @@ func (m *LIF) Prepare(dt float64, _ Stream) error {
 		gege: broadcast(pr.gege), gigi: broadcast(pr.gigi), vth: broadcast(float32(m.VThresh)),
 		one: ibroadcast(1), refSteps: ibroadcast(m.refSteps),
 	}
-	m.mask = make([]uint8, len(m.V)/lanes+1)
 	return nil
 }
 
@@ -303,10 +261,9 @@ func (m *LIF) stepExpGo(lo, hi int, spikes []int32) []int32 {
 // Reset sets v = VReset and raises the adaptive threshold of the neurons
 // that fired (Step has already started their refractory period).
 func (m *LIF) Reset(spikes []int32) {
-	vr := float32(m.VReset)
-	for _, i := range spikes {
-		m.V[i] = vr
-		if m.Theta != nil {
+	m.resetV(spikes, m.VReset)
+	if m.Theta != nil {
+		for _, i := range spikes {
 			m.Theta[i] += float32(m.ThetaJump)
 		}
 	}
