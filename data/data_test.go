@@ -1,0 +1,158 @@
+package data
+
+import (
+	"bytes"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestReadIDX(t *testing.T) {
+	f, err := os.ReadFile("testdata/tiny.idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := ReadIDX(bytes.NewReader(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(x.Dims, []int{2, 3}) || !slices.Equal(x.Data, []byte{1, 2, 3, 4, 5, 6}) {
+		t.Errorf("ReadIDX = %v %v, want [2 3] [1 … 6]", x.Dims, x.Data)
+	}
+	bad := map[string][]byte{
+		"empty":         {},
+		"bad magic":     {1, 0, 8, 1, 0, 0, 0, 1, 7},
+		"float type":    {0, 0, 0x0d, 1, 0, 0, 0, 1, 0, 0, 0, 0},
+		"no dims":       {0, 0, 8, 0},
+		"zero dim":      {0, 0, 8, 1, 0, 0, 0, 0},
+		"huge":          {0, 0, 8, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+		"truncated":     f[:len(f)-1],
+		"cut in header": f[:6],
+	}
+	for name, b := range bad {
+		if _, err := ReadIDX(bytes.NewReader(b)); err == nil {
+			t.Errorf("%s: ReadIDX accepted it", name)
+		}
+	}
+}
+
+func FuzzReadIDX(f *testing.F) {
+	data, _ := os.ReadFile("testdata/tiny.idx")
+	f.Add(data)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x, err := ReadIDX(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		n := 1
+		for _, d := range x.Dims {
+			n *= d
+		}
+		if n != len(x.Data) {
+			t.Fatalf("dims %v but %d bytes", x.Dims, len(x.Data))
+		}
+	})
+}
+
+func TestLoadMNIST(t *testing.T) {
+	train, test, err := LoadMNIST("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.Len() != 60000 || test.Len() != 10000 || train.Features() != 784 {
+		t.Fatalf("MNIST: %d train, %d test, %d features", train.Len(), test.Len(), train.Features())
+	}
+	// The first training digit of MNIST is a 5, the first test digit a 7.
+	if train.Labels[0] != 5 || test.Labels[0] != 7 {
+		t.Errorf("first labels %d and %d, want 5 and 7", train.Labels[0], test.Labels[0])
+	}
+	lo, hi := slices.Min(train.X.Data), slices.Max(train.X.Data)
+	if lo != 0 || hi != 1 {
+		t.Errorf("pixels in [%v, %v], want [0, 1]", lo, hi)
+	}
+	if _, _, err := LoadMNIST(t.TempDir()); err == nil || !strings.Contains(err.Error(), "train-images") {
+		t.Errorf("LoadMNIST of an empty dir: %v, want an error naming the missing file", err)
+	}
+}
+
+func TestReadCSV(t *testing.T) {
+	f, _ := os.Open("testdata/small.csv")
+	defer f.Close()
+	d, err := ReadCSV(f, "small.csv", CSVOptions{Label: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Len() != 3 || d.Features() != 2 || d.Classes != 2 || !slices.Equal(d.Labels, []int{0, 1, 0}) {
+		t.Errorf("ReadCSV: %d rows, %d features, %d classes, labels %v", d.Len(), d.Features(), d.Classes, d.Labels)
+	}
+	if !slices.Equal(d.X.Row(1), []float32{3, 4}) {
+		t.Errorf("row 1 = %v", d.X.Row(1))
+	}
+	numeric, err := ReadCSV(strings.NewReader("2,0.5,1\n0,1.5,2\n"), "n", CSVOptions{})
+	if err != nil || !slices.Equal(numeric.Labels, []int{2, 0}) || numeric.Classes != 3 || numeric.X.At(1, 1) != 2 {
+		t.Errorf("label in column 0: %+v, %v", numeric, err)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"1,2,0\n3,x,1\n", "line 2, column 2"},
+		{"1,2,0\n3,4\n", "line 2 has 2 columns, expected 3"},
+		{"1,NaN,0\n", "not a finite number"},
+		{"", "no examples"},
+		{"a,b\n", "no examples"},
+	} {
+		if _, err := ReadCSV(strings.NewReader(tc.in), "t.csv", CSVOptions{Label: -1}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ReadCSV(%q): %v, want an error containing %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func FuzzReadCSV(f *testing.F) {
+	f.Add([]byte("x,y,label\n1,2,a\n3,4,b\n"))
+	f.Add([]byte("1,2,0\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := ReadCSV(bytes.NewReader(b), "fuzz", CSVOptions{Label: -1})
+		if err == nil {
+			if err := d.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+func TestSplitAndStandardize(t *testing.T) {
+	d, _ := ReadCSV(strings.NewReader("1,10,0\n2,20,1\n3,30,0\n4,40,1\n5,50,0\n"), "s", CSVOptions{Label: -1})
+	a1, b1, err := d.Split(0.4, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, b2, _ := d.Split(0.4, 7)
+	if a1.Len() != 3 || b1.Len() != 2 || !slices.Equal(a1.X.Data, a2.X.Data) || !slices.Equal(b1.X.Data, b2.X.Data) {
+		t.Errorf("Split not deterministic or wrong sizes: %d/%d", a1.Len(), b1.Len())
+	}
+	if _, _, err := d.Split(1, 1); err == nil {
+		t.Error("split fraction 1 accepted")
+	}
+	s := FitStandardizer(d)
+	s.Apply(d)
+	var mean, sq float64
+	for i := range d.Len() {
+		v := float64(d.X.At(i, 1))
+		mean += v
+		sq += v * v
+	}
+	if mean/5 > 1e-6 || sq/5-1 > 1e-5 || sq/5-1 < -1e-5 {
+		t.Errorf("standardized column: mean %v, variance %v", mean/5, sq/5)
+	}
+}
+
+func TestLogic(t *testing.T) {
+	for name, want := range map[string][]int{"and": {0, 0, 0, 1}, "or": {0, 1, 1, 1}, "xor": {0, 1, 1, 0}} {
+		d, err := Logic(name)
+		if err != nil || !slices.Equal(d.Labels, want) {
+			t.Errorf("Logic(%s) = %v, %v; want %v", name, d.Labels, err, want)
+		}
+	}
+	if _, err := Logic("nand"); err == nil {
+		t.Error("Logic(nand) succeeded")
+	}
+}

@@ -1,0 +1,141 @@
+package data
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/neurite/neurite/tensor"
+)
+
+// Dataset is a set of labelled examples: X holds one example per row, and
+// Labels their classes in [0, Classes). Shape, if set, is the shape of one
+// example (for MNIST [1, 28, 28]) for models that need it.
+type Dataset struct {
+	Name    string
+	X       *tensor.Tensor // rows × features
+	Labels  []int
+	Classes int
+	Shape   []int
+}
+
+// Len returns the number of examples.
+func (d *Dataset) Len() int { return len(d.Labels) }
+
+// Features returns the number of features per example.
+func (d *Dataset) Features() int { return d.X.Cols() }
+
+// Validate checks that the rows and labels agree and the labels are in
+// range.
+func (d *Dataset) Validate() error {
+	if d.X == nil || d.X.Dims() != 2 {
+		return fmt.Errorf("data: dataset %s: X must be a 2-D tensor", d.Name)
+	}
+	if d.X.Rows() != len(d.Labels) {
+		return fmt.Errorf("data: dataset %s: %d rows but %d labels", d.Name, d.X.Rows(), len(d.Labels))
+	}
+	for i, l := range d.Labels {
+		if l < 0 || l >= d.Classes {
+			return fmt.Errorf("data: dataset %s: example %d has label %d, want 0…%d", d.Name, i, l, d.Classes-1)
+		}
+	}
+	return nil
+}
+
+// Subset returns the examples at the given indices, in that order (copied).
+func (d *Dataset) Subset(idx []int) *Dataset {
+	f := d.Features()
+	out := &Dataset{Name: d.Name, X: tensor.New(len(idx), f), Labels: make([]int, len(idx)), Classes: d.Classes, Shape: d.Shape}
+	for k, i := range idx {
+		copy(out.X.Row(k), d.X.Row(i))
+		out.Labels[k] = d.Labels[i]
+	}
+	return out
+}
+
+// Head returns the first n examples (all of them if n ≤ 0 or n ≥ Len).
+func (d *Dataset) Head(n int) *Dataset {
+	if n <= 0 || n >= d.Len() {
+		return d
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return d.Subset(idx)
+}
+
+// Split shuffles the examples with seed and returns the first
+// (1 − fraction) as one set and the rest as the other: a deterministic
+// train/validation split.
+func (d *Dataset) Split(fraction float64, seed uint64) (*Dataset, *Dataset, error) {
+	if !(fraction > 0 && fraction < 1) {
+		return nil, nil, fmt.Errorf("data: split fraction %v: want a value in (0, 1)", fraction)
+	}
+	perm := rand.New(rand.NewPCG(seed, 0x73706c6974)).Perm(d.Len())
+	cut := d.Len() - int(math.Round(fraction*float64(d.Len())))
+	if cut <= 0 || cut >= d.Len() {
+		return nil, nil, fmt.Errorf("data: splitting %d examples by %v leaves one side empty", d.Len(), fraction)
+	}
+	return d.Subset(perm[:cut]), d.Subset(perm[cut:]), nil
+}
+
+// Standardizer rescales each feature to zero mean and unit variance with
+// statistics taken from one dataset (the training set), to be applied to
+// others unchanged.
+type Standardizer struct {
+	Mean, Std []float32
+}
+
+// FitStandardizer computes per-feature means and standard deviations;
+// features with no variance keep a divisor of 1.
+func FitStandardizer(d *Dataset) Standardizer {
+	f, n := d.Features(), d.Len()
+	mean, sq := make([]float64, f), make([]float64, f)
+	for i := range n {
+		for j, v := range d.X.Row(i) {
+			mean[j] += float64(v)
+			sq[j] += float64(v) * float64(v)
+		}
+	}
+	s := Standardizer{Mean: make([]float32, f), Std: make([]float32, f)}
+	for j := range f {
+		m := mean[j] / float64(n)
+		v := sq[j]/float64(n) - m*m
+		s.Mean[j], s.Std[j] = float32(m), 1
+		if v > 1e-12 {
+			s.Std[j] = float32(math.Sqrt(v))
+		}
+	}
+	return s
+}
+
+// Apply standardizes d in place.
+func (s Standardizer) Apply(d *Dataset) {
+	for i := range d.Len() {
+		row := d.X.Row(i)
+		for j := range row {
+			row[j] = (row[j] - s.Mean[j]) / s.Std[j]
+		}
+	}
+}
+
+// Logic returns the truth table of a two-input boolean function as a
+// dataset of four examples: "and", "or" or "xor".
+func Logic(name string) (*Dataset, error) {
+	var out [4]int
+	for k, in := range [4][2]int{{0, 0}, {0, 1}, {1, 0}, {1, 1}} {
+		switch name {
+		case "and":
+			out[k] = in[0] & in[1]
+		case "or":
+			out[k] = in[0] | in[1]
+		case "xor":
+			out[k] = in[0] ^ in[1]
+		default:
+			return nil, fmt.Errorf("data: no logic function %q (have and, or, xor)", name)
+		}
+	}
+	return &Dataset{Name: name, X: tensor.FromData([]float32{0, 0, 0, 1, 1, 0, 1, 1}, 4, 2),
+		Labels: out[:], Classes: 2}, nil
+}
