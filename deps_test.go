@@ -43,6 +43,7 @@ var tiers = map[string]int{
 var sameTier = map[string][]string{
 	"tensor":      {"tensor/internal/kernel"},
 	"snn/snntest": nil,
+	"ann/anntest": nil,
 	"cmd/neurite": {"internal/cli"},
 }
 

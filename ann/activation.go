@@ -1,0 +1,143 @@
+package ann
+
+import (
+	"fmt"
+
+	"github.com/neurite/neurite/tensor"
+)
+
+// Function names an activation function.
+type Function string
+
+// The activation functions.
+const (
+	Identity  Function = "identity"
+	Step      Function = "step"       // Rosenblatt's threshold: 1 if x > 0
+	Sigmoid   Function = "sigmoid"    // 1/(1+e⁻ˣ)
+	Tanh      Function = "tanh"       //
+	ReLU      Function = "relu"       // max(0, x)
+	LeakyReLU Function = "leaky-relu" // x, or slope·x below 0
+)
+
+// Functions lists the activation functions by name.
+var Functions = []Function{Identity, Step, Sigmoid, Tanh, ReLU, LeakyReLU}
+
+// Activation applies a function elementwise. Its gradient uses the
+// derivative from package tensor; the step function's is zero almost
+// everywhere, so a network of step units cannot learn by backpropagation
+// (which is why the perceptron has its own rule).
+type Activation struct {
+	Func  Function
+	Slope float32 // LeakyReLU's slope below zero (0.01 if zero)
+
+	x, y, dx *tensor.Tensor
+}
+
+// NewActivation returns an activation layer, or an error for an unknown
+// function.
+func NewActivation(f Function) (*Activation, error) {
+	for _, g := range Functions {
+		if f == g {
+			return &Activation{Func: f}, nil
+		}
+	}
+	return nil, fmt.Errorf("ann: unknown activation %q (have %v)", f, Functions)
+}
+
+// Kind returns the function's name.
+func (a *Activation) Kind() string { return string(a.Func) }
+
+// Params returns none.
+func (a *Activation) Params() []*Param { return nil }
+
+func (a *Activation) slope() float32 {
+	if a.Slope == 0 {
+		return 0.01
+	}
+	return a.Slope
+}
+
+// Forward applies the function.
+func (a *Activation) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	y := reuse(&a.y, x.Shape...)
+	switch a.Func {
+	case Identity:
+		copy(y.Data, x.Data)
+	case Step:
+		tensor.Step(y.Data, x.Data)
+	case Sigmoid:
+		tensor.Sigmoid(y.Data, x.Data)
+	case Tanh:
+		tensor.Tanh(y.Data, x.Data)
+	case ReLU:
+		tensor.ReLU(y.Data, x.Data)
+	case LeakyReLU:
+		tensor.LeakyReLU(y.Data, x.Data, a.slope())
+	default:
+		panic("ann: activation " + string(a.Func))
+	}
+	a.x = x
+	return y
+}
+
+// Backward multiplies dy by the derivative at the last input.
+func (a *Activation) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	if !needInput {
+		return nil
+	}
+	dx := reuse(&a.dx, dy.Shape...)
+	switch a.Func {
+	case Identity:
+		copy(dx.Data, dy.Data)
+		return dx
+	case Step:
+		clear(dx.Data)
+		return dx
+	case Sigmoid:
+		tensor.SigmoidDeriv(dx.Data, a.y.Data)
+	case Tanh:
+		tensor.TanhDeriv(dx.Data, a.y.Data)
+	case ReLU:
+		tensor.ReLUDeriv(dx.Data, a.x.Data)
+	case LeakyReLU:
+		tensor.LeakyReLUDeriv(dx.Data, a.x.Data, a.slope())
+	}
+	tensor.Mul(dx.Data, dx.Data, dy.Data)
+	return dx
+}
+
+// Softmax turns each row into probabilities. Use it for outputs read as
+// probabilities; for training with cross-entropy, the fused
+// SoftmaxCrossEntropy loss on the logits is more stable.
+type Softmax struct {
+	y, dx *tensor.Tensor
+}
+
+// Kind returns "softmax".
+func (s *Softmax) Kind() string { return "softmax" }
+
+// Params returns none.
+func (s *Softmax) Params() []*Param { return nil }
+
+// Forward computes the row-wise softmax.
+func (s *Softmax) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	y := reuse(&s.y, x.Shape...)
+	tensor.SoftmaxRows(y, x)
+	return y
+}
+
+// Backward returns dx = y ⊙ (dy − Σⱼ dyⱼ yⱼ), row by row.
+func (s *Softmax) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	if !needInput {
+		return nil
+	}
+	dx := reuse(&s.dx, dy.Shape...)
+	for i := range dy.Rows() {
+		y, g, out := s.y.Row(i), dy.Row(i), dx.Row(i)
+		dot := tensor.Dot(y, g)
+		for j := range out {
+			out[j] = y[j] * (g[j] - dot)
+		}
+	}
+	return dx
+}

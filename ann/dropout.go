@@ -1,0 +1,74 @@
+package ann
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/neurite/neurite/tensor"
+)
+
+// Dropout zeroes each input with probability P during training and scales
+// the survivors by 1/(1−P) ("inverted" dropout, Srivastava et al. 2014),
+// so inference needs no rescaling: at inference the layer is the identity.
+type Dropout struct {
+	P float64
+
+	rng      *rand.Rand
+	mask     []float32
+	y, dx    *tensor.Tensor
+	training bool
+}
+
+// NewDropout returns a dropout layer drawing its masks from a stream
+// seeded by seed. It returns an error unless 0 ≤ p < 1.
+func NewDropout(p float64, seed uint64) (*Dropout, error) {
+	if !(p >= 0 && p < 1) {
+		return nil, fmt.Errorf("ann: dropout probability %v: want 0 ≤ p < 1", p)
+	}
+	return &Dropout{P: p, rng: rand.New(rand.NewPCG(seed, 0x64726f70))}, nil
+}
+
+// Reseed restarts the mask stream (gradient checks use it to repeat a
+// mask exactly).
+func (d *Dropout) Reseed(seed uint64) { d.rng = rand.New(rand.NewPCG(seed, 0x64726f70)) }
+
+// Kind returns "dropout".
+func (d *Dropout) Kind() string { return "dropout" }
+
+// Params returns none.
+func (d *Dropout) Params() []*Param { return nil }
+
+// Forward drops inputs in training and passes them through otherwise.
+func (d *Dropout) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	d.training = train
+	if !train || d.P == 0 {
+		return x
+	}
+	y := reuse(&d.y, x.Shape...)
+	if cap(d.mask) < len(x.Data) {
+		d.mask = make([]float32, len(x.Data))
+	}
+	d.mask = d.mask[:len(x.Data)]
+	keep := float32(1 / (1 - d.P))
+	for i, v := range x.Data {
+		if d.rng.Float64() < d.P {
+			d.mask[i], y.Data[i] = 0, 0
+		} else {
+			d.mask[i], y.Data[i] = keep, v*keep
+		}
+	}
+	return y
+}
+
+// Backward applies the same mask to the gradient.
+func (d *Dropout) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	if !needInput {
+		return nil
+	}
+	if !d.training || d.P == 0 {
+		return dy
+	}
+	dx := reuse(&d.dx, dy.Shape...)
+	tensor.Mul(dx.Data, dy.Data, d.mask)
+	return dx
+}

@@ -1,0 +1,55 @@
+package ann
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/neurite/neurite/tensor"
+)
+
+// Param is a trainable tensor and its gradient.
+type Param struct {
+	Name  string         // e.g. "0.weight", PyTorch's state_dict naming
+	Value *tensor.Tensor // the weights
+	Grad  *tensor.Tensor // dLoss/dValue after Backward, same shape
+	// Frozen parameters keep their value: optimisers skip them.
+	Frozen bool
+}
+
+func newParam(shape ...int) *Param {
+	return &Param{Value: tensor.New(shape...), Grad: tensor.New(shape...)}
+}
+
+// Layer is one stage of a network. Layers work on batches: the first
+// dimension of every tensor is the example.
+type Layer interface {
+	// Forward computes the output for the batch x. With train set it also
+	// keeps what Backward needs and applies training-only behaviour
+	// (dropout). The result belongs to the layer and is overwritten by the
+	// next call; x must stay unchanged until Backward.
+	Forward(x *tensor.Tensor, train bool) *tensor.Tensor
+	// Backward takes dLoss/dOutput for the last training Forward, sets
+	// the gradients of the layer's parameters, and returns dLoss/dInput,
+	// or nil when needInput is false (the first layer's input gradient is
+	// never used, so it is not computed).
+	Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor
+	// Params returns the trainable parameters (none for activations).
+	Params() []*Param
+	// Kind names the layer type ("dense", "relu", …).
+	Kind() string
+}
+
+// reuse returns *t if it already has the given shape, else a new tensor
+// of that shape stored into *t: layers keep their buffers across batches.
+func reuse(t **tensor.Tensor, shape ...int) *tensor.Tensor {
+	if *t == nil || !slices.Equal((*t).Shape, shape) {
+		*t = tensor.New(shape...)
+	}
+	return *t
+}
+
+func mustRows(layer string, x *tensor.Tensor, cols int) {
+	if x.Dims() != 2 || x.Cols() != cols {
+		panic(fmt.Sprintf("ann: %s: input shape %v, want [batch %d]", layer, x.Shape, cols))
+	}
+}

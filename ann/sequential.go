@@ -1,0 +1,83 @@
+package ann
+
+import (
+	"github.com/neurite/neurite/tensor"
+)
+
+// Hooks let a caller watch everything inside a network while it runs (the
+// article: in artificial networks "all processes can be closely
+// monitored"). Either function may be nil.
+type Hooks struct {
+	// Activation sees each layer's output after Forward.
+	Activation func(layer int, kind string, out *tensor.Tensor)
+	// Gradient sees each layer after Backward: the gradient reaching its
+	// input (nil for the first layer) and its parameters with their
+	// gradients.
+	Gradient func(layer int, kind string, dInput *tensor.Tensor, params []*Param)
+}
+
+// Sequential is a stack of layers applied in order.
+type Sequential struct {
+	Layers []Layer
+	Hooks  Hooks
+}
+
+// Forward runs the batch through every layer.
+func (s *Sequential) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	for i, l := range s.Layers {
+		x = l.Forward(x, train)
+		if s.Hooks.Activation != nil {
+			s.Hooks.Activation(i, l.Kind(), x)
+		}
+	}
+	return x
+}
+
+// Backward propagates dLoss/dOutput back through the layers, leaving
+// every parameter's gradient set. The first layer's input gradient is not
+// computed.
+func (s *Sequential) Backward(dy *tensor.Tensor) {
+	for i := len(s.Layers) - 1; i >= 0; i-- {
+		l := s.Layers[i]
+		dy = l.Backward(dy, i > 0)
+		if s.Hooks.Gradient != nil {
+			s.Hooks.Gradient(i, l.Kind(), dy, l.Params())
+		}
+	}
+}
+
+// Params returns every trainable parameter, layer by layer.
+func (s *Sequential) Params() []*Param {
+	var ps []*Param
+	for _, l := range s.Layers {
+		ps = append(ps, l.Params()...)
+	}
+	return ps
+}
+
+// NumParams returns the number of trainable scalars.
+func (s *Sequential) NumParams() int {
+	n := 0
+	for _, p := range s.Params() {
+		n += p.Value.Len()
+	}
+	return n
+}
+
+// Predict returns the most likely class of each row of x (argmax of the
+// outputs, or output > 0.5 for a single output unit).
+func (s *Sequential) Predict(x *tensor.Tensor) []int {
+	y := s.Forward(x, false)
+	out := make([]int, y.Rows())
+	for i := range out {
+		row := y.Row(i)
+		if len(row) == 1 {
+			if row[0] > 0.5 {
+				out[i] = 1
+			}
+			continue
+		}
+		out[i] = tensor.ArgMax(row)
+	}
+	return out
+}
