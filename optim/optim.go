@@ -1,0 +1,189 @@
+// Package optim updates network parameters from their gradients: SGD
+// (with momentum, Nesterov momentum and weight decay), Adam and AdamW;
+// learning-rate schedules (step, exponential, cosine, linear warm-up); and
+// gradient clipping. Updates follow PyTorch's definitions, so settings
+// carry over.
+package optim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/neurite/neurite/ann"
+)
+
+// Optimizer applies one update to parameters from their gradients.
+// Frozen parameters are skipped.
+type Optimizer interface {
+	Step(params []*ann.Param)
+	// LR returns the current learning rate; SetLR changes it (schedules).
+	LR() float64
+	SetLR(lr float64)
+}
+
+// New returns an optimizer by name: sgd, adam or adamw.
+func New(name string, lr, momentum, weightDecay float64, nesterov bool) (Optimizer, error) {
+	if !(lr > 0) || math.IsInf(lr, 0) {
+		return nil, fmt.Errorf("optim: learning rate %v: must be positive", lr)
+	}
+	if !(momentum >= 0 && momentum < 1) || !(weightDecay >= 0) {
+		return nil, fmt.Errorf("optim: momentum %v must be in [0, 1) and weight decay %v ≥ 0", momentum, weightDecay)
+	}
+	switch name {
+	case "sgd", "":
+		if nesterov && momentum == 0 {
+			return nil, fmt.Errorf("optim: Nesterov momentum needs --momentum > 0")
+		}
+		return &SGD{Rate: lr, Momentum: momentum, Nesterov: nesterov, WeightDecay: weightDecay}, nil
+	case "adam":
+		return &Adam{Rate: lr, WeightDecay: weightDecay}, nil
+	case "adamw":
+		wd := weightDecay
+		if wd == 0 {
+			wd = 0.01 // PyTorch's AdamW default
+		}
+		return &Adam{Rate: lr, WeightDecay: wd, Decoupled: true}, nil
+	}
+	return nil, fmt.Errorf("optim: unknown optimizer %q (have sgd, adam, adamw)", name)
+}
+
+// SGD is stochastic gradient descent. With weight decay λ the gradient is
+// g + λw; with momentum μ the step is along b ← μb + g (b₁ = g), or along
+// g + μb with Nesterov momentum (Sutskever et al. 2013), as in PyTorch.
+type SGD struct {
+	Rate, Momentum, WeightDecay float64
+	Nesterov                    bool
+
+	velocity map[*ann.Param][]float32
+}
+
+// LR returns the learning rate.
+func (o *SGD) LR() float64 { return o.Rate }
+
+// SetLR sets the learning rate.
+func (o *SGD) SetLR(lr float64) { o.Rate = lr }
+
+// Step updates every parameter that is not frozen.
+func (o *SGD) Step(params []*ann.Param) {
+	lr, mu, wd := float32(o.Rate), float32(o.Momentum), float32(o.WeightDecay)
+	if mu != 0 && o.velocity == nil {
+		o.velocity = map[*ann.Param][]float32{}
+	}
+	for _, p := range params {
+		if p.Frozen {
+			continue
+		}
+		w, g := p.Value.Data, p.Grad.Data
+		if mu == 0 {
+			for i := range w {
+				w[i] -= lr * (g[i] + wd*w[i])
+			}
+			continue
+		}
+		b, started := o.velocity[p]
+		if !started {
+			b = make([]float32, len(w))
+			o.velocity[p] = b
+		}
+		for i := range w {
+			gi := g[i] + wd*w[i]
+			if started {
+				b[i] = mu*b[i] + gi
+			} else {
+				b[i] = gi
+			}
+			if o.Nesterov {
+				gi += mu * b[i]
+			} else {
+				gi = b[i]
+			}
+			w[i] -= lr * gi
+		}
+	}
+}
+
+// Adam is the Adam optimizer (Kingma & Ba 2015) with bias-corrected
+// moment estimates. WeightDecay adds λw to the gradient (L2, as PyTorch's
+// Adam); with Decoupled it instead shrinks the weights by lr·λ before the
+// step (AdamW, Loshchilov & Hutter 2019). Zero Beta1, Beta2, Eps mean
+// PyTorch's defaults 0.9, 0.999, 1e-8.
+type Adam struct {
+	Rate, Beta1, Beta2, Eps, WeightDecay float64
+	Decoupled                            bool
+
+	t    int
+	m, v map[*ann.Param][]float32
+}
+
+// LR returns the learning rate.
+func (o *Adam) LR() float64 { return o.Rate }
+
+// SetLR sets the learning rate.
+func (o *Adam) SetLR(lr float64) { o.Rate = lr }
+
+func or(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// Step updates every parameter that is not frozen.
+func (o *Adam) Step(params []*ann.Param) {
+	if o.m == nil {
+		o.m, o.v = map[*ann.Param][]float32{}, map[*ann.Param][]float32{}
+	}
+	o.t++
+	b1, b2, eps := or(o.Beta1, 0.9), or(o.Beta2, 0.999), or(o.Eps, 1e-8)
+	c1, c2 := 1-math.Pow(b1, float64(o.t)), 1-math.Pow(b2, float64(o.t))
+	lr, wd := float32(o.Rate), float32(o.WeightDecay)
+	step := float32(o.Rate / c1)
+	sqrtC2 := float32(math.Sqrt(c2))
+	fb1, fb2, feps := float32(b1), float32(b2), float32(eps)
+	for _, p := range params {
+		if p.Frozen {
+			continue
+		}
+		w, g := p.Value.Data, p.Grad.Data
+		m, ok := o.m[p]
+		if !ok {
+			m = make([]float32, len(w))
+			o.m[p] = m
+			o.v[p] = make([]float32, len(w))
+		}
+		v := o.v[p]
+		for i := range w {
+			gi := g[i]
+			if o.Decoupled {
+				w[i] -= lr * wd * w[i]
+			} else {
+				gi += wd * w[i]
+			}
+			m[i] = fb1*m[i] + (1-fb1)*gi
+			v[i] = fb2*v[i] + (1-fb2)*gi*gi
+			w[i] -= step * m[i] / (float32(math.Sqrt(float64(v[i])))/sqrtC2 + feps)
+		}
+	}
+}
+
+// ClipGradNorm scales all gradients so their joint Euclidean norm is at
+// most maxNorm, and returns the norm before clipping (PyTorch's
+// clip_grad_norm_). A non-positive maxNorm only measures.
+func ClipGradNorm(params []*ann.Param, maxNorm float64) float64 {
+	var sq float64
+	for _, p := range params {
+		for _, g := range p.Grad.Data {
+			sq += float64(g) * float64(g)
+		}
+	}
+	norm := math.Sqrt(sq)
+	if maxNorm > 0 && norm > maxNorm {
+		s := float32(maxNorm / (norm + 1e-6))
+		for _, p := range params {
+			for i := range p.Grad.Data {
+				p.Grad.Data[i] *= s
+			}
+		}
+	}
+	return norm
+}
