@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -132,7 +133,10 @@ func TestSplitAndStandardize(t *testing.T) {
 	if _, _, err := d.Split(1, 1); err == nil {
 		t.Error("split fraction 1 accepted")
 	}
-	s := FitStandardizer(d)
+	s := FitNormalizer(d, false)
+	if err := s.Validate(d.Features()); err != nil {
+		t.Fatal(err)
+	}
 	s.Apply(d)
 	var mean, sq float64
 	for i := range d.Len() {
@@ -154,5 +158,20 @@ func TestLogic(t *testing.T) {
 	}
 	if _, err := Logic("nand"); err == nil {
 		t.Error("Logic(nand) succeeded")
+	}
+}
+
+func TestGlobalNormalizer(t *testing.T) {
+	train, _, err := LoadMNIST("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := FitNormalizer(train, true)
+	// The figures every MNIST tutorial uses: mean 0.1307, deviation 0.3081.
+	if len(n.Mean) != 1 || math.Abs(float64(n.Mean[0])-0.1307) > 1e-4 || math.Abs(float64(n.Std[0])-0.3081) > 1e-4 {
+		t.Errorf("MNIST normalizer %v, want mean 0.1307, std 0.3081", n)
+	}
+	if err := (Normalizer{Mean: []float32{0, 0}, Std: []float32{1, 1}}).Validate(3); err == nil {
+		t.Error("2 statistics for 3 features accepted")
 	}
 }

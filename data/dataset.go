@@ -80,43 +80,72 @@ func (d *Dataset) Split(fraction float64, seed uint64) (*Dataset, *Dataset, erro
 	return d.Subset(perm[:cut]), d.Subset(perm[cut:]), nil
 }
 
-// Standardizer rescales each feature to zero mean and unit variance with
-// statistics taken from one dataset (the training set), to be applied to
-// others unchanged.
-type Standardizer struct {
-	Mean, Std []float32
+// Normalizer rescales inputs to zero mean and unit variance with
+// statistics taken from one dataset (the training set) and applied
+// unchanged to others and to inputs at prediction time. With one Mean and
+// Std it scales every feature alike (images: MNIST's pixels have mean
+// 0.1307 and deviation 0.3081); with one per feature it standardises each
+// column (tabular data).
+type Normalizer struct {
+	Mean []float32 `json:"mean"`
+	Std  []float32 `json:"std"`
 }
 
-// FitStandardizer computes per-feature means and standard deviations;
-// features with no variance keep a divisor of 1.
-func FitStandardizer(d *Dataset) Standardizer {
-	f, n := d.Features(), d.Len()
-	mean, sq := make([]float64, f), make([]float64, f)
-	for i := range n {
-		for j, v := range d.X.Row(i) {
-			mean[j] += float64(v)
-			sq[j] += float64(v) * float64(v)
-		}
+// FitNormalizer computes the statistics of d: over all values when global
+// is set, else per feature. Deviations below 1e-6 become 1, so constant
+// features pass through shifted but unscaled.
+func FitNormalizer(d *Dataset, global bool) Normalizer {
+	f := d.Features()
+	groups := f
+	if global {
+		groups = 1
 	}
-	s := Standardizer{Mean: make([]float32, f), Std: make([]float32, f)}
-	for j := range f {
-		m := mean[j] / float64(n)
-		v := sq[j]/float64(n) - m*m
-		s.Mean[j], s.Std[j] = float32(m), 1
-		if v > 1e-12 {
-			s.Std[j] = float32(math.Sqrt(v))
-		}
-	}
-	return s
-}
-
-// Apply standardizes d in place.
-func (s Standardizer) Apply(d *Dataset) {
+	sum, sq, count := make([]float64, groups), make([]float64, groups), make([]float64, groups)
 	for i := range d.Len() {
-		row := d.X.Row(i)
-		for j := range row {
-			row[j] = (row[j] - s.Mean[j]) / s.Std[j]
+		for j, v := range d.X.Row(i) {
+			g := j % groups
+			sum[g] += float64(v)
+			sq[g] += float64(v) * float64(v)
+			count[g]++
 		}
+	}
+	n := Normalizer{Mean: make([]float32, groups), Std: make([]float32, groups)}
+	for g := range groups {
+		m := sum[g] / count[g]
+		sd := math.Sqrt(math.Max(0, sq[g]/count[g]-m*m))
+		n.Mean[g], n.Std[g] = float32(m), 1
+		if sd > 1e-6 {
+			n.Std[g] = float32(sd)
+		}
+	}
+	return n
+}
+
+// Validate checks that the statistics fit inputs of the given width.
+func (n Normalizer) Validate(features int) error {
+	if len(n.Mean) != len(n.Std) || (len(n.Mean) != 1 && len(n.Mean) != features) {
+		return fmt.Errorf("data: normalizer with %d means and %d deviations for %d features", len(n.Mean), len(n.Std), features)
+	}
+	for _, s := range n.Std {
+		if !(s > 0) {
+			return fmt.Errorf("data: normalizer deviation %v: must be positive", s)
+		}
+	}
+	return nil
+}
+
+// Row normalises one example in place.
+func (n Normalizer) Row(x []float32) {
+	g := len(n.Mean)
+	for j := range x {
+		x[j] = (x[j] - n.Mean[j%g]) / n.Std[j%g]
+	}
+}
+
+// Apply normalises every example of d in place.
+func (n Normalizer) Apply(d *Dataset) {
+	for i := range d.Len() {
+		n.Row(d.X.Row(i))
 	}
 }
 

@@ -10,7 +10,7 @@
 // [ReadIDX] decodes the IDX format itself. [ReadCSV] reads numeric
 // features and a label column, detecting a header line and reporting
 // errors by line and column. [Logic] gives the AND, OR and XOR truth
-// tables. [Dataset.Split] and [Standardizer] make deterministic splits and
+// tables. [Dataset.Split] and [Normalizer] make deterministic splits and
 // normalisation.
 //
 // # Spike encoders

@@ -1,0 +1,215 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/neurite/neurite/ann"
+	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/optim"
+	"github.com/neurite/neurite/tensor"
+)
+
+func fit(t *testing.T, spec ann.Spec, tr, val *data.Dataset, optName string, lr float64, cfg Config) (*ann.Sequential, Result, error) {
+	t.Helper()
+	net, err := spec.Build(cfg.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss, _ := ann.NewLoss(spec.Loss)
+	opt, err := optim.New(optName, lr, 0, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Fit(context.Background(), net, loss, opt, tr, val, cfg)
+	return net, res, err
+}
+
+// TestXOR: a two-layer network of sigmoid units learns XOR, which no
+// single-layer perceptron can (TestPerceptron).
+func TestXOR(t *testing.T) {
+	xor, _ := data.Logic("xor")
+	spec := ann.MLP(2, []int{4}, ann.Sigmoid, 2, 0)
+	net, res, err := fit(t, spec, xor, nil, "sgd", 2, Config{Epochs: 2000, Batch: 4, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := net.Predict(xor.X); !slices.Equal(got, xor.Labels) {
+		t.Errorf("XOR predictions %v, want %v (final loss %.4f)", got, xor.Labels, res.Epochs[len(res.Epochs)-1].TrainLoss)
+	}
+}
+
+// TestPerceptron: the perceptron rule converges on AND and OR (linearly
+// separable) and never reaches 100% on XOR.
+func TestPerceptron(t *testing.T) {
+	for _, name := range []string{"and", "or", "xor"} {
+		d, _ := data.Logic(name)
+		p, err := ann.NewPerceptron(2, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		order := []int{0, 1, 2, 3}
+		converged := false
+		for range 1000 {
+			if p.Epoch(d.X, d.Labels, order) == 0 {
+				converged = true
+				break
+			}
+		}
+		if name == "xor" {
+			if converged || slices.Equal(p.Predict(d.X), d.Labels) {
+				t.Errorf("perceptron learned XOR: %v", p.Predict(d.X))
+			}
+			continue
+		}
+		if !converged || !slices.Equal(p.Predict(d.X), d.Labels) {
+			t.Errorf("perceptron did not learn %s: %v", name, p.Predict(d.X))
+		}
+	}
+}
+
+var (
+	mnistOnce             sync.Once
+	mnistTrain, mnistTest *data.Dataset
+	mnistErr              error
+)
+
+func mnist(t *testing.T) (*data.Dataset, *data.Dataset) {
+	mnistOnce.Do(func() { mnistTrain, mnistTest, mnistErr = data.LoadMNIST("") })
+	if mnistErr != nil {
+		t.Fatal(mnistErr)
+	}
+	return mnistTrain, mnistTest
+}
+
+// TestMNISTSubset: a 784-128-10 MLP trained on 2000 images for 5 epochs
+// classifies 1000 unseen test images at ≥ 78% (chance is 10%); measured
+// 82.4% with seed 1.
+func TestMNISTSubset(t *testing.T) {
+	tr, te := mnist(t)
+	net, _, err := fit(t, ann.MLP(784, []int{128}, ann.ReLU, 10, 0), tr.Head(2000), nil, "sgd", 0.1, Config{Epochs: 5, Batch: 64, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, _ := Evaluate(net, ann.SoftmaxCrossEntropy{}, te.Head(1000), 500)
+	t.Logf("MNIST subset accuracy %.3f", acc)
+	if acc < 0.78 {
+		t.Errorf("accuracy %.3f on 1000 test images after training on 2000, want ≥ 0.78", acc)
+	}
+}
+
+// TestMNISTFull is the bar: 784-128-10, ReLU, SGD 0.1, batch 64,
+// seed 1, 5 epochs ≥ 97.0% (PyTorch: 96.7%). Slow: NEURITE_LONG=1.
+func TestMNISTFull(t *testing.T) {
+	if os.Getenv("NEURITE_LONG") == "" {
+		t.Skip("full MNIST training: set NEURITE_LONG=1")
+	}
+	tr, te := mnist(t)
+	net, res, err := fit(t, ann.MLP(784, []int{128}, ann.ReLU, 10, 0), tr, nil, "sgd", 0.1, Config{Epochs: 5, Batch: 64, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, _ := Evaluate(net, ann.SoftmaxCrossEntropy{}, te, 1000)
+	t.Logf("test accuracy %.4f; epoch seconds %v", acc, epochSeconds(res))
+	if acc < 0.97 {
+		t.Errorf("test accuracy %.4f, want ≥ 0.970", acc)
+	}
+}
+
+func epochSeconds(r Result) []float64 {
+	var s []float64
+	for _, e := range r.Epochs {
+		s = append(s, e.Seconds)
+	}
+	return s
+}
+
+// TestDiverges: squared error with a learning rate far too high grows the
+// weights without bound; the loop must stop with ErrDiverged rather than
+// return a model of NaNs.
+func TestDiverges(t *testing.T) {
+	tr, _ := mnist(t)
+	spec := ann.MLP(784, []int{32}, ann.Tanh, 10, 0)
+	spec.Loss = "mse"
+	_, _, err := fit(t, spec, tr.Head(640), nil, "sgd", 1e3, Config{Epochs: 20, Seed: 1})
+	if !errors.Is(err, ErrDiverged) {
+		t.Errorf("learning rate 1000: error %v, want ErrDiverged", err)
+	}
+}
+
+func TestEarlyStopping(t *testing.T) {
+	tr, te := mnist(t)
+	// Training on 64 images overfits at once: the validation loss rises.
+	_, res, err := fit(t, ann.MLP(784, []int{64}, ann.ReLU, 10, 0), tr.Head(64), te.Head(500), "sgd", 0.5,
+		Config{Epochs: 200, Batch: 64, Seed: 1, Patience: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.StoppedEarly || len(res.Epochs) >= 200 {
+		t.Errorf("ran %d epochs without stopping early", len(res.Epochs))
+	}
+}
+
+// TestDeterministicAcrossThreads: same seed, same weights, bit for bit,
+// with 1 or 3 threads.
+func TestDeterministicAcrossThreads(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	tr, _ := mnist(t)
+	var want []float32
+	for _, procs := range []int{1, 3} {
+		runtime.GOMAXPROCS(procs)
+		net, _, err := fit(t, ann.MLP(784, []int{100, 50}, ann.ReLU, 10, 0.2), tr.Head(1000), nil, "adam", 1e-3, Config{Epochs: 2, Batch: 50, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []float32
+		for _, p := range net.Params() {
+			got = append(got, p.Value.Data...)
+		}
+		if want == nil {
+			want = got
+		} else if !slices.Equal(got, want) {
+			t.Fatalf("weights after training with %d threads differ from 1 thread", procs)
+		}
+	}
+}
+
+// TestVanishingGradient shows the vanishing-gradient problem through the
+// monitoring hooks: in a deep sigmoid network the first layer's gradient
+// is orders of magnitude smaller than the last layer's; with ReLU it is not.
+func TestVanishingGradient(t *testing.T) {
+	tr, _ := mnist(t)
+	batch := tr.Head(64)
+	ratio := func(act ann.Function) float64 {
+		net, err := ann.MLP(784, []int{32, 32, 32, 32, 32, 32, 32, 32}, act, 10, 0).Build(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		norms := map[int]float64{}
+		net.Hooks.Gradient = func(layer int, kind string, _ *tensor.Tensor, params []*ann.Param) {
+			if kind == "dense" {
+				norms[layer] = tensor.Norm(params[0].Grad.Data)
+			}
+		}
+		out := net.Forward(batch.X, true)
+		grad := tensor.New(out.Shape...)
+		ann.SoftmaxCrossEntropy{}.Eval(grad, out, batch.Labels)
+		net.Backward(grad)
+		first, last := norms[0], norms[len(net.Layers)-1]
+		return first / last
+	}
+	sig, relu := ratio(ann.Sigmoid), ratio(ann.ReLU)
+	t.Logf("first/last layer gradient norm: sigmoid %.2g, ReLU %.2g", sig, relu)
+	if !(sig < 1e-3 && relu > 0.1 && relu/sig > 100) {
+		t.Errorf("first/last gradient norm ratio: sigmoid %.3g, ReLU %.3g: want the sigmoid's to vanish (< 1e-3) and ReLU's not (> 0.1)", sig, relu)
+	}
+	if math.IsNaN(sig) || math.IsNaN(relu) {
+		t.Fatal("NaN gradient norms")
+	}
+}
