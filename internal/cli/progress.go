@@ -38,6 +38,21 @@ func (p *progress) set(done int64) {
 	}
 }
 
+// describe changes the bar's label.
+func (p *progress) describe(s string) {
+	if p.bar != nil {
+		p.bar.Describe(s)
+	}
+}
+
+// reset restarts the bar for a new pass of total units.
+func (p *progress) reset(total int64) {
+	if p.bar != nil {
+		p.bar.Reset()
+		p.bar.ChangeMax64(total)
+	}
+}
+
 // finish removes the bar.
 func (p *progress) finish() {
 	if p.bar != nil {

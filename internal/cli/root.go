@@ -73,7 +73,7 @@ and diagnostics go to stderr.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersionCmd(), newBenchCmd(), newSimCmd())
+	root.AddCommand(newVersionCmd(), newBenchCmd(), newSimCmd(), newTrainCmd(), newEvalCmd(), newPredictCmd())
 	return root
 }
 
