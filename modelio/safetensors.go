@@ -222,4 +222,3 @@ func ReadFile(path string) (*File, error) {
 	}
 	return f, nil
 }
-
