@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"github.com/neurite/neurite/ann"
+	"github.com/neurite/neurite/tensor"
 )
 
 // Optimizer applies one update to parameters from their gradients.
@@ -75,9 +76,10 @@ func (o *SGD) Step(params []*ann.Param) {
 		}
 		w, g := p.Value.Data, p.Grad.Data
 		if mu == 0 {
-			for i := range w {
-				w[i] -= lr * (g[i] + wd*w[i])
+			if wd != 0 {
+				tensor.Scale(w, 1-lr*wd, w) // w − lr·wd·w, then the gradient step
 			}
+			tensor.AddScaled(w, -lr, g)
 			continue
 		}
 		b, started := o.velocity[p]

@@ -255,18 +255,19 @@ func (g *gemm) packB(dst []float32, pc, kcur, jc, ncur int) {
 		panel := dst[jr*kcur : (jr+nr)*kcur]
 		cols := min(nr, ncur-jr)
 		if g.tB {
-			// op(B)[p][j] = B[j][p]: each column is a contiguous run of depths.
-			for j := range nr {
-				if j >= cols {
-					for p := range kcur {
-						panel[p*nr+j] = 0
-					}
-					continue
+			// op(B)[p][j] = B[j][p]: column j of the panel is row jc+jr+j
+			// of B. Walking depth outermost writes the panel in order
+			// while reading the panel's rows side by side, a line each.
+			rows := [nr][]float32{}
+			for j := range cols {
+				rows[j] = g.b[(jc+jr+j)*g.ldb+pc : (jc+jr+j)*g.ldb+pc+kcur]
+			}
+			for p := range kcur {
+				out := panel[p*nr : p*nr+nr]
+				for j := range cols {
+					out[j] = rows[j][p]
 				}
-				src := g.b[(jc+jr+j)*g.ldb+pc : (jc+jr+j)*g.ldb+pc+kcur]
-				for p, v := range src {
-					panel[p*nr+j] = v
-				}
+				clear(out[cols:])
 			}
 			continue
 		}

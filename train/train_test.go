@@ -80,7 +80,7 @@ var (
 	mnistErr              error
 )
 
-func mnist(t *testing.T) (*data.Dataset, *data.Dataset) {
+func mnist(t testing.TB) (*data.Dataset, *data.Dataset) {
 	mnistOnce.Do(func() { mnistTrain, mnistTest, mnistErr = data.LoadMNIST("") })
 	if mnistErr != nil {
 		t.Fatal(mnistErr)
