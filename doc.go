@@ -16,15 +16,19 @@
 //	        topology                connection rules producing sender-ordered CSR graphs
 //	        internal/atomicfile     all-or-nothing file writes
 //	tier 1  snn                     spiking neurons, synapses, delays, the simulators, presets, specs
-//	        data                    datasets and spike encoders (rate, latency)
+//	        ann                     layers, losses, Sequential, architecture specs, the perceptron
+//	        data                    datasets (MNIST, CSV, logic tables), normalisation, spike encoders
 //	tier 2  snn/snntest             conformance suite for neuron models and the engine
+//	        ann/anntest             finite-difference gradient checks for layers and losses
+//	        optim                   SGD, Adam(W), learning-rate schedules, gradient clipping
+//	tier 3  modelio                 safetensors model files
+//	tier 4  train                   the training loop: batches, schedules, early stopping, divergence
 //	tier 6  report                  figures (spike rasters) and, later, the HTML report
 //	tier 7  internal/cli            one file per command of the neurite CLI
 //	        cmd/neurite             main, which only calls cli.Main
 //
 // Planned packages and their tiers (see docs/architecture.md): energy (0);
-// ann (1); optim, snn/plasticity, ann/anntest (2); modelio (3); train,
-// convert (4); compare (5).
+// snn/plasticity (2); convert (4); compare (5).
 //
 // # Where to start
 //

@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/neurite/neurite/ann"
+	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/optim"
 	"github.com/neurite/neurite/snn"
 	"github.com/neurite/neurite/topology"
+	"github.com/neurite/neurite/train"
 )
 
 // Simulate 100 leaky integrate-and-fire neurons driven by a constant input
@@ -40,4 +44,23 @@ func Example_simulateLIF() {
 	// Output:
 	// every neuron fired: true
 	// more drive, more spikes: true
+}
+
+// Train a two-layer network of sigmoid units on XOR, the function a single
+// perceptron cannot learn (Minsky & Papert 1969).
+func Example_trainXOR() {
+	xor, _ := data.Logic("xor")
+	spec := ann.MLP(2, []int{4}, ann.Sigmoid, 2, 0)
+	net, err := spec.Build(1)
+	if err != nil {
+		panic(err)
+	}
+	opt, _ := optim.New("sgd", 2, 0, 0, false)
+	_, err = train.Fit(context.Background(), net, ann.SoftmaxCrossEntropy{}, opt, xor, nil,
+		train.Config{Epochs: 2000, Batch: 4, Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(net.Predict(xor.X), "want", xor.Labels)
+	// Output: [0 1 1 0] want [0 1 1 0]
 }

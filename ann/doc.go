@@ -1,0 +1,32 @@
+// Package ann builds artificial neural networks: the side of neurite that
+// learns by backpropagation.
+//
+// # Overview
+//
+// A [Layer] maps a batch (first dimension = example) forward and its
+// gradient backward: [Dense] (y = x·Wᵀ + b, PyTorch's layout), [Activation]
+// (step, sigmoid, tanh, ReLU, leaky ReLU, identity), [Softmax] and
+// [Dropout] (inverted, off at inference). [Sequential] chains them and
+// exposes [Hooks] that see every activation and gradient, so everything
+// inside the network can be watched. Losses ([SoftmaxCrossEntropy], fused
+// for stability; [MSE]; [BCE]) score outputs against class labels. A
+// [Spec] describes an architecture as plain data ([MLP] builds the common
+// one) and [Spec.Build] makes it with seeded initial weights (He, Xavier
+// or PyTorch's default). [Perceptron] is Rosenblatt's original, trained by
+// its own rule.
+//
+// Training loops, optimizers and model files live in packages train,
+// optim and modelio; gradient checks for new layers in ann/anntest.
+//
+// # Errors and panics
+//
+// Specs are validated by Build, with errors naming the layer. Forward and
+// Backward panic, with an "ann:" message, on shapes that do not fit: the
+// caller built the network and owns its shapes.
+//
+// # Concurrency
+//
+// A network is not safe for concurrent use: layers keep their buffers.
+// Matrix products inside run on all cores through package tensor, with
+// results independent of the thread count.
+package ann
