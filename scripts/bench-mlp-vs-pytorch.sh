@@ -29,7 +29,7 @@ torch_epoch() { # threads → seconds of its one epoch
   $py "$peers/ann/torch_train.py" "$model" "$1" 1 | sed -n 's/.*"epoch_seconds": \[\([0-9.eE+-]*\)\].*/\1/p'
 }
 for t in 1 2; do
-  ours=() theirs=() lat=()
+  ours=() theirs=() lat=() tlat=()
   for r in $(seq "$rounds"); do
     out=$("$bin" bench mlp --hidden "$hidden" --threads "$t" --runs 1 --json 2>/dev/null | tr -d '\n')
     ours+=("$(echo "$out" | field median_seconds)")
@@ -40,12 +40,14 @@ for t in 1 2; do
       best=$(echo "$best $two" | awk '{print ($1 < $2 ? $1 : $2)}')
     fi
     theirs+=("$best")
+    tlat+=("$($py scripts/peers/torch_latency.py "$t" "${hidden%%,*}" | sed -n 's/.*"inference_latency_seconds": \([0-9.eE+-]*\).*/\1/p')")
     echo "threads $t round $r: neurite ${ours[-1]} s, pytorch (best ≤ $t threads) $best s" >&2
   done
   n=$(printf '%s\n' "${ours[@]}" | median)
   p=$(printf '%s\n' "${theirs[@]}" | median)
   l=$(printf '%s\n' "${lat[@]}" | median)
-  printf '{"model":"%s","threads":%d,"rounds":%d,"neurite_epoch_seconds":%s,"pytorch_best_epoch_seconds":%s,"speedup":%.2f,"neurite_inference_latency_seconds":%s,"neurite_runs":[%s],"pytorch_runs":[%s]}\n' \
-    "$model" "$t" "$rounds" "$n" "$p" "$(echo "$p $n" | awk '{print $1/$2}')" "$l" \
+  tl=$(printf '%s\n' "${tlat[@]}" | median)
+  printf '{"model":"%s","threads":%d,"rounds":%d,"neurite_epoch_seconds":%s,"pytorch_best_epoch_seconds":%s,"speedup":%.2f,"neurite_inference_latency_seconds":%s,"pytorch_inference_latency_seconds":%s,"neurite_runs":[%s],"pytorch_runs":[%s]}\n' \
+    "$model" "$t" "$rounds" "$n" "$p" "$(echo "$p $n" | awk '{print $1/$2}')" "$l" "$tl" \
     "$(IFS=,; echo "${ours[*]}")" "$(IFS=,; echo "${theirs[*]}")"
 done

@@ -116,3 +116,27 @@ func TestTrainXORAndPerceptron(t *testing.T) {
 		t.Errorf("perceptron on XOR: exit %d, accuracy %v, want below 1", code, r.TestAccuracy)
 	}
 }
+
+// TestTrainCSV trains on a CSV file of two separable clouds with string
+// labels and a header line, holding out 20% for the test set.
+func TestTrainCSV(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x,y,kind\n")
+	for i := range 200 {
+		cx, kind := 2.0, "far"
+		if i%2 == 0 {
+			cx, kind = -2.0, "near"
+		}
+		fmt.Fprintf(&b, "%.3f,%.3f,%s\n", cx+float64(i%7)/7, float64(i%5)/5, kind)
+	}
+	path := filepath.Join(t.TempDir(), "clouds.csv")
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	code, stdout, stderr := run(t, "train", "--model", "mlp", "--hidden", "8", "--data", path, "--epochs", "20", "--batch", "16", "--json")
+	var r trainReport
+	if code != 0 || json.Unmarshal([]byte(stdout), &r) != nil {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if r.TestSamples != 40 || r.TrainSamples != 160 || r.TestAccuracy < 0.95 {
+		t.Errorf("CSV run: %d train, %d test, accuracy %v; want 160, 40, ≥ 0.95", r.TrainSamples, r.TestSamples, r.TestAccuracy)
+	}
+}
