@@ -20,6 +20,7 @@ var tiers = map[string]int{
 	"tensor":                 0,
 	"tensor/internal/kernel": 0,
 	"internal/atomicfile":    0,
+	"internal/specfile":      0,
 	"topology":               0,
 	"energy":                 0,
 	"data":                   1,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/neurite/neurite/internal/specfile"
 )
 
 // Spec describes a network's architecture so that it can be built,
@@ -26,6 +28,23 @@ type LayerSpec struct {
 	Init  Init    `json:"init,omitempty"`
 	Slope float64 `json:"slope,omitempty"`
 	P     float64 `json:"p,omitempty"`
+}
+
+// ParseSpec reads an architecture from YAML or JSON, for example
+//
+//	inputs: 784
+//	layers:
+//	  - {type: dense, units: 128}
+//	  - {type: relu}
+//	  - {type: dense, units: 10}
+//
+// Unknown keys are errors. Build checks the layers.
+func ParseSpec(data []byte) (Spec, error) {
+	var s Spec
+	if err := specfile.Decode(data, &s); err != nil {
+		return Spec{}, fmt.Errorf("ann: model spec: %w", err)
+	}
+	return s, nil
 }
 
 // MLP returns the spec of a multilayer perceptron: inputs → hidden sizes,

@@ -9,8 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/neurite/neurite/internal/specfile"
 	"github.com/neurite/neurite/topology"
 )
 
@@ -96,20 +95,8 @@ type InputSpec struct {
 // stay strings) or JSON. Unknown fields are errors, so a misspelt key is
 // reported rather than silently ignored.
 func ParseSpec(data []byte) (*Spec, error) {
-	// YAML is decoded generically, then re-encoded as JSON and decoded
-	// strictly: one set of struct tags serves both formats.
-	var doc any
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("snn: network spec: %w", err)
-	}
-	js, err := json.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("snn: network spec: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
 	var s Spec
-	if err := dec.Decode(&s); err != nil {
+	if err := specfile.Decode(data, &s); err != nil {
 		return nil, fmt.Errorf("snn: network spec: %w", err)
 	}
 	return &s, nil

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
@@ -145,18 +143,8 @@ func loadSpec(path string) (ann.Spec, error) {
 	if err != nil {
 		return ann.Spec{}, err
 	}
-	var doc any
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return ann.Spec{}, fmt.Errorf("%s: %w", path, err)
-	}
-	js, err := json.Marshal(doc)
+	s, err := ann.ParseSpec(raw)
 	if err != nil {
-		return ann.Spec{}, fmt.Errorf("%s: %w", path, err)
-	}
-	dec := json.NewDecoder(strings.NewReader(string(js)))
-	dec.DisallowUnknownFields()
-	var s ann.Spec
-	if err := dec.Decode(&s); err != nil {
 		return ann.Spec{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil

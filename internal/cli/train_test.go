@@ -140,3 +140,26 @@ func TestTrainCSV(t *testing.T) {
 		t.Errorf("CSV run: %d train, %d test, accuracy %v; want 160, 40, ≥ 0.95", r.TrainSamples, r.TestSamples, r.TestAccuracy)
 	}
 }
+
+// TestTrainSpecFile trains a network described in a YAML model spec, and
+// reports a spec that does not fit the data by layer sizes.
+func TestTrainSpecFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "xor.yaml")
+	os.WriteFile(good, []byte("inputs: 2\nlayers:\n  - {type: dense, units: 4, init: xavier}\n  - {type: tanh}\n  - {type: dense, units: 2}\n"), 0o644)
+	code, stdout, stderr := run(t, "train", "--model", good, "--data", "xor", "--epochs", "1000", "--batch", "4", "--lr", "0.5", "--json")
+	var r trainReport
+	if code != 0 || json.Unmarshal([]byte(stdout), &r) != nil || r.TestAccuracy != 1 || r.Params != 22 {
+		t.Errorf("spec file on XOR: exit %d, accuracy %v, params %d (%s)", code, r.TestAccuracy, r.Params, stderr)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("inputs: 3\nlayers: [{type: dense, units: 2}]\n"), 0o644)
+	if code, _, stderr := run(t, "train", "--model", bad, "--data", "xor"); code != 1 || !strings.Contains(stderr, "takes 3 inputs") {
+		t.Errorf("mismatched spec: exit %d, %s", code, stderr)
+	}
+	typo := filepath.Join(dir, "typo.yaml")
+	os.WriteFile(typo, []byte("inputs: 2\nlayers: [{type: dense, unit: 2}]\n"), 0o644)
+	if code, _, stderr := run(t, "train", "--model", typo, "--data", "xor"); code != 1 || !strings.Contains(stderr, "unknown field") {
+		t.Errorf("misspelt key: exit %d, %s", code, stderr)
+	}
+}
