@@ -3,6 +3,7 @@ package ann_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/neurite/neurite/ann"
@@ -109,5 +110,116 @@ func TestSpecErrors(t *testing.T) {
 	}
 	if p := net.Params(); p[0].Name != "0.weight" || p[3].Name != "2.bias" {
 		t.Errorf("parameter names %q, %q: want PyTorch's 0.weight, 2.bias", p[0].Name, p[3].Name)
+	}
+}
+
+func TestConvPoolNormGradients(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 2))
+	conv, err := ann.NewConv2D(tensor.ConvGeom{C: 2, H: 6, W: 5, KH: 3, KW: 2, StrideH: 1, StrideW: 2, PadH: 1, PadW: 1}, 3, ann.InitHe, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range conv.B.Value.Data {
+		conv.B.Value.Data[i] = float32(r.Float64() - 0.5)
+	}
+	avg, _ := ann.NewPool2D(false, 2, 2, 3, 6, 4)
+	bn2, _ := ann.NewBatchNorm(5)
+	bn4, _ := ann.NewBatchNorm(3)
+	for i := range 3 {
+		bn4.Gamma.Value.Data[i], bn4.Beta.Value.Data[i] = 1+0.3*float32(i), 0.1*float32(i)
+	}
+	cases := []struct {
+		name  string
+		layer ann.Layer
+		shape []int
+	}{
+		{"conv2d", conv, []int{3, 2, 6, 5}},
+		{"avgpool", avg, []int{2, 3, 6, 4}},
+		{"flatten", &ann.Reshape{Shape: []int{12}, Flat: true}, []int{2, 3, 2, 2}},
+		{"batchnorm-2d", bn2, []int{6, 5}},
+		{"batchnorm-4d", bn4, []int{4, 3, 2, 2}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { anntest.Layer(t, tc.name, tc.layer, tc.shape, 7) })
+	}
+}
+
+// TestConvAgainstNaive compares Conv2D's forward pass with the definition
+// of convolution (cross-correlation, as every framework computes it).
+func TestConvAgainstNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	g := tensor.ConvGeom{C: 2, H: 5, W: 5, KH: 3, KW: 3, PadH: 1, PadW: 1}
+	conv, _ := ann.NewConv2D(g, 2, ann.InitHe, r)
+	x := tensor.New(2, 2, 5, 5)
+	for i := range x.Data {
+		x.Data[i] = float32(r.Float64())
+	}
+	y := conv.Forward(x, false)
+	for n := range 2 {
+		for f := range 2 {
+			for i := range 5 {
+				for j := range 5 {
+					var s float64
+					for c := range 2 {
+						for a := range 3 {
+							for b := range 3 {
+								ii, jj := i+a-1, j+b-1
+								if ii < 0 || ii >= 5 || jj < 0 || jj >= 5 {
+									continue
+								}
+								s += float64(conv.W.Value.At(f, c, a, b)) * float64(x.At(n, c, ii, jj))
+							}
+						}
+					}
+					s += float64(conv.B.Value.Data[f])
+					if d := math.Abs(s - float64(y.At(n, f, i, j))); d > 1e-5 {
+						t.Fatalf("y[%d,%d,%d,%d] = %v, definition %v", n, f, i, j, y.At(n, f, i, j), s)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestMaxPool checks the forward maximum and that the gradient reaches
+// exactly the maximal input of each window.
+func TestMaxPool(t *testing.T) {
+	p, _ := ann.NewPool2D(true, 2, 2, 1, 4, 4)
+	x := tensor.FromData([]float32{
+		1, 5, 2, 0,
+		3, 4, 9, 1,
+		0, 0, 7, 8,
+		6, 2, 3, 2}, 1, 1, 4, 4)
+	y := p.Forward(x, true)
+	if want := []float32{5, 9, 6, 8}; !slices.Equal(y.Data, want) {
+		t.Errorf("max pool = %v, want %v", y.Data, want)
+	}
+	dx := p.Backward(tensor.FromData([]float32{1, 2, 3, 4}, 1, 1, 2, 2), true)
+	want := []float32{0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 4, 3, 0, 0, 0}
+	if !slices.Equal(dx.Data, want) {
+		t.Errorf("max pool gradient = %v, want %v", dx.Data, want)
+	}
+}
+
+// TestBatchNormModes: training normalises with the batch's statistics and
+// moves the running ones; inference uses the running ones.
+func TestBatchNormModes(t *testing.T) {
+	bn, _ := ann.NewBatchNorm(1)
+	x := tensor.FromData([]float32{1, 2, 3, 4}, 4, 1)
+	y := bn.Forward(x, true)
+	if m := tensor.Mean(y.Data); math.Abs(m) > 1e-6 {
+		t.Errorf("training output mean %v, want 0", m)
+	}
+	// Running mean 0.9·0 + 0.1·2.5; running variance 0.9·1 + 0.1·(5/3).
+	if got := bn.RunMean.Value.Data[0]; math.Abs(float64(got)-0.25) > 1e-6 {
+		t.Errorf("running mean %v, want 0.25", got)
+	}
+	if got := bn.RunVar.Value.Data[0]; math.Abs(float64(got)-(0.9+0.1*5.0/3)) > 1e-6 {
+		t.Errorf("running variance %v, want %v", got, 0.9+0.1*5.0/3)
+	}
+	y = bn.Forward(x, false)
+	want := (1 - 0.25) / math.Sqrt(0.9+0.1*5.0/3+1e-5)
+	if math.Abs(float64(y.Data[0])-want) > 1e-5 {
+		t.Errorf("inference output %v, want %v", y.Data[0], want)
 	}
 }

@@ -40,13 +40,14 @@ func (g ConvGeom) Validate() error {
 	return nil
 }
 
-func (g ConvGeom) check(op string, img, col []float32) {
+func (g ConvGeom) check(op string, img, col []float32, ld, off int) {
 	if err := g.Validate(); err != nil {
 		panic(err.Error())
 	}
-	if len(img) != g.C*g.H*g.W || len(col) != g.ColRows()*g.ColCols() {
-		panic(fmt.Sprintf("tensor: %s: image has %d elements, want %d; columns have %d, want %d",
-			op, len(img), g.C*g.H*g.W, len(col), g.ColRows()*g.ColCols()))
+	p := g.ColCols()
+	if len(img) != g.C*g.H*g.W || ld < p || off < 0 || len(col) < (g.ColRows()-1)*ld+off+p {
+		panic(fmt.Sprintf("tensor: %s: image has %d elements, want %d; columns have %d with row stride %d and offset %d, need %d×%d",
+			op, len(img), g.C*g.H*g.W, len(col), ld, off, g.ColRows(), p))
 	}
 }
 
@@ -55,8 +56,13 @@ func (g ConvGeom) check(op string, img, col []float32) {
 // where the window overhangs the padding. A convolution with weights W of
 // shape (F, C·KH·KW) is then the product W·col (Chellapilla et al. 2006).
 // It panics if the geometry is invalid or the slices have the wrong length.
-func Im2Col(col, img []float32, g ConvGeom) {
-	g.check("Im2Col", img, col)
+func Im2Col(col, img []float32, g ConvGeom) { Im2ColAt(col, g.ColCols(), 0, img, g) }
+
+// Im2ColAt is Im2Col into columns [off, off+OutH·OutW) of a matrix with row
+// stride ld: a batch's images side by side make one wide matrix, so the
+// whole batch's convolution is a single GEMM.
+func Im2ColAt(col []float32, ld, off int, img []float32, g ConvGeom) {
+	g.check("Im2Col", img, col, ld, off)
 	sh, sw := g.strides()
 	oh, ow := g.OutH(), g.OutW()
 	row := 0
@@ -64,7 +70,7 @@ func Im2Col(col, img []float32, g ConvGeom) {
 		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ki := range g.KH {
 			for kj := range g.KW {
-				out := col[row*oh*ow : (row+1)*oh*ow]
+				out := col[row*ld+off : row*ld+off+oh*ow]
 				for y := range oh {
 					iy := y*sh - g.PadH + ki
 					dst := out[y*ow : (y+1)*ow]
@@ -93,8 +99,12 @@ func Im2Col(col, img []float32, g ConvGeom) {
 // how a convolution's gradient reaches its input. img is accumulated into,
 // not overwritten; clear it first for a plain fold.
 // It panics like Im2Col.
-func Col2Im(img, col []float32, g ConvGeom) {
-	g.check("Col2Im", img, col)
+func Col2Im(img, col []float32, g ConvGeom) { Col2ImAt(img, col, g.ColCols(), 0, g) }
+
+// Col2ImAt is Col2Im from columns [off, off+OutH·OutW) of a matrix with row
+// stride ld (see Im2ColAt).
+func Col2ImAt(img, col []float32, ld, off int, g ConvGeom) {
+	g.check("Col2Im", img, col, ld, off)
 	sh, sw := g.strides()
 	oh, ow := g.OutH(), g.OutW()
 	row := 0
@@ -102,7 +112,7 @@ func Col2Im(img, col []float32, g ConvGeom) {
 		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ki := range g.KH {
 			for kj := range g.KW {
-				in := col[row*oh*ow : (row+1)*oh*ow]
+				in := col[row*ld+off : row*ld+off+oh*ow]
 				for y := range oh {
 					iy := y*sh - g.PadH + ki
 					if iy < 0 || iy >= g.H {

@@ -1,0 +1,280 @@
+package ann
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/neurite/neurite/tensor"
+)
+
+// Conv2D is a 2-D convolution over batches of images (N, C, H, W), with
+// weights (F, C, KH, KW) and a bias per filter, as PyTorch's nn.Conv2d.
+// The whole batch is unfolded by im2col into one wide matrix so that the
+// convolution is a single GEMM (Chellapilla et al. 2006).
+type Conv2D struct {
+	Geom    tensor.ConvGeom // one input image and the kernel
+	Filters int
+	W, B    *Param
+
+	x, y, dx           *tensor.Tensor
+	col, yt, dyt, dcol *tensor.Tensor
+}
+
+// NewConv2D returns a convolution of filters kernels over images of geom,
+// He-initialised (fan-in C·KH·KW) from r, or as PyTorch's default with
+// InitPyTorch. It returns an error for an impossible geometry.
+func NewConv2D(geom tensor.ConvGeom, filters int, init Init, r *rand.Rand) (*Conv2D, error) {
+	if err := geom.Validate(); err != nil {
+		return nil, err
+	}
+	if filters <= 0 {
+		return nil, fmt.Errorf("ann: conv2d with %d filters", filters)
+	}
+	c := &Conv2D{Geom: geom, Filters: filters,
+		W: newParam(filters, geom.C, geom.KH, geom.KW), B: newParam(filters)}
+	fanIn := float64(geom.ColRows())
+	switch init {
+	case InitPyTorch, InitXavier:
+		a := 1 / math.Sqrt(fanIn)
+		if init == InitXavier {
+			a = math.Sqrt(6 / (fanIn + float64(filters*geom.KH*geom.KW)))
+		}
+		for i := range c.W.Value.Data {
+			c.W.Value.Data[i] = float32((2*r.Float64() - 1) * a)
+		}
+		if init == InitPyTorch {
+			for i := range c.B.Value.Data {
+				c.B.Value.Data[i] = float32((2*r.Float64() - 1) / math.Sqrt(fanIn))
+			}
+		}
+	default:
+		s := math.Sqrt(2 / fanIn)
+		for i := range c.W.Value.Data {
+			c.W.Value.Data[i] = float32(r.NormFloat64() * s)
+		}
+	}
+	return c, nil
+}
+
+// Kind returns "conv2d".
+func (c *Conv2D) Kind() string { return "conv2d" }
+
+// Params returns the kernels and the biases.
+func (c *Conv2D) Params() []*Param { return []*Param{c.W, c.B} }
+
+// OutShape returns (F, OutH, OutW).
+func (c *Conv2D) OutShape() []int { return []int{c.Filters, c.Geom.OutH(), c.Geom.OutW()} }
+
+func (c *Conv2D) mustInput(x *tensor.Tensor) {
+	g := c.Geom
+	if x.Dims() != 4 || x.Shape[1] != g.C || x.Shape[2] != g.H || x.Shape[3] != g.W {
+		panic(fmt.Sprintf("ann: conv2d: input shape %v, want [batch %d %d %d]", x.Shape, g.C, g.H, g.W))
+	}
+}
+
+// Forward convolves the batch.
+func (c *Conv2D) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	c.mustInput(x)
+	g, f := c.Geom, c.Filters
+	n, p, ckk, img := x.Shape[0], g.ColCols(), g.ColRows(), g.C*g.H*g.W
+	col := reuse(&c.col, ckk, n*p)
+	for i := range n {
+		tensor.Im2ColAt(col.Data, n*p, i*p, x.Data[i*img:(i+1)*img], g)
+	}
+	yt := reuse(&c.yt, f, n*p)
+	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, f, n*p, ckk, 1, c.W.Value.Data, ckk, col.Data, n*p, 0, yt.Data, n*p)
+	y := reuse(&c.y, n, f, g.OutH(), g.OutW())
+	for i := range n {
+		for k := range f {
+			dst := y.Data[(i*f+k)*p : (i*f+k+1)*p]
+			src := yt.Data[k*n*p+i*p : k*n*p+(i+1)*p]
+			b := c.B.Value.Data[k]
+			for j, v := range src {
+				dst[j] = v + b
+			}
+		}
+	}
+	c.x = x
+	return y
+}
+
+// Backward sets the kernel and bias gradients and returns the input's.
+func (c *Conv2D) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	g, f := c.Geom, c.Filters
+	n, p, ckk, img := dy.Shape[0], g.ColCols(), g.ColRows(), g.C*g.H*g.W
+	dyt := reuse(&c.dyt, f, n*p)
+	for i := range n {
+		for k := range f {
+			copy(dyt.Data[k*n*p+i*p:k*n*p+(i+1)*p], dy.Data[(i*f+k)*p:(i*f+k+1)*p])
+		}
+	}
+	tensor.Gemm(tensor.NoTrans, tensor.Trans, f, ckk, n*p, 1, dyt.Data, n*p, c.col.Data, n*p, 0, c.W.Grad.Data, ckk)
+	for k := range f {
+		c.B.Grad.Data[k] = float32(tensor.Sum(dyt.Data[k*n*p : (k+1)*n*p]))
+	}
+	if !needInput {
+		return nil
+	}
+	dcol := reuse(&c.dcol, ckk, n*p)
+	tensor.Gemm(tensor.Trans, tensor.NoTrans, ckk, n*p, f, 1, c.W.Value.Data, ckk, dyt.Data, n*p, 0, dcol.Data, n*p)
+	dx := reuse(&c.dx, c.x.Shape...)
+	clear(dx.Data)
+	for i := range n {
+		tensor.Col2ImAt(dx.Data[i*img:(i+1)*img], dcol.Data, n*p, i*p, g)
+	}
+	return dx
+}
+
+// Pool2D is max or average pooling over Size×Size windows moved by Stride
+// (Size if zero), per channel, on (N, C, H, W) batches.
+type Pool2D struct {
+	Max          bool // max pooling; average otherwise
+	Size, Stride int
+	C, H, W      int
+
+	arg     []int32 // max pooling: flat input index of each output's maximum
+	y, dx   *tensor.Tensor
+	inShape []int
+}
+
+// NewPool2D returns a pooling layer for images of c channels, h×w pixels.
+func NewPool2D(max bool, size, stride, c, h, w int) (*Pool2D, error) {
+	if stride == 0 {
+		stride = size
+	}
+	if size <= 0 || stride <= 0 || c <= 0 || size > h || size > w {
+		return nil, fmt.Errorf("ann: pool %d×%d, stride %d over %d×%d×%d", size, size, stride, c, h, w)
+	}
+	return &Pool2D{Max: max, Size: size, Stride: stride, C: c, H: h, W: w}, nil
+}
+
+// Kind returns "maxpool" or "avgpool".
+func (l *Pool2D) Kind() string {
+	if l.Max {
+		return "maxpool"
+	}
+	return "avgpool"
+}
+
+// Params returns none.
+func (l *Pool2D) Params() []*Param { return nil }
+
+// OutShape returns (C, OutH, OutW).
+func (l *Pool2D) OutShape() []int {
+	return []int{l.C, (l.H-l.Size)/l.Stride + 1, (l.W-l.Size)/l.Stride + 1}
+}
+
+// Forward pools each window.
+func (l *Pool2D) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	if x.Dims() != 4 || x.Shape[1] != l.C || x.Shape[2] != l.H || x.Shape[3] != l.W {
+		panic(fmt.Sprintf("ann: %s: input shape %v, want [batch %d %d %d]", l.Kind(), x.Shape, l.C, l.H, l.W))
+	}
+	o := l.OutShape()
+	n, oh, ow := x.Shape[0], o[1], o[2]
+	y := reuse(&l.y, n, l.C, oh, ow)
+	if l.Max {
+		if cap(l.arg) < len(y.Data) {
+			l.arg = make([]int32, len(y.Data))
+		}
+		l.arg = l.arg[:len(y.Data)]
+	}
+	inv := 1 / float32(l.Size*l.Size)
+	for plane := range n * l.C {
+		in := x.Data[plane*l.H*l.W:]
+		for i := range oh {
+			for j := range ow {
+				out := plane*oh*ow + i*ow + j
+				best, at := float32(math.Inf(-1)), 0
+				var sum float32
+				for a := range l.Size {
+					row := (i*l.Stride + a) * l.W
+					for b := range l.Size {
+						k := row + j*l.Stride + b
+						v := in[k]
+						sum += v
+						if v > best {
+							best, at = v, k
+						}
+					}
+				}
+				if l.Max {
+					y.Data[out], l.arg[out] = best, int32(plane*l.H*l.W+at)
+				} else {
+					y.Data[out] = sum * inv
+				}
+			}
+		}
+	}
+	l.inShape = x.Shape
+	return y
+}
+
+// Backward routes each output's gradient to its window: all of it to the
+// maximum, or an equal share to every input of an average.
+func (l *Pool2D) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	if !needInput {
+		return nil
+	}
+	dx := reuse(&l.dx, l.inShape...)
+	clear(dx.Data)
+	if l.Max {
+		for out, g := range dy.Data {
+			dx.Data[l.arg[out]] += g
+		}
+		return dx
+	}
+	o := l.OutShape()
+	oh, ow := o[1], o[2]
+	inv := 1 / float32(l.Size*l.Size)
+	for plane := range l.inShape[0] * l.C {
+		d := dx.Data[plane*l.H*l.W:]
+		for i := range oh {
+			for j := range ow {
+				g := dy.Data[plane*oh*ow+i*ow+j] * inv
+				for a := range l.Size {
+					row := (i*l.Stride + a) * l.W
+					for b := range l.Size {
+						d[row+j*l.Stride+b] += g
+					}
+				}
+			}
+		}
+	}
+	return dx
+}
+
+// Reshape views each example as Shape (without copying): flat rows of a
+// dataset become images (C, H, W) or sequences (T, F), and images become
+// flat vectors (Flatten).
+type Reshape struct {
+	Shape []int // per example
+	Flat  bool  // the layer is a Flatten (for Kind)
+
+	inShape []int
+}
+
+// Kind returns "flatten" or "reshape".
+func (r *Reshape) Kind() string {
+	if r.Flat {
+		return "flatten"
+	}
+	return "reshape"
+}
+
+// Params returns none.
+func (r *Reshape) Params() []*Param { return nil }
+
+// Forward returns x viewed as (N, Shape…).
+func (r *Reshape) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	r.inShape = x.Shape
+	return x.Reshape(append([]int{x.Shape[0]}, r.Shape...)...)
+}
+
+// Backward returns dy viewed in the input's shape.
+func (r *Reshape) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	if !needInput {
+		return nil
+	}
+	return dy.Reshape(r.inShape...)
+}
