@@ -32,10 +32,24 @@ func Sigmoid(dst, x []float32) {
 
 func sigmoid(v float32) float32 {
 	if v >= 0 {
-		return float32(1 / (1 + math.Exp(-float64(v))))
+		return 1 / (1 + exp32(-v))
 	}
-	e := math.Exp(float64(v))
-	return float32(e / (1 + e))
+	e := exp32(v)
+	return e / (1 + e)
+}
+
+// tanh32 returns tanh(v) in float32 precision: (e²ᵛ − 1)/(e²ᵛ + 1), with
+// its odd Taylor series near zero, where the subtraction would cancel.
+func tanh32(v float32) float32 {
+	if v > -0.0625 && v < 0.0625 {
+		v2 := v * v
+		return v * (1 - v2*(1.0/3-v2*(2.0/15)))
+	}
+	if v > 9 || v < -9 { // |tanh| rounds to 1 in float32
+		return float32(math.Copysign(1, float64(v)))
+	}
+	e := exp32(2 * v)
+	return (e - 1) / (e + 1)
 }
 
 // SigmoidDeriv sets dst[i] = σ'(x) = y[i]·(1−y[i]), where y = σ(x).
@@ -50,7 +64,7 @@ func SigmoidDeriv(dst, y []float32) {
 func Tanh(dst, x []float32) {
 	checkLen("Tanh", dst, x)
 	for i, v := range x {
-		dst[i] = float32(math.Tanh(float64(v)))
+		dst[i] = tanh32(v)
 	}
 }
 
