@@ -1,6 +1,7 @@
 package ann_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -221,5 +222,19 @@ func TestBatchNormModes(t *testing.T) {
 	want := (1 - 0.25) / math.Sqrt(0.9+0.1*5.0/3+1e-5)
 	if math.Abs(float64(y.Data[0])-want) > 1e-5 {
 		t.Errorf("inference output %v, want %v", y.Data[0], want)
+	}
+}
+
+func TestRecurrentGradients(t *testing.T) {
+	for _, lstm := range []bool{false, true} {
+		for _, seq := range []bool{false, true} {
+			r := rand.New(rand.NewPCG(4, 4))
+			l, err := ann.NewRecurrent(lstm, 5, 6, seq, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("%s sequence=%v", l.Kind(), seq)
+			t.Run(name, func(t *testing.T) { anntest.Layer(t, name, l, []int{3, 4, 5}, 5) })
+		}
 	}
 }

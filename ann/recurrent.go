@@ -1,0 +1,227 @@
+package ann
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/neurite/neurite/tensor"
+)
+
+// Recurrent is a recurrent layer over sequences (N, T, F): a plain tanh
+// RNN (Elman 1990) or an LSTM (Hochreiter & Schmidhuber 1997, with the
+// forget gate of Gers et al. 2000), with PyTorch's equations, gate order
+// (input, forget, cell, output) and parameter names. It outputs the last
+// hidden state (N, H) for many-to-one tasks, or every hidden state
+// (N, T, H) with Sequence set. Backward runs backpropagation through time
+// and records, for each step, the norm of the gradient reaching that
+// step's hidden state (StepGradNorms), so the vanishing gradient over time
+// can be watched.
+type Recurrent struct {
+	LSTM          bool
+	In, Hidden    int
+	Sequence      bool
+	Wih, Whh      *Param // (G·H, F) and (G·H, H), G = 4 for LSTM, 1 for RNN
+	Bih, Bhh      *Param // (G·H)
+	StepGradNorms []float64
+
+	x              *tensor.Tensor
+	xw             *tensor.Tensor   // (N·T, G·H): x·Wihᵀ for every step
+	acts           []*tensor.Tensor // per step: RNN h; LSTM gates (N, 4H) after their nonlinearities
+	cells, tcells  []*tensor.Tensor // LSTM: c_t and tanh(c_t)
+	hs             []*tensor.Tensor // per step hidden state h_t
+	y, dx, dxw     *tensor.Tensor
+	dh, dhPrev, dc *tensor.Tensor
+	dz             *tensor.Tensor
+	zero           *tensor.Tensor
+}
+
+func (r *Recurrent) gates() int {
+	if r.LSTM {
+		return 4
+	}
+	return 1
+}
+
+// NewRecurrent returns an RNN (lstm false) or LSTM from in features to
+// hidden units, initialised as PyTorch does: every weight and bias from
+// U(±1/√hidden).
+func NewRecurrent(lstm bool, in, hidden int, sequence bool, r *rand.Rand) (*Recurrent, error) {
+	if in <= 0 || hidden <= 0 {
+		return nil, fmt.Errorf("ann: recurrent layer %d → %d", in, hidden)
+	}
+	l := &Recurrent{LSTM: lstm, In: in, Hidden: hidden, Sequence: sequence}
+	g := l.gates()
+	l.Wih, l.Whh = newParam(g*hidden, in), newParam(g*hidden, hidden)
+	l.Bih, l.Bhh = newParam(g*hidden), newParam(g*hidden)
+	a := 1 / math.Sqrt(float64(hidden))
+	for _, p := range l.Params() {
+		for i := range p.Value.Data {
+			p.Value.Data[i] = float32((2*r.Float64() - 1) * a)
+		}
+	}
+	return l, nil
+}
+
+// Kind returns "lstm" or "rnn".
+func (l *Recurrent) Kind() string {
+	if l.LSTM {
+		return "lstm"
+	}
+	return "rnn"
+}
+
+// Params returns weight_ih, weight_hh, bias_ih, bias_hh.
+func (l *Recurrent) Params() []*Param { return []*Param{l.Wih, l.Whh, l.Bih, l.Bhh} }
+
+// step returns the per-step buffer list grown to T tensors of (n, w).
+func stepBuffers(bufs []*tensor.Tensor, t, n, w int) []*tensor.Tensor {
+	for len(bufs) < t {
+		bufs = append(bufs, nil)
+	}
+	for k := range t {
+		reuse(&bufs[k], n, w)
+	}
+	return bufs[:t]
+}
+
+// Forward runs the sequence.
+func (l *Recurrent) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	if x.Dims() != 3 || x.Shape[2] != l.In {
+		panic(fmt.Sprintf("ann: %s: input shape %v, want [batch steps %d]", l.Kind(), x.Shape, l.In))
+	}
+	n, T, h, g := x.Shape[0], x.Shape[1], l.Hidden, l.gates()
+	gh := g * h
+	// Input contributions for all steps at once: row n·T + t.
+	xw := reuse(&l.xw, n*T, gh)
+	tensor.Gemm(tensor.NoTrans, tensor.Trans, n*T, gh, l.In, 1, x.Data, l.In, l.Wih.Value.Data, l.In, 0, xw.Data, gh)
+	l.acts = stepBuffers(l.acts, T, n, gh)
+	l.hs = stepBuffers(l.hs, T, n, h)
+	if l.LSTM {
+		l.cells = stepBuffers(l.cells, T, n, h)
+		l.tcells = stepBuffers(l.tcells, T, n, h)
+	}
+	zero := reuse(&l.zero, n, h)
+	clear(zero.Data)
+	hPrev, cPrev := zero, zero
+	for t := range T {
+		z := l.acts[t]
+		// z = xw_t + b_ih + b_hh + h_{t−1}·Whhᵀ
+		for i := range n {
+			row := z.Row(i)
+			copy(row, xw.Data[(i*T+t)*gh:(i*T+t+1)*gh])
+			tensor.Add(row, row, l.Bih.Value.Data)
+			tensor.Add(row, row, l.Bhh.Value.Data)
+		}
+		tensor.Gemm(tensor.NoTrans, tensor.Trans, n, gh, h, 1, hPrev.Data, h, l.Whh.Value.Data, h, 1, z.Data, gh)
+		ht := l.hs[t]
+		if !l.LSTM {
+			tensor.Tanh(z.Data, z.Data)
+			copy(ht.Data, z.Data)
+		} else {
+			c, tc := l.cells[t], l.tcells[t]
+			for i := range n {
+				zr := z.Row(i)
+				tensor.Sigmoid(zr[:2*h], zr[:2*h]) // input and forget gates
+				tensor.Tanh(zr[2*h:3*h], zr[2*h:3*h])
+				tensor.Sigmoid(zr[3*h:], zr[3*h:])
+				ig, fg, gg, og := zr[:h], zr[h:2*h], zr[2*h:3*h], zr[3*h:]
+				cr, cp, tr, hr := c.Row(i), cPrev.Row(i), tc.Row(i), ht.Row(i)
+				for k := range h {
+					cr[k] = fg[k]*cp[k] + ig[k]*gg[k]
+				}
+				tensor.Tanh(tr, cr)
+				tensor.Mul(hr, og, tr)
+			}
+			cPrev = c
+		}
+		hPrev = ht
+	}
+	l.x = x
+	if !l.Sequence {
+		return hPrev
+	}
+	y := reuse(&l.y, n, T, h)
+	for t := range T {
+		for i := range n {
+			copy(y.Data[(i*T+t)*h:(i*T+t+1)*h], l.hs[t].Row(i))
+		}
+	}
+	return y
+}
+
+// Backward runs backpropagation through time.
+func (l *Recurrent) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	n, T, h, g := l.x.Shape[0], l.x.Shape[1], l.Hidden, l.gates()
+	gh := g * h
+	dh := reuse(&l.dh, n, h)
+	dhPrev := reuse(&l.dhPrev, n, h)
+	dc := reuse(&l.dc, n, h)
+	dz := reuse(&l.dz, n, gh)
+	dxw := reuse(&l.dxw, n*T, gh)
+	clear(dh.Data)
+	clear(dc.Data)
+	clear(l.Whh.Grad.Data)
+	clear(l.Bih.Grad.Data)
+	if len(l.StepGradNorms) != T {
+		l.StepGradNorms = make([]float64, T)
+	}
+	if !l.Sequence {
+		copy(dh.Data, dy.Data)
+	}
+	for t := T - 1; t >= 0; t-- {
+		if l.Sequence {
+			for i := range n {
+				tensor.Add(dh.Row(i), dh.Row(i), dy.Data[(i*T+t)*h:(i*T+t+1)*h])
+			}
+		}
+		l.StepGradNorms[t] = tensor.Norm(dh.Data)
+		z := l.acts[t]
+		if !l.LSTM {
+			// z holds h_t = tanh(pre): dpre = dh·(1 − h²).
+			tensor.TanhDeriv(dz.Data, z.Data)
+			tensor.Mul(dz.Data, dz.Data, dh.Data)
+		} else {
+			for i := range n {
+				zr, dzr := z.Row(i), dz.Row(i)
+				ig, fg, gg, og := zr[:h], zr[h:2*h], zr[2*h:3*h], zr[3*h:]
+				tc, dhr, dcr := l.tcells[t].Row(i), dh.Row(i), dc.Row(i)
+				var cp []float32
+				if t > 0 {
+					cp = l.cells[t-1].Row(i)
+				}
+				for k := range h {
+					dcr[k] += dhr[k] * og[k] * (1 - tc[k]*tc[k])
+					var prev float32
+					if cp != nil {
+						prev = cp[k]
+					}
+					dzr[k] = dcr[k] * gg[k] * ig[k] * (1 - ig[k])
+					dzr[h+k] = dcr[k] * prev * fg[k] * (1 - fg[k])
+					dzr[2*h+k] = dcr[k] * ig[k] * (1 - gg[k]*gg[k])
+					dzr[3*h+k] = dhr[k] * tc[k] * og[k] * (1 - og[k])
+					dcr[k] *= fg[k] // on to c_{t−1}
+				}
+			}
+		}
+		for i := range n {
+			copy(dxw.Data[(i*T+t)*gh:(i*T+t+1)*gh], dz.Row(i))
+		}
+		tensor.SumRows(l.Bhh.Grad.Data, dz)
+		tensor.Add(l.Bih.Grad.Data, l.Bih.Grad.Data, l.Bhh.Grad.Data)
+		if t > 0 {
+			tensor.Gemm(tensor.Trans, tensor.NoTrans, gh, h, n, 1, dz.Data, gh, l.hs[t-1].Data, h, 1, l.Whh.Grad.Data, h)
+			tensor.Gemm(tensor.NoTrans, tensor.NoTrans, n, h, gh, 1, dz.Data, gh, l.Whh.Value.Data, h, 0, dhPrev.Data, h)
+			dh, dhPrev = dhPrev, dh
+		}
+	}
+	copy(l.Bhh.Grad.Data, l.Bih.Grad.Data)
+	// Input weights and inputs, for all steps at once.
+	tensor.Gemm(tensor.Trans, tensor.NoTrans, gh, l.In, n*T, 1, dxw.Data, gh, l.x.Data, l.In, 0, l.Wih.Grad.Data, l.In)
+	if !needInput {
+		return nil
+	}
+	dx := reuse(&l.dx, l.x.Shape...)
+	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, n*T, l.In, gh, 1, dxw.Data, gh, l.Wih.Value.Data, l.In, 0, dx.Data, l.In)
+	return dx
+}
