@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neurite/neurite/ann"
@@ -236,5 +237,38 @@ func TestRecurrentGradients(t *testing.T) {
 			name := fmt.Sprintf("%s sequence=%v", l.Kind(), seq)
 			t.Run(name, func(t *testing.T) { anntest.Layer(t, name, l, []int{3, 4, 5}, 5) })
 		}
+	}
+}
+
+func TestSpecShapesAndCounts(t *testing.T) {
+	for name, spec := range map[string]ann.Spec{
+		"lenet5": ann.LeNet5(), "lstm": ann.RowSequence(true, 128), "rnn": ann.RowSequence(false, 128),
+		"mlp": ann.MLP(784, []int{128}, ann.ReLU, 10, 0),
+	} {
+		net, err := spec.Build(1)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := net.NumParams()
+		for _, b := range net.Buffers() {
+			got += b.Value.Len()
+		}
+		if c := spec.CountParams(); c != got {
+			t.Errorf("%s: CountParams = %d, built network has %d", name, c, got)
+		}
+		if spec.Outputs() != 10 {
+			t.Errorf("%s: %d outputs", name, spec.Outputs())
+		}
+	}
+	// PyTorch's parameter counts for the same architectures.
+	for name, want := range map[string]int{"lenet5": 61706, "lstm": 4*128*(28+128+2) + 1290} {
+		spec := map[string]ann.Spec{"lenet5": ann.LeNet5(), "lstm": ann.RowSequence(true, 128)}[name]
+		if got := spec.CountParams(); got != want {
+			t.Errorf("%s has %d parameters, PyTorch's %d", name, got, want)
+		}
+	}
+	bad := ann.Spec{Inputs: 784, Shape: []int{1, 28, 28}, Layers: []ann.LayerSpec{{Type: "conv2d", Filters: 4, Kernel: 3}, {Type: "dense", Units: 10}}}
+	if _, err := bad.Build(1); err == nil || !strings.Contains(err.Error(), "layer 1 (dense)") || !strings.Contains(err.Error(), "flatten") {
+		t.Errorf("dense after conv without flatten: %v, want an error naming layer 1 and suggesting flatten", err)
 	}
 }

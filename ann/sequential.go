@@ -20,10 +20,16 @@ type Hooks struct {
 type Sequential struct {
 	Layers []Layer
 	Hooks  Hooks
+	// InputShape, if set, is the shape of one example: flat input rows
+	// are viewed as (N, InputShape…) before the first layer.
+	InputShape []int
 }
 
 // Forward runs the batch through every layer.
 func (s *Sequential) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	if len(s.InputShape) > 0 && x.Dims() == 2 {
+		x = x.Reshape(append([]int{x.Shape[0]}, s.InputShape...)...)
+	}
 	for i, l := range s.Layers {
 		x = l.Forward(x, train)
 		if s.Hooks.Activation != nil {
@@ -53,6 +59,18 @@ func (s *Sequential) Params() []*Param {
 		ps = append(ps, l.Params()...)
 	}
 	return ps
+}
+
+// Buffers returns the layers' saved, untrained state (batch
+// normalisation's running statistics), layer by layer.
+func (s *Sequential) Buffers() []*Param {
+	var bs []*Param
+	for _, l := range s.Layers {
+		if b, ok := l.(interface{ Buffers() []*Param }); ok {
+			bs = append(bs, b.Buffers()...)
+		}
+	}
+	return bs
 }
 
 // NumParams returns the number of trainable scalars.

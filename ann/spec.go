@@ -2,32 +2,49 @@ package ann
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"github.com/neurite/neurite/internal/specfile"
+	"github.com/neurite/neurite/tensor"
 )
 
 // Spec describes a network's architecture so that it can be built,
 // saved with its weights and rebuilt: an input size and a list of layers.
 // It is plain data (JSON-friendly), the architecture half of a checkpoint.
 type Spec struct {
-	Inputs int         `json:"inputs"`
+	Inputs int `json:"inputs"`
+	// Shape, if set, is the shape of one example (its product must be
+	// Inputs): [C, H, W] for images into convolutions, [T, F] for
+	// sequences into recurrent layers. Flat rows are viewed in this shape.
+	Shape  []int       `json:"shape,omitempty"`
 	Layers []LayerSpec `json:"layers"`
 	// Loss is the training loss: softmax-cross-entropy (default), mse or
 	// bce.
 	Loss string `json:"loss,omitempty"`
 }
 
-// LayerSpec describes one layer. Type is dense (with Units and Init), an
-// activation function name (relu, sigmoid, tanh, step, leaky-relu with
-// Slope, identity), softmax, or dropout (with P).
+// LayerSpec describes one layer. Type is
+//
+//   - dense (Units, Init), an activation (relu, sigmoid, tanh, step,
+//     leaky-relu with Slope, identity), softmax, dropout (P);
+//   - conv2d (Filters, Kernel, Stride, Padding, Init), maxpool and avgpool
+//     (Kernel, Stride), flatten, batchnorm — on images (C, H, W);
+//   - rnn and lstm (Units hidden; Sequence to output every step) — on
+//     sequences (T, F).
 type LayerSpec struct {
-	Type  string  `json:"type"`
-	Units int     `json:"units,omitempty"`
-	Init  Init    `json:"init,omitempty"`
-	Slope float64 `json:"slope,omitempty"`
-	P     float64 `json:"p,omitempty"`
+	Type     string  `json:"type"`
+	Units    int     `json:"units,omitempty"`
+	Init     Init    `json:"init,omitempty"`
+	Slope    float64 `json:"slope,omitempty"`
+	P        float64 `json:"p,omitempty"`
+	Filters  int     `json:"filters,omitempty"`
+	Kernel   int     `json:"kernel,omitempty"`
+	Stride   int     `json:"stride,omitempty"`
+	Padding  int     `json:"padding,omitempty"`
+	Sequence bool    `json:"sequence,omitempty"`
 }
 
 // ParseSpec reads an architecture from YAML or JSON, for example
@@ -70,8 +87,9 @@ func MLP(inputs int, hidden []int, act Function, outputs int, dropout float64) S
 
 // Build makes the network, drawing initial weights (and dropout masks)
 // from seed. Parameters are named like a PyTorch nn.Sequential's
-// state_dict ("0.weight", "0.bias", "2.weight", …). It returns an error
-// naming the layer for an impossible spec.
+// state_dict ("0.weight", "0.bias", "3.weight_ih_l0", …). It follows the
+// shape of an example through the layers and returns an error naming the
+// layer where a shape does not fit.
 func (s Spec) Build(seed uint64) (*Sequential, error) {
 	if s.Inputs <= 0 {
 		return nil, fmt.Errorf("ann: spec: inputs = %d, must be positive", s.Inputs)
@@ -82,55 +100,234 @@ func (s Spec) Build(seed uint64) (*Sequential, error) {
 	if _, err := NewLoss(s.Loss); err != nil {
 		return nil, err
 	}
+	shape := []int{s.Inputs}
+	if len(s.Shape) > 0 {
+		if n := product(s.Shape); n != s.Inputs {
+			return nil, fmt.Errorf("ann: spec: shape %v holds %d values, but inputs = %d", s.Shape, n, s.Inputs)
+		}
+		shape = slices.Clone(s.Shape)
+	}
 	r := rand.New(rand.NewPCG(seed, 0x696e6974))
 	net := &Sequential{}
-	width := s.Inputs
+	if len(shape) > 1 {
+		net.InputShape = slices.Clone(shape)
+	}
 	for i, ls := range s.Layers {
-		where := fmt.Sprintf("ann: spec: layer %d (%s)", i, ls.Type)
-		var l Layer
-		switch ls.Type {
-		case "dense":
-			if ls.Units <= 0 {
-				return nil, fmt.Errorf("%s: units = %d, must be positive", where, ls.Units)
-			}
-			init := ls.Init
-			if init == "" {
-				init = InitHe
-			}
-			if init != InitHe && init != InitXavier && init != InitPyTorch {
-				return nil, fmt.Errorf("%s: init %q: want he, xavier or pytorch", where, init)
-			}
-			d := NewDense(width, ls.Units, init, r)
-			d.W.Name, d.B.Name = strconv.Itoa(i)+".weight", strconv.Itoa(i)+".bias"
-			l, width = d, ls.Units
-		case "softmax":
-			l = &Softmax{}
-		case "dropout":
-			d, err := NewDropout(ls.P, seed+uint64(i)+1)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-			l = d
-		default:
-			a, err := NewActivation(Function(ls.Type))
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-			a.Slope = float32(ls.Slope)
-			l = a
+		l, out, err := buildLayer(ls, i, shape, seed, r)
+		if err != nil {
+			return nil, fmt.Errorf("ann: spec: layer %d (%s): %w", i, ls.Type, err)
 		}
 		net.Layers = append(net.Layers, l)
+		shape = out
 	}
 	return net, nil
 }
 
-// Outputs returns the width of the network's output.
+func product(s []int) int {
+	n := 1
+	for _, d := range s {
+		n *= d
+	}
+	return n
+}
+
+// buildLayer makes layer i for inputs of shape in (one example) and
+// returns it with its output shape.
+func buildLayer(ls LayerSpec, i int, in []int, seed uint64, r *rand.Rand) (Layer, []int, error) {
+	name := strconv.Itoa(i)
+	switch ls.Type {
+	case "dense":
+		if len(in) != 1 {
+			return nil, nil, fmt.Errorf("input shape %v is not flat: add a flatten layer before it", in)
+		}
+		if ls.Units <= 0 {
+			return nil, nil, fmt.Errorf("units = %d, must be positive", ls.Units)
+		}
+		init, err := checkInit(ls.Init)
+		if err != nil {
+			return nil, nil, err
+		}
+		d := NewDense(in[0], ls.Units, init, r)
+		d.W.Name, d.B.Name = name+".weight", name+".bias"
+		return d, []int{ls.Units}, nil
+	case "conv2d":
+		if len(in) != 3 {
+			return nil, nil, fmt.Errorf("input shape %v: want an image [channels height width]", in)
+		}
+		init, err := checkInit(ls.Init)
+		if err != nil {
+			return nil, nil, err
+		}
+		g := tensor.ConvGeom{C: in[0], H: in[1], W: in[2], KH: ls.Kernel, KW: ls.Kernel,
+			StrideH: ls.Stride, StrideW: ls.Stride, PadH: ls.Padding, PadW: ls.Padding}
+		c, err := NewConv2D(g, ls.Filters, init, r)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.W.Name, c.B.Name = name+".weight", name+".bias"
+		return c, c.OutShape(), nil
+	case "maxpool", "avgpool":
+		if len(in) != 3 {
+			return nil, nil, fmt.Errorf("input shape %v: want an image [channels height width]", in)
+		}
+		p, err := NewPool2D(ls.Type == "maxpool", ls.Kernel, ls.Stride, in[0], in[1], in[2])
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, p.OutShape(), nil
+	case "flatten":
+		n := product(in)
+		return &Reshape{Shape: []int{n}, Flat: true}, []int{n}, nil
+	case "batchnorm":
+		b, err := NewBatchNorm(in[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		b.Gamma.Name, b.Beta.Name = name+".weight", name+".bias"
+		b.RunMean.Name, b.RunVar.Name = name+".running_mean", name+".running_var"
+		return b, in, nil
+	case "rnn", "lstm":
+		if len(in) != 2 {
+			return nil, nil, fmt.Errorf("input shape %v: want a sequence [steps features]", in)
+		}
+		l, err := NewRecurrent(ls.Type == "lstm", in[1], ls.Units, ls.Sequence, r)
+		if err != nil {
+			return nil, nil, err
+		}
+		l.Wih.Name, l.Whh.Name = name+".weight_ih_l0", name+".weight_hh_l0"
+		l.Bih.Name, l.Bhh.Name = name+".bias_ih_l0", name+".bias_hh_l0"
+		if ls.Sequence {
+			return l, []int{in[0], ls.Units}, nil
+		}
+		return l, []int{ls.Units}, nil
+	case "softmax":
+		return &Softmax{}, in, nil
+	case "dropout":
+		d, err := NewDropout(ls.P, seed+uint64(i)+1)
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, in, nil
+	}
+	a, err := NewActivation(Function(ls.Type))
+	if err != nil {
+		return nil, nil, err
+	}
+	a.Slope = float32(ls.Slope)
+	return a, in, nil
+}
+
+func checkInit(i Init) (Init, error) {
+	switch i {
+	case "":
+		return InitHe, nil
+	case InitHe, InitXavier, InitPyTorch:
+		return i, nil
+	}
+	return "", fmt.Errorf("init %q: want he, xavier or pytorch", i)
+}
+
+// LeNet5 returns LeNet-5 for 28×28 digits as PyTorch's reference builds it
+// (LeCun et al. 1998, with ReLU and max pooling): conv(1→6, 5×5, pad 2),
+// ReLU, max-pool 2 → conv(6→16, 5×5), ReLU, max-pool 2 → 400–120–84–10.
+func LeNet5() Spec {
+	return Spec{Inputs: 784, Shape: []int{1, 28, 28}, Loss: "softmax-cross-entropy", Layers: []LayerSpec{
+		{Type: "conv2d", Filters: 6, Kernel: 5, Padding: 2}, {Type: "relu"}, {Type: "maxpool", Kernel: 2},
+		{Type: "conv2d", Filters: 16, Kernel: 5}, {Type: "relu"}, {Type: "maxpool", Kernel: 2},
+		{Type: "flatten"},
+		{Type: "dense", Units: 120}, {Type: "relu"},
+		{Type: "dense", Units: 84}, {Type: "relu"},
+		{Type: "dense", Units: 10, Init: InitXavier},
+	}}
+}
+
+// RowSequence returns a recurrent classifier reading a 28×28 image row by
+// row as 28 steps of 28 features: an LSTM (lstm set) or tanh RNN of hidden
+// units, then a dense layer to 10 classes on the last hidden state.
+func RowSequence(lstm bool, hidden int) Spec {
+	kind := "rnn"
+	if lstm {
+		kind = "lstm"
+	}
+	return Spec{Inputs: 784, Shape: []int{28, 28}, Loss: "softmax-cross-entropy", Layers: []LayerSpec{
+		{Type: kind, Units: hidden}, {Type: "dense", Units: 10, Init: InitPyTorch},
+	}}
+}
+
+// Outputs returns the width of the network's output (0 if the spec does
+// not build).
 func (s Spec) Outputs() int {
-	w := s.Inputs
+	net, err := s.Build(0)
+	if err != nil {
+		return 0
+	}
+	shape := []int{s.Inputs}
+	if len(s.Shape) > 0 {
+		shape = s.Shape
+	}
+	out := net.Forward(tensor.New(append([]int{1}, shape...)...), false)
+	return product(out.Shape[1:])
+}
+
+// CountParams returns how many parameters (and saved buffers) the spec's
+// network has, by following the example shape through the layers without
+// allocating anything: a model file's header can be checked against the
+// data it carries before a network is built from it. Shapes that do not
+// fit are left for Build to report.
+func (s Spec) CountParams() int {
+	shape := []int{s.Inputs}
+	if len(s.Shape) > 0 {
+		shape = s.Shape
+	}
+	total := 0
+	add := func(n int) {
+		if n < 0 || total > math.MaxInt32 {
+			total = math.MaxInt32
+			return
+		}
+		total += n
+	}
 	for _, l := range s.Layers {
-		if l.Type == "dense" {
-			w = l.Units
+		switch l.Type {
+		case "dense":
+			in := product(shape)
+			add(in*l.Units + l.Units)
+			shape = []int{l.Units}
+		case "conv2d":
+			if len(shape) != 3 || l.Kernel <= 0 {
+				return total
+			}
+			add(l.Filters*shape[0]*l.Kernel*l.Kernel + l.Filters)
+			g := tensor.ConvGeom{C: shape[0], H: shape[1], W: shape[2], KH: l.Kernel, KW: l.Kernel,
+				StrideH: l.Stride, StrideW: l.Stride, PadH: l.Padding, PadW: l.Padding}
+			shape = []int{l.Filters, g.OutH(), g.OutW()}
+		case "maxpool", "avgpool":
+			if len(shape) != 3 || l.Kernel <= 0 {
+				return total
+			}
+			st := l.Stride
+			if st <= 0 {
+				st = l.Kernel
+			}
+			shape = []int{shape[0], (shape[1]-l.Kernel)/st + 1, (shape[2]-l.Kernel)/st + 1}
+		case "flatten":
+			shape = []int{product(shape)}
+		case "batchnorm":
+			add(4 * shape[0])
+		case "rnn", "lstm":
+			if len(shape) != 2 {
+				return total
+			}
+			g := 1
+			if l.Type == "lstm" {
+				g = 4
+			}
+			add(g * l.Units * (shape[1] + l.Units + 2))
+			shape = []int{l.Units}
+			if l.Sequence {
+				shape = []int{shape[0], l.Units}
+			}
 		}
 	}
-	return w
+	return total
 }

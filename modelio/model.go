@@ -53,7 +53,7 @@ func Save(path string, net *ann.Sequential, m Meta) error {
 		}
 		f.Metadata[keyNormalizer] = string(norm)
 	}
-	for _, p := range net.Params() {
+	for _, p := range append(net.Params(), net.Buffers()...) {
 		f.Tensors = append(f.Tensors, Tensor{Name: p.Name, Shape: p.Value.Shape, Data: p.Value.Data})
 	}
 	return WriteFile(path, f)
@@ -100,19 +100,28 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 	if m.Epoch, err = strconv.Atoi(f.Metadata[keyEpoch]); err != nil || m.Epoch < 0 {
 		return nil, Meta{}, fmt.Errorf("modelio: epoch %q: want a non-negative integer", f.Metadata[keyEpoch])
 	}
-	if m.Spec.Inputs > 1<<24 {
-		return nil, Meta{}, fmt.Errorf("modelio: architecture has %d inputs", m.Spec.Inputs)
+	if m.Spec.Inputs > 1<<24 || len(m.Spec.Layers) > 1000 || product(m.Spec.Shape) > 1<<24 {
+		return nil, Meta{}, fmt.Errorf("modelio: architecture with %d inputs, shape %v and %d layers", m.Spec.Inputs, m.Spec.Shape, len(m.Spec.Layers))
 	}
 	for _, l := range m.Spec.Layers {
-		if l.Units > 1<<24 {
-			return nil, Meta{}, fmt.Errorf("modelio: architecture layer of %d units", l.Units)
+		if l.Units > 1<<20 || l.Filters > 1<<20 || l.Kernel > 1<<10 || l.Stride < 0 || l.Padding < 0 || l.Padding > 1<<10 {
+			return nil, Meta{}, fmt.Errorf("modelio: architecture layer %+v is out of range", l)
 		}
+	}
+	// Never allocate from the header alone: the architecture may not need
+	// more values than the file carries.
+	have := 0
+	for _, t := range f.Tensors {
+		have += len(t.Data)
+	}
+	if need := m.Spec.CountParams(); need != have {
+		return nil, Meta{}, fmt.Errorf("modelio: the architecture needs %d values, the file holds %d", need, have)
 	}
 	net, err := m.Spec.Build(0)
 	if err != nil {
 		return nil, Meta{}, fmt.Errorf("modelio: architecture: %w", err)
 	}
-	params := net.Params()
+	params := append(net.Params(), net.Buffers()...)
 	if len(params) != len(f.Tensors) {
 		return nil, Meta{}, fmt.Errorf("modelio: architecture has %d parameters, file has %d tensors", len(params), len(f.Tensors))
 	}
@@ -134,7 +143,7 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 func WeightsSHA256(net *ann.Sequential) string {
 	h := sha256.New()
 	var buf [4]byte
-	for _, p := range net.Params() {
+	for _, p := range append(net.Params(), net.Buffers()...) {
 		h.Write([]byte(p.Name))
 		for _, d := range p.Value.Shape {
 			binary.LittleEndian.PutUint32(buf[:], uint32(d))
@@ -146,4 +155,18 @@ func WeightsSHA256(net *ann.Sequential) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+func product(s []int) int {
+	n := 1
+	for _, d := range s {
+		if d < 0 || d > 1<<24 {
+			return 1 << 30
+		}
+		n *= d
+		if n > 1<<30 {
+			return 1 << 30
+		}
+	}
+	return n
 }
