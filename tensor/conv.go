@@ -71,6 +71,10 @@ func Im2ColAt(col []float32, ld, off int, img []float32, g ConvGeom) {
 		for ki := range g.KH {
 			for kj := range g.KW {
 				out := col[row*ld+off : row*ld+off+oh*ow]
+				// Output columns x whose input column x·sw − PadW + kj lies
+				// inside the image: [xlo, xhi). Outside, the window reads
+				// padding.
+				xlo, xhi := validRange(g.PadW-kj, g.W, sw, ow)
 				for y := range oh {
 					iy := y*sh - g.PadH + ki
 					dst := out[y*ow : (y+1)*ow]
@@ -79,13 +83,14 @@ func Im2ColAt(col []float32, ld, off int, img []float32, g ConvGeom) {
 						continue
 					}
 					src := plane[iy*g.W : (iy+1)*g.W]
-					for x := range ow {
-						ix := x*sw - g.PadW + kj
-						if ix < 0 || ix >= g.W {
-							dst[x] = 0
-						} else {
-							dst[x] = src[ix]
-						}
+					clear(dst[:xlo])
+					clear(dst[xhi:])
+					if sw == 1 {
+						copy(dst[xlo:xhi], src[xlo-g.PadW+kj:])
+						continue
+					}
+					for x := xlo; x < xhi; x++ {
+						dst[x] = src[x*sw-g.PadW+kj]
 					}
 				}
 				row++
@@ -113,6 +118,7 @@ func Col2ImAt(img, col []float32, ld, off int, g ConvGeom) {
 		for ki := range g.KH {
 			for kj := range g.KW {
 				in := col[row*ld+off : row*ld+off+oh*ow]
+				xlo, xhi := validRange(g.PadW-kj, g.W, sw, ow)
 				for y := range oh {
 					iy := y*sh - g.PadH + ki
 					if iy < 0 || iy >= g.H {
@@ -120,14 +126,27 @@ func Col2ImAt(img, col []float32, ld, off int, g ConvGeom) {
 					}
 					dst := plane[iy*g.W : (iy+1)*g.W]
 					src := in[y*ow : (y+1)*ow]
-					for x, v := range src {
-						if ix := x*sw - g.PadW + kj; ix >= 0 && ix < g.W {
-							dst[ix] += v
-						}
+					for x := xlo; x < xhi; x++ {
+						dst[x*sw-g.PadW+kj] += src[x]
 					}
 				}
 				row++
 			}
 		}
 	}
+}
+
+// validRange returns the output columns [lo, hi) of a row whose input
+// column x·stride − shift falls inside [0, width), clamped to [0, out).
+func validRange(shift, width, stride, out int) (int, int) {
+	lo := 0
+	if shift > 0 {
+		lo = (shift + stride - 1) / stride
+	}
+	last := width - 1 + shift // x·stride ≤ last
+	if last < 0 {
+		return lo, lo
+	}
+	hi := min(out, last/stride+1)
+	return lo, max(lo, hi)
 }

@@ -33,6 +33,15 @@ const (
 // product itself, so rows of C are built from vector kernels instead.
 const directMaxRows = 4
 
+// isReduction reports a product that is really a few long dot products:
+// rows of A and of B both contiguous along k, few outputs, k long (a
+// convolution's weight gradient sums over a whole batch of pixels).
+// Packing would copy both operands to compute little; the direct path
+// reads each once.
+func isReduction(tA, tB Transpose, m, n, k int) bool {
+	return tA == NoTrans && tB == Trans && m*n <= 4096 && k >= 1024
+}
+
 // Gemm computes C = alpha·op(A)·op(B) + beta·C, where op(X) is X or Xᵀ as
 // tA and tB say, op(A) is m×k, op(B) is k×n and C is m×n. All three are
 // row-major with leading dimensions (row strides) lda, ldb and ldc.
@@ -67,7 +76,7 @@ func Gemm(tA, tB Transpose, m, n, k int, alpha float32, a []float32, lda int, b 
 		return
 	}
 	g := gemm{tA: tA, tB: tB, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
-	if m <= directMaxRows {
+	if m <= directMaxRows || isReduction(tA, tB, m, n, k) {
 		g.direct(0, m, 0, n)
 		return
 	}
@@ -256,18 +265,23 @@ func (g *gemm) packB(dst []float32, pc, kcur, jc, ncur int) {
 		cols := min(nr, ncur-jr)
 		if g.tB {
 			// op(B)[p][j] = B[j][p]: column j of the panel is row jc+jr+j
-			// of B. Walking depth outermost writes the panel in order
-			// while reading the panel's rows side by side, a line each.
-			rows := [nr][]float32{}
-			for j := range cols {
-				rows[j] = g.b[(jc+jr+j)*g.ldb+pc : (jc+jr+j)*g.ldb+pc+kcur]
-			}
-			for p := range kcur {
-				out := panel[p*nr : p*nr+nr]
+			// of B. Transposing in blocks of 16 depths reads each row a
+			// cache line at a time while the block being written stays in
+			// L1.
+			const block = 16
+			for p0 := 0; p0 < kcur; p0 += block {
+				p1 := min(p0+block, kcur)
 				for j := range cols {
-					out[j] = rows[j][p]
+					row := g.b[(jc+jr+j)*g.ldb+pc+p0 : (jc+jr+j)*g.ldb+pc+p1]
+					for q, v := range row {
+						panel[(p0+q)*nr+j] = v
+					}
 				}
-				clear(out[cols:])
+				if cols < nr {
+					for p := p0; p < p1; p++ {
+						clear(panel[p*nr+cols : p*nr+nr])
+					}
+				}
 			}
 			continue
 		}

@@ -287,6 +287,8 @@ func TestIm2ColConvolution(t *testing.T) {
 		{C: 6, H: 14, W: 14, KH: 5, KW: 5},                   // LeNet-5 conv2
 		{C: 3, H: 7, W: 9, KH: 3, KW: 2, StrideH: 2, StrideW: 3, PadH: 1, PadW: 2},
 		{C: 2, H: 4, W: 4, KH: 4, KW: 4},
+		{C: 1, H: 2, W: 2, KH: 5, KW: 5, StrideH: 2, StrideW: 2, PadH: 2, PadW: 2}, // kernel overhangs on both sides
+		{C: 2, H: 9, W: 7, KH: 2, KW: 4, StrideH: 3, StrideW: 2, PadH: 0, PadW: 3},
 	}
 	for _, g := range geoms {
 		const filters = 4

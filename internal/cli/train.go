@@ -61,7 +61,7 @@ func newTrainCmd() *cobra.Command {
 	var o trainOptions
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "Train an artificial network (perceptron, MLP) and report its test accuracy",
+		Short: "Train an artificial network (perceptron, MLP, LeNet-5, LSTM, RNN) and report its test accuracy",
 		Long: `train builds a network, trains it by backpropagation (or, for the perceptron,
 by Rosenblatt's rule) and evaluates it on the held-out test set.
 
@@ -71,6 +71,8 @@ YAML: {"inputs": 784, "layers": [{"type": "dense", "units": 128}, {"type": "relu
 held out for testing). MNIST inputs are standardised with the training set's
 mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 		Example: `  neurite train --model mlp --hidden 128 --activation relu --data mnist --epochs 5 --batch 64 --lr 0.1 --out model.ckpt --json
+  neurite train --model lenet5 --data mnist --epochs 2 --lr 0.05 --momentum 0.9
+  neurite train --model lstm --data mnist --epochs 2 --optimizer adam --lr 0.001
   neurite train --model perceptron --data and
   neurite train --model mlp --hidden 4 --activation sigmoid --data xor --epochs 2000 --batch 4 --lr 2`,
 		Args: cobra.NoArgs,
@@ -80,10 +82,10 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 	}
 	o.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.model, "model", "mlp", "mlp, perceptron, or a model spec file")
+	f.StringVar(&o.model, "model", "mlp", "mlp, perceptron, lenet5, lstm, rnn, or a model spec file")
 	f.StringVar(&o.data, "data", "mnist", "mnist, xor, and, or, or a CSV file")
 	f.StringVar(&o.dataDir, "data-dir", "", "directory holding the MNIST files (default: the Go module cache)")
-	f.StringVar(&o.hidden, "hidden", "128", "hidden layer sizes, comma-separated (mlp)")
+	f.StringVar(&o.hidden, "hidden", "128", "hidden layer sizes, comma-separated (mlp); hidden units (lstm, rnn)")
 	f.StringVar(&o.activation, "activation", "relu", "hidden activation: relu, sigmoid, tanh, leaky-relu, step")
 	f.StringVar(&o.optimizer, "optimizer", "sgd", "sgd, adam or adamw")
 	f.Float64Var(&o.lr, "lr", 0.1, "learning rate")
@@ -117,6 +119,14 @@ func parseHidden(s string) ([]int, error) {
 		sizes = append(sizes, n)
 	}
 	return sizes, nil
+}
+
+// hiddenOr returns the first hidden size, or def if none was given.
+func hiddenOr(hidden []int, def int) int {
+	if len(hidden) == 0 {
+		return def
+	}
+	return hidden[0]
 }
 
 func (o trainOptions) validate() error {
@@ -162,8 +172,9 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	isPath := strings.ContainsRune(o.model, '/') || filepath.Ext(o.model) != ""
-	if !isPath && o.model != "mlp" && o.model != "perceptron" {
-		return usagef("--model %q: want mlp, perceptron or a model spec file (lenet5, lstm, rnn, snn and stdp are not built yet)", o.model)
+	presets := map[string]bool{"mlp": true, "perceptron": true, "lenet5": true, "lstm": true, "rnn": true}
+	if !isPath && !presets[o.model] {
+		return usagef("--model %q: want mlp, perceptron, lenet5, lstm, rnn or a model spec file (snn and stdp are not built yet)", o.model)
 	}
 	restore, err := o.apply()
 	if err != nil {
@@ -214,7 +225,17 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 					o.model, spec.Inputs, spec.Outputs(), o.data, trainSet.Features(), trainSet.Classes)
 			}
 		} else {
-			spec = ann.MLP(trainSet.Features(), hidden, ann.Function(o.activation), max(trainSet.Classes, 2), o.dropout)
+			switch o.model {
+			case "lenet5":
+				spec = ann.LeNet5()
+			case "lstm", "rnn":
+				spec = ann.RowSequence(o.model == "lstm", hiddenOr(hidden, 128))
+			default:
+				spec = ann.MLP(trainSet.Features(), hidden, ann.Function(o.activation), max(trainSet.Classes, 2), o.dropout)
+			}
+			if spec.Inputs != trainSet.Features() {
+				return fmt.Errorf("--model %s reads 28×28 images; %s has %d features", o.model, o.data, trainSet.Features())
+			}
 		}
 		if net, err = spec.Build(o.seed); err != nil {
 			return err
