@@ -44,8 +44,8 @@ func (r *Recurrent) gates() int {
 }
 
 // NewRecurrent returns an RNN (lstm false) or LSTM from in features to
-// hidden units, initialised as PyTorch does: every weight and bias from
-// U(±1/√hidden).
+// hidden units, initialised as PyTorch does, every weight and bias from
+// U(±1/√hidden), except that an LSTM's forget gate starts with bias 1.
 func NewRecurrent(lstm bool, in, hidden int, sequence bool, r *rand.Rand) (*Recurrent, error) {
 	if in <= 0 || hidden <= 0 {
 		return nil, fmt.Errorf("ann: recurrent layer %d → %d", in, hidden)
@@ -58,6 +58,13 @@ func NewRecurrent(lstm bool, in, hidden int, sequence bool, r *rand.Rand) (*Recu
 	for _, p := range l.Params() {
 		for i := range p.Value.Data {
 			p.Value.Data[i] = float32((2*r.Float64() - 1) * a)
+		}
+	}
+	if lstm {
+		// Forget-gate bias 1 (Gers et al. 2000; Jozefowicz et al. 2015):
+		// the cell starts out remembering, so gradients reach early steps.
+		for k := hidden; k < 2*hidden; k++ {
+			l.Bih.Value.Data[k], l.Bhh.Value.Data[k] = 1, 0
 		}
 	}
 	return l, nil

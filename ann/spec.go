@@ -229,15 +229,19 @@ func checkInit(i Init) (Init, error) {
 
 // LeNet5 returns LeNet-5 for 28×28 digits as PyTorch's reference builds it
 // (LeCun et al. 1998, with ReLU and max pooling): conv(1→6, 5×5, pad 2),
-// ReLU, max-pool 2 → conv(6→16, 5×5), ReLU, max-pool 2 → 400–120–84–10.
+// ReLU, max-pool 2 → conv(6→16, 5×5), ReLU, max-pool 2 → 400–120–84–10,
+// with PyTorch's default initialisation (He-normal weights learned more
+// slowly here: 94.3% against 96.3% after 300 batches of SGD 0.05 with
+// momentum 0.9).
 func LeNet5() Spec {
+	pt := InitPyTorch
 	return Spec{Inputs: 784, Shape: []int{1, 28, 28}, Loss: "softmax-cross-entropy", Layers: []LayerSpec{
-		{Type: "conv2d", Filters: 6, Kernel: 5, Padding: 2}, {Type: "relu"}, {Type: "maxpool", Kernel: 2},
-		{Type: "conv2d", Filters: 16, Kernel: 5}, {Type: "relu"}, {Type: "maxpool", Kernel: 2},
+		{Type: "conv2d", Filters: 6, Kernel: 5, Padding: 2, Init: pt}, {Type: "relu"}, {Type: "maxpool", Kernel: 2},
+		{Type: "conv2d", Filters: 16, Kernel: 5, Init: pt}, {Type: "relu"}, {Type: "maxpool", Kernel: 2},
 		{Type: "flatten"},
-		{Type: "dense", Units: 120}, {Type: "relu"},
-		{Type: "dense", Units: 84}, {Type: "relu"},
-		{Type: "dense", Units: 10, Init: InitXavier},
+		{Type: "dense", Units: 120, Init: pt}, {Type: "relu"},
+		{Type: "dense", Units: 84, Init: pt}, {Type: "relu"},
+		{Type: "dense", Units: 10, Init: pt},
 	}}
 }
 

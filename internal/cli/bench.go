@@ -28,7 +28,7 @@ neurite's speed can be compared with its peers on the same machine.`,
 			return usagef("bench needs a benchmark name (have: %s)", benchNames)
 		},
 	}
-	cmd.AddCommand(newBenchGemmCmd(), newBenchMLPCmd(),
+	cmd.AddCommand(newBenchGemmCmd(), newBenchTrainCmd("mlp"), newBenchTrainCmd("lenet5"), newBenchTrainCmd("lstm"), newBenchTrainCmd("rnn"),
 		newBenchSimCmd("coba", "Brette et al. (2007) COBA network, 1 s: synaptic events per second",
 			"  neurite bench coba --threads 1 --json\n  neurite bench coba --n 64000 --runs 1", 5),
 		newBenchSimCmd("cuba", "Brette et al. (2007) CUBA network, 1 s: synaptic events per second",
@@ -38,7 +38,7 @@ neurite's speed can be compared with its peers on the same machine.`,
 	return cmd
 }
 
-const benchNames = "gemm, mlp, coba, cuba, brunel"
+const benchNames = "gemm, mlp, lenet5, lstm, rnn, coba, cuba, brunel"
 
 // benchGemmOptions are the flags of "neurite bench gemm".
 type benchGemmOptions struct {
