@@ -1,6 +1,6 @@
 package tensor
 
-import "math"
+import "github.com/neurite/neurite/tensor/internal/kernel"
 
 // Activation functions and their derivatives, as slice kernels. Each
 // derivative is expressed through whatever backpropagation has at hand
@@ -21,35 +21,11 @@ func Step(dst, x []float32) {
 	}
 }
 
-// Sigmoid sets dst[i] = 1/(1+e^(−x[i])), computed without overflow for large
-// |x|.
+// Sigmoid sets dst[i] = 1/(1+e^(−x[i])) in float32 precision (absolute
+// error ≤ 3e-7), eight at a time with AVX2.
 func Sigmoid(dst, x []float32) {
 	checkLen("Sigmoid", dst, x)
-	for i, v := range x {
-		dst[i] = sigmoid(v)
-	}
-}
-
-func sigmoid(v float32) float32 {
-	if v >= 0 {
-		return 1 / (1 + exp32(-v))
-	}
-	e := exp32(v)
-	return e / (1 + e)
-}
-
-// tanh32 returns tanh(v) in float32 precision: (e²ᵛ − 1)/(e²ᵛ + 1), with
-// its odd Taylor series near zero, where the subtraction would cancel.
-func tanh32(v float32) float32 {
-	if v > -0.0625 && v < 0.0625 {
-		v2 := v * v
-		return v * (1 - v2*(1.0/3-v2*(2.0/15)))
-	}
-	if v > 9 || v < -9 { // |tanh| rounds to 1 in float32
-		return float32(math.Copysign(1, float64(v)))
-	}
-	e := exp32(2 * v)
-	return (e - 1) / (e + 1)
+	kernel.Sigmoid(dst, x)
 }
 
 // SigmoidDeriv sets dst[i] = σ'(x) = y[i]·(1−y[i]), where y = σ(x).
@@ -60,12 +36,11 @@ func SigmoidDeriv(dst, y []float32) {
 	}
 }
 
-// Tanh sets dst[i] = tanh(x[i]).
+// Tanh sets dst[i] = tanh(x[i]) in float32 precision (absolute error
+// ≤ 3e-7), eight at a time with AVX2.
 func Tanh(dst, x []float32) {
 	checkLen("Tanh", dst, x)
-	for i, v := range x {
-		dst[i] = tanh32(v)
-	}
+	kernel.Tanh(dst, x)
 }
 
 // TanhDeriv sets dst[i] = tanh'(x) = 1−y[i]², where y = tanh(x).

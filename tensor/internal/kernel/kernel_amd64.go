@@ -16,3 +16,9 @@ func axpyAVX2(alpha float32, x, y *float32, n int)
 
 //go:noescape
 func dotAVX2(x, y *float32, n int) float32
+
+//go:noescape
+func sigmoidAVX2(dst, x *float32, n int, c *[19][8]float32)
+
+//go:noescape
+func tanhAVX2(dst, x *float32, n int, c *[19][8]float32)

@@ -9,3 +9,7 @@ func micro4x24AVX2(k int, a, b, c *float32, ldc int) { panic("kernel: no assembl
 func axpyAVX2(alpha float32, x, y *float32, n int) { panic("kernel: no assembly kernel") }
 
 func dotAVX2(x, y *float32, n int) float32 { panic("kernel: no assembly kernel") }
+
+func sigmoidAVX2(dst, x *float32, n int, c *[19][8]float32) { panic("kernel: no assembly kernel") }
+
+func tanhAVX2(dst, x *float32, n int, c *[19][8]float32) { panic("kernel: no assembly kernel") }

@@ -102,3 +102,37 @@ func TestShortSlicesPanic(t *testing.T) {
 		})
 	}
 }
+
+// TestTranscendental checks Exp32, Sigmoid32 and Tanh32 against float64
+// math, and the vector kernels against the scalar Go functions bit for bit
+// (including NaN, infinities and the clamping edges).
+func TestTranscendental(t *testing.T) {
+	var xs []float32
+	for x := -100.0; x <= 100; x += 0.0371 {
+		xs = append(xs, float32(x))
+	}
+	xs = append(xs, 0, float32(math.Copysign(0, -1)), 0.0625, -0.0625, 9, -9, 1e-30, -1e-30,
+		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()))
+	var we, ws, wt float64
+	for _, x := range xs {
+		if x > -87 && x < 88 {
+			want := math.Exp(float64(x))
+			we = math.Max(we, math.Abs(float64(Exp32(x))-want)/want)
+		}
+		if !math.IsNaN(float64(x)) {
+			ws = math.Max(ws, math.Abs(float64(Sigmoid32(x))-1/(1+math.Exp(-float64(x)))))
+			wt = math.Max(wt, math.Abs(float64(Tanh32(x))-math.Tanh(float64(x))))
+		}
+	}
+	if we > 3e-7 || ws > 3e-7 || wt > 3e-7 {
+		t.Errorf("largest errors: exp %g (relative), sigmoid %g, tanh %g; want ≤ 3e-7", we, ws, wt)
+	}
+	gotS, gotT := make([]float32, len(xs)), make([]float32, len(xs))
+	Sigmoid(gotS, xs)
+	Tanh(gotT, xs)
+	for i, x := range xs {
+		if math.Float32bits(gotS[i]) != math.Float32bits(Sigmoid32(x)) || math.Float32bits(gotT[i]) != math.Float32bits(Tanh32(x)) {
+			t.Fatalf("x = %v: vector sigmoid %v tanh %v, scalar %v %v", x, gotS[i], gotT[i], Sigmoid32(x), Tanh32(x))
+		}
+	}
+}
