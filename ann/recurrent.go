@@ -111,6 +111,8 @@ func (l *Recurrent) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	zero := reuse(&l.zero, n, h)
 	clear(zero.Data)
 	hPrev, cPrev := zero, zero
+	// Whhᵀ is the same at every step: pack it once.
+	whh := tensor.PackB(tensor.Trans, h, gh, l.Whh.Value.Data, h)
 	for t := range T {
 		z := l.acts[t]
 		// z = xw_t + b_ih + b_hh + h_{t−1}·Whhᵀ
@@ -120,7 +122,7 @@ func (l *Recurrent) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 			tensor.Add(row, row, l.Bih.Value.Data)
 			tensor.Add(row, row, l.Bhh.Value.Data)
 		}
-		tensor.Gemm(tensor.NoTrans, tensor.Trans, n, gh, h, 1, hPrev.Data, h, l.Whh.Value.Data, h, 1, z.Data, gh)
+		tensor.GemmPacked(tensor.NoTrans, n, 1, hPrev.Data, h, whh, 1, z.Data, gh)
 		ht := l.hs[t]
 		if !l.LSTM {
 			tensor.Tanh(z.Data, z.Data)
@@ -176,6 +178,7 @@ func (l *Recurrent) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 	if !l.Sequence {
 		copy(dh.Data, dy.Data)
 	}
+	whh := tensor.PackB(tensor.NoTrans, gh, h, l.Whh.Value.Data, h)
 	for t := T - 1; t >= 0; t-- {
 		if l.Sequence {
 			for i := range n {
@@ -218,7 +221,7 @@ func (l *Recurrent) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 		tensor.Add(l.Bih.Grad.Data, l.Bih.Grad.Data, l.Bhh.Grad.Data)
 		if t > 0 {
 			tensor.Gemm(tensor.Trans, tensor.NoTrans, gh, h, n, 1, dz.Data, gh, l.hs[t-1].Data, h, 1, l.Whh.Grad.Data, h)
-			tensor.Gemm(tensor.NoTrans, tensor.NoTrans, n, h, gh, 1, dz.Data, gh, l.Whh.Value.Data, h, 0, dhPrev.Data, h)
+			tensor.GemmPacked(tensor.NoTrans, n, 1, dz.Data, gh, whh, 0, dhPrev.Data, h)
 			dh, dhPrev = dhPrev, dh
 		}
 	}

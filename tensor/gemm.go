@@ -121,6 +121,7 @@ type gemm struct {
 	beta   float32
 	c      []float32
 	ldc    int
+	packed *PackedB // B already packed (GemmPacked), or nil
 }
 
 // minFlopsPerThread keeps small products on one goroutine: handing work to
@@ -184,13 +185,17 @@ func (g *gemm) blocked(i0, i1, j0, j1 int) {
 		ncur := min(nc, j1-jc)
 		for pc := 0; pc < g.k; pc += kc {
 			kcur := min(kc, g.k-pc)
-			bufs.b = grow(bufs.b, kcur*roundUp(ncur, nr))
-			g.packB(bufs.b, pc, kcur, jc, ncur)
+			bp := g.packed.block(jc, pc)
+			if bp == nil {
+				bufs.b = grow(bufs.b, kcur*roundUp(ncur, nr))
+				g.packB(bufs.b, pc, kcur, jc, ncur)
+				bp = bufs.b
+			}
 			for ic := i0; ic < i1; ic += mc {
 				mcur := min(mc, i1-ic)
 				bufs.a = grow(bufs.a, kcur*roundUp(mcur, mr))
 				g.packA(bufs.a, ic, mcur, pc, kcur)
-				g.macro(bufs.a, bufs.b, ic, mcur, jc, ncur, kcur, &edge)
+				g.macro(bufs.a, bp, ic, mcur, jc, ncur, kcur, &edge)
 			}
 		}
 	}
@@ -356,4 +361,85 @@ func KernelName() string {
 		return "avx2-fma"
 	}
 	return "go"
+}
+
+// PackedB is a right-hand operand op(B) packed once for many products: a
+// recurrent layer multiplies by the same weights at every time step, and
+// packing them each time would cost as much as the product.
+type PackedB struct {
+	tB   Transpose
+	k, n int
+	b    []float32 // the original, for products too small to use the packing
+	ldb  int
+	data []float32
+	offs map[[2]int]int // (jc, pc) block → offset into data
+}
+
+// PackB packs op(B) (k × n) for GemmPacked. The packing is a copy: later
+// changes to b are not seen. It panics like Gemm on bad shapes.
+func PackB(tB Transpose, k, n int, b []float32, ldb int) *PackedB {
+	br, bc := k, n
+	if tB {
+		br, bc = n, k
+	}
+	checkMatrix("B", br, bc, b, ldb)
+	p := &PackedB{tB: tB, k: k, n: n, b: b, ldb: ldb, offs: map[[2]int]int{}}
+	g := gemm{tB: tB, k: k, b: b, ldb: ldb}
+	for jc := 0; jc < n; jc += nc {
+		ncur := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kcur := min(kc, k-pc)
+			p.offs[[2]int{jc, pc}] = len(p.data)
+			start := len(p.data)
+			p.data = append(p.data, make([]float32, kcur*roundUp(ncur, nr))...)
+			g.packB(p.data[start:], pc, kcur, jc, ncur)
+		}
+	}
+	return p
+}
+
+// block returns the packed panels of column block jc and depth block pc,
+// or nil when there is no packing.
+func (p *PackedB) block(jc, pc int) []float32 {
+	if p == nil {
+		return nil
+	}
+	return p.data[p.offs[[2]int{jc, pc}]:]
+}
+
+// GemmPacked computes C = alpha·op(A)·op(B) + beta·C with op(B) packed by
+// PackB: the same result, bit for bit, as Gemm. Work is split over
+// GOMAXPROCS goroutines by rows of C.
+func GemmPacked(tA Transpose, m int, alpha float32, a []float32, lda int, pb *PackedB, beta float32, c []float32, ldc int) {
+	n, k := pb.n, pb.k
+	ar, ac := m, k
+	if tA {
+		ar, ac = k, m
+	}
+	checkMatrix("A", ar, ac, a, lda)
+	checkMatrix("C", m, n, c, ldc)
+	if m <= 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 || m <= directMaxRows || isReduction(tA, pb.tB, m, n, k) {
+		Gemm(tA, pb.tB, m, n, k, alpha, a, lda, pb.b, pb.ldb, beta, c, ldc)
+		return
+	}
+	g := gemm{tA: tA, tB: pb.tB, k: k, alpha: alpha, a: a, lda: lda, b: pb.b, ldb: pb.ldb, beta: beta, c: c, ldc: ldc, packed: pb}
+	threads := max(1, min(runtime.GOMAXPROCS(0), 2*m*n*k/minFlopsPerThread, ceilDiv(m, mr)))
+	if threads == 1 {
+		g.blocked(0, m, 0, n)
+		return
+	}
+	tiles := ceilDiv(m, mr)
+	var wg sync.WaitGroup
+	for t := range threads {
+		lo, hi := tiles*t/threads, tiles*(t+1)/threads
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.blocked(lo*mr, min(hi*mr, m), 0, n)
+		}()
+	}
+	wg.Wait()
 }

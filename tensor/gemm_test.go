@@ -208,3 +208,25 @@ func FuzzGemm(f *testing.F) {
 		checkGemm(t, rand.New(rand.NewPCG(seed, 0)), tc)
 	})
 }
+
+// TestGemmPacked: products with a prepacked B equal Gemm's bit for bit,
+// for every transpose and on shapes taking each path.
+func TestGemmPacked(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, s := range [][3]int{{64, 512, 128}, {3, 40, 50}, {70, 300, 700}, {10, 20, 5000}, {129, 4200, 40}} {
+		for _, tt := range transposes {
+			tc := gemmCase{tA: tt.tA, tB: tt.tB, m: s[0], n: s[1], k: s[2], alpha: 0.5, beta: 0.25, pad: 1}
+			a, lda, b, ldb, c, ldc := tc.operands(r)
+			want := append([]float32(nil), c...)
+			Gemm(tc.tA, tc.tB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, want, ldc)
+			pb := PackB(tc.tB, tc.k, tc.n, b, ldb)
+			got := append([]float32(nil), c...)
+			GemmPacked(tc.tA, tc.m, tc.alpha, a, lda, pb, tc.beta, got, ldc)
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%v: packed C[%d] = %v, Gemm %v", tc, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
