@@ -180,6 +180,11 @@ func (l *Pool2D) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 		l.arg = l.arg[:len(y.Data)]
 	}
 	inv := 1 / float32(l.Size*l.Size)
+	if l.Max && l.Size == 2 && l.Stride == 2 {
+		l.max2(x, y, oh, ow)
+		l.inShape = x.Shape
+		return y
+	}
 	for plane := range n * l.C {
 		in := x.Data[plane*l.H*l.W:]
 		for i := range oh {
@@ -208,6 +213,34 @@ func (l *Pool2D) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	}
 	l.inShape = x.Shape
 	return y
+}
+
+// max2 is max pooling over 2×2 windows with stride 2, the common case,
+// without the general loops (ties go to the first maximum, as there).
+func (l *Pool2D) max2(x, y *tensor.Tensor, oh, ow int) {
+	hw := l.H * l.W
+	for plane := range x.Shape[0] * l.C {
+		base := plane * hw
+		in := x.Data[base : base+hw]
+		out := y.Data[plane*oh*ow : (plane+1)*oh*ow]
+		arg := l.arg[plane*oh*ow : (plane+1)*oh*ow]
+		for i := range oh {
+			r0, r1 := in[2*i*l.W:(2*i+1)*l.W], in[(2*i+1)*l.W:(2*i+2)*l.W]
+			for j := range ow {
+				best, at := r0[2*j], 2*i*l.W+2*j
+				if v := r0[2*j+1]; v > best {
+					best, at = v, 2*i*l.W+2*j+1
+				}
+				if v := r1[2*j]; v > best {
+					best, at = v, (2*i+1)*l.W+2*j
+				}
+				if v := r1[2*j+1]; v > best {
+					best, at = v, (2*i+1)*l.W+2*j+1
+				}
+				out[i*ow+j], arg[i*ow+j] = best, int32(base+at)
+			}
+		}
+	}
 }
 
 // Backward routes each output's gradient to its window: all of it to the

@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/neurite/neurite/tensor/internal/kernel"
+)
 
 // ConvGeom describes a 2-D convolution (or pooling) window over one image of
 // C channels, H×W pixels, stored channel-major (C, H, W) as in PyTorch.
@@ -126,6 +130,10 @@ func Col2ImAt(img, col []float32, ld, off int, g ConvGeom) {
 					}
 					dst := plane[iy*g.W : (iy+1)*g.W]
 					src := in[y*ow : (y+1)*ow]
+					if sw == 1 {
+						kernel.Axpy(1, src[xlo:xhi], dst[xlo-g.PadW+kj:])
+						continue
+					}
 					for x := xlo; x < xhi; x++ {
 						dst[x*sw-g.PadW+kj] += src[x]
 					}

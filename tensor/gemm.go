@@ -39,7 +39,7 @@ const directMaxRows = 4
 // Packing would copy both operands to compute little; the direct path
 // reads each once.
 func isReduction(tA, tB Transpose, m, n, k int) bool {
-	return tA == NoTrans && tB == Trans && m*n <= 4096 && k >= 1024
+	return tA == NoTrans && tB == Trans && m*n <= 512 && k >= 1024
 }
 
 // Gemm computes C = alpha·op(A)·op(B) + beta·C, where op(X) is X or Xᵀ as

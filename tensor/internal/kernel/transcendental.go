@@ -10,9 +10,9 @@ import "math"
 // expConsts are the constants of Exp32 as the assembly reads them; the Go
 // code uses the same float32 values.
 var expConsts = [...]float32{
-	1.44269504088896341, // log2(e)
-	0.693359375,         // ln2, high part (exact in float32)
-	-2.12194440e-4,      // ln2, low part
+	1.44269504088896341,                             // log2(e)
+	0.693359375,                                     // ln2, high part (exact in float32)
+	-2.12194440e-4,                                  // ln2, low part
 	1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1, // Taylor coefficients
 	-87.33654, 88.72283, // input range kept finite
 }
