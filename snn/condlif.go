@@ -114,14 +114,9 @@ func (m *CondLIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
 	if m.Method == RK4 || m.Xe != nil {
 		return m.stepGeneral(lo, hi, spikes)
 	}
-	if bulk := (hi - lo) &^ (lanes - 1); haveAVX2 && bulk > 0 {
-		// Eight neurons at a time; the mask bytes of a range start at
-		// lo/8, so workers with 8-aligned ranges never share one.
-		mask := m.mask[lo/lanes : lo/lanes+bulk/lanes]
-		condEulerAVX2(&m.V[lo], &m.Ge[lo], &m.Gi[lo], &m.I[lo], &m.ref[lo], bulk, &m.consts, &mask[0])
-		spikes = spikesFromMask(spikes, mask, lo)
-		lo += bulk
-	}
+	spikes, lo = m.vectorBulk(lo, hi, spikes, func(i, n int, mask *uint8) {
+		condEulerAVX2(&m.V[i], &m.Ge[i], &m.Gi[i], &m.I[i], &m.ref[i], n, &m.consts, mask)
+	})
 	return m.stepEuler(lo, hi, spikes)
 }
 

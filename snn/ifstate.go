@@ -77,3 +77,17 @@ func (s *ifState) resetV(spikes []int32, vr float64) {
 		s.V[i] = float32(vr)
 	}
 }
+
+// vectorBulk runs an AVX2 kernel over the largest multiple of 8 neurons
+// starting at lo, turns its spike masks into indices, and returns the
+// spikes and the first neuron left for the Go loop. The mask bytes of a
+// range start at lo/8, so workers with 8-aligned ranges never share one.
+func (s *ifState) vectorBulk(lo, hi int, spikes []int32, kernel func(i, n int, mask *uint8)) ([]int32, int) {
+	bulk := (hi - lo) &^ (lanes - 1)
+	if !haveAVX2 || bulk == 0 {
+		return spikes, lo
+	}
+	mask := s.mask[lo/lanes : lo/lanes+bulk/lanes]
+	kernel(lo, bulk, &mask[0])
+	return spikesFromMask(spikes, mask, lo), lo + bulk
+}

@@ -222,12 +222,9 @@ func (m *LIF) Step(_ int64, lo, hi int, spikes []int32) []int32 {
 // stepExp is Step for the common case (exponential kernel, fixed
 // threshold), without the per-neuron branches of the general loop.
 func (m *LIF) stepExp(lo, hi int, spikes []int32) []int32 {
-	if bulk := (hi - lo) &^ (lanes - 1); haveAVX2 && bulk > 0 {
-		mask := m.mask[lo/lanes : lo/lanes+bulk/lanes]
-		lifExpAVX2(&m.V[lo], &m.Ge[lo], &m.Gi[lo], &m.I[lo], &m.ref[lo], bulk, &m.consts, &mask[0])
-		spikes = spikesFromMask(spikes, mask, lo)
-		lo += bulk
-	}
+	spikes, lo = m.vectorBulk(lo, hi, spikes, func(i, n int, mask *uint8) {
+		lifExpAVX2(&m.V[i], &m.Ge[i], &m.Gi[i], &m.I[i], &m.ref[i], n, &m.consts, mask)
+	})
 	return m.stepExpGo(lo, hi, spikes)
 }
 
