@@ -98,7 +98,16 @@ func (a *Activation) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor 
 	case Tanh:
 		tensor.TanhDeriv(dx.Data, a.y.Data)
 	case ReLU:
-		tensor.ReLUDeriv(dx.Data, a.x.Data)
+		// One pass instead of a derivative then a product: dy where x > 0.
+		x, g, d := a.x.Data, dy.Data[:len(a.x.Data)], dx.Data[:len(a.x.Data)]
+		for i, v := range x {
+			if v > 0 {
+				d[i] = g[i]
+			} else {
+				d[i] = 0
+			}
+		}
+		return dx
 	case LeakyReLU:
 		tensor.LeakyReLUDeriv(dx.Data, a.x.Data, a.slope())
 	}

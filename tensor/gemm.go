@@ -39,7 +39,7 @@ const directMaxRows = 4
 // Packing would copy both operands to compute little; the direct path
 // reads each once.
 func isReduction(tA, tB Transpose, m, n, k int) bool {
-	return tA == NoTrans && tB == Trans && m*n <= 512 && k >= 1024
+	return tA == NoTrans && tB == Trans && m*n <= 4096 && k >= 1024
 }
 
 // Gemm computes C = alpha·op(A)·op(B) + beta·C, where op(X) is X or Xᵀ as
@@ -76,7 +76,11 @@ func Gemm(tA, tB Transpose, m, n, k int, alpha float32, a []float32, lda int, b 
 		return
 	}
 	g := gemm{tA: tA, tB: tB, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
-	if m <= directMaxRows || isReduction(tA, tB, m, n, k) {
+	if isReduction(tA, tB, m, n, k) {
+		g.reduction(m, n)
+		return
+	}
+	if m <= directMaxRows {
 		g.direct(0, m, 0, n)
 		return
 	}
@@ -332,6 +336,35 @@ func (g *gemm) direct(i0, i1, j0, j1 int) {
 			} else {
 				crow[j] = g.beta*crow[j] + d
 			}
+		}
+	}
+}
+
+// reductionBlock is the depth of the slices reduction sums at a time: the
+// rows of A in a slice (m·4 KiB) stay in cache while B streams by once.
+const reductionBlock = 1024
+
+// reduction computes C for isReduction shapes as m·n dot products over
+// k, summed slice by slice in a fixed order.
+func (g *gemm) reduction(m, n int) {
+	acc := make([]float32, m*n)
+	for p0 := 0; p0 < g.k; p0 += reductionBlock {
+		p1 := min(p0+reductionBlock, g.k)
+		for j := range n {
+			bj := g.b[j*g.ldb+p0 : j*g.ldb+p1]
+			for i := range m {
+				acc[i*n+j] += kernel.Dot(g.a[i*g.lda+p0:i*g.lda+p1], bj)
+			}
+		}
+	}
+	for i := range m {
+		crow := g.c[i*g.ldc : i*g.ldc+n]
+		for j := range crow {
+			v := g.alpha * acc[i*n+j]
+			if g.beta != 0 {
+				v += g.beta * crow[j]
+			}
+			crow[j] = v
 		}
 	}
 }

@@ -118,6 +118,7 @@ func TestGemmShapes(t *testing.T) {
 		{7, 17, 3}, {13, 31, 257}, {97, 15, 33}, {95, 130, 70}, // one past/short of a tile or block
 		{200, 5000, 9},                                 // more than one nc block of columns
 		{64, 128, 784}, {64, 784, 128}, {784, 128, 64}, // the MLP's forward and backward shapes
+		{6, 25, 50176}, {16, 150, 6400}, // convolution weight gradients: the reduction path
 	}
 	for _, s := range shapes {
 		for _, tt := range transposes {
