@@ -33,6 +33,7 @@ type trainOptions struct {
 	clip, dropout, valSplit         float64
 	patience                        int
 	progress                        bool
+	normalize                       bool
 }
 
 // trainReport is what "neurite train --json" prints (CONTRACT.md keys).
@@ -103,6 +104,7 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 	f.IntVar(&o.patience, "patience", 0, "stop when validation loss has not improved for this many epochs (needs --val-split)")
 	f.StringVar(&o.out, "out", "", "write the trained model to this file (safetensors)")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
+	f.BoolVar(&o.normalize, "normalize", true, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])")
 	return cmd
 }
 
@@ -190,6 +192,9 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		TestSet: testSet.Name, Normalization: "none"}
 	if testSet == trainSet {
 		rep.TestSet = "the training set (" + o.data + " has no held-out examples)"
+	}
+	if !o.normalize {
+		norm = nil
 	}
 	if norm != nil {
 		norm.Apply(trainSet)
