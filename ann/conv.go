@@ -79,22 +79,26 @@ func (c *Conv2D) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	g, f := c.Geom, c.Filters
 	n, p, ckk, img := x.Shape[0], g.ColCols(), g.ColRows(), g.C*g.H*g.W
 	col := reuse(&c.col, ckk, n*p)
-	for i := range n {
-		tensor.Im2ColAt(col.Data, n*p, i*p, x.Data[i*img:(i+1)*img], g)
-	}
+	forEachExample(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			tensor.Im2ColAt(col.Data, n*p, i*p, x.Data[i*img:(i+1)*img], g)
+		}
+	})
 	yt := reuse(&c.yt, f, n*p)
 	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, f, n*p, ckk, 1, c.W.Value.Data, ckk, col.Data, n*p, 0, yt.Data, n*p)
 	y := reuse(&c.y, n, f, g.OutH(), g.OutW())
-	for i := range n {
-		for k := range f {
-			dst := y.Data[(i*f+k)*p : (i*f+k+1)*p]
-			src := yt.Data[k*n*p+i*p : k*n*p+(i+1)*p]
-			b := c.B.Value.Data[k]
-			for j, v := range src {
-				dst[j] = v + b
+	forEachExample(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for k := range f {
+				dst := y.Data[(i*f+k)*p : (i*f+k+1)*p]
+				src := yt.Data[k*n*p+i*p : k*n*p+(i+1)*p]
+				b := c.B.Value.Data[k]
+				for j, v := range src {
+					dst[j] = v + b
+				}
 			}
 		}
-	}
+	})
 	c.x = x
 	return y
 }
@@ -119,10 +123,12 @@ func (c *Conv2D) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 	dcol := reuse(&c.dcol, ckk, n*p)
 	tensor.Gemm(tensor.Trans, tensor.NoTrans, ckk, n*p, f, 1, c.W.Value.Data, ckk, dyt.Data, n*p, 0, dcol.Data, n*p)
 	dx := reuse(&c.dx, c.x.Shape...)
-	clear(dx.Data)
-	for i := range n {
-		tensor.Col2ImAt(dx.Data[i*img:(i+1)*img], dcol.Data, n*p, i*p, g)
-	}
+	forEachExample(n, func(lo, hi int) {
+		clear(dx.Data[lo*img : hi*img])
+		for i := lo; i < hi; i++ {
+			tensor.Col2ImAt(dx.Data[i*img:(i+1)*img], dcol.Data, n*p, i*p, g)
+		}
+	})
 	return dx
 }
 
@@ -181,7 +187,7 @@ func (l *Pool2D) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	}
 	inv := 1 / float32(l.Size*l.Size)
 	if l.Max && l.Size == 2 && l.Stride == 2 {
-		l.max2(x, y, oh, ow)
+		forEachExample(n, func(lo, hi int) { l.max2(x, y, lo*l.C, hi*l.C, oh, ow) })
 		l.inShape = x.Shape
 		return y
 	}
@@ -217,9 +223,9 @@ func (l *Pool2D) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 
 // max2 is max pooling over 2×2 windows with stride 2, the common case,
 // without the general loops (ties go to the first maximum, as there).
-func (l *Pool2D) max2(x, y *tensor.Tensor, oh, ow int) {
+func (l *Pool2D) max2(x, y *tensor.Tensor, planeLo, planeHi, oh, ow int) {
 	hw := l.H * l.W
-	for plane := range x.Shape[0] * l.C {
+	for plane := planeLo; plane < planeHi; plane++ {
 		base := plane * hw
 		in := x.Data[base : base+hw]
 		out := y.Data[plane*oh*ow : (plane+1)*oh*ow]
