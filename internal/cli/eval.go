@@ -34,8 +34,11 @@ func newEvalCmd() *cobra.Command {
 		model, data, dataDir string
 	}
 	cmd := &cobra.Command{
-		Use:     "eval",
-		Short:   "Evaluate a saved model on a test set: accuracy and loss",
+		Use:   "eval",
+		Short: "Evaluate a saved model on a test set: accuracy and loss",
+		Long: `eval scores a model file on a dataset's test set: MNIST's 10,000 test images, the
+four rows of a truth table, or for a CSV file the same 20% that train held out
+(with the same --seed). The model's saved normalisation is applied first.`,
 		Example: "  neurite eval --model model.ckpt --data mnist --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
