@@ -227,9 +227,10 @@ func seq(n int) []int {
 	return s
 }
 
-// TestLeNetAndLSTMLearn: on 2000 training images, one epoch of LeNet-5
-// (SGD 0.05, momentum 0.9) and two of the row-by-row LSTM (Adam 1e-3)
-// classify 1000 test images well above chance (10%). Measured: see log.
+// TestLeNetAndLSTMLearn: on 2000 training images, three epochs of LeNet-5
+// (SGD 0.05, momentum 0.9) and two of a 64-unit row-by-row LSTM (Adam
+// 3e-3) classify 1000 test images well above chance (10%): measured 90.8%
+// and 70.2% with seed 1; the bars are 85% and 60%.
 func TestLeNetAndLSTMLearn(t *testing.T) {
 	tr0, te0 := mnist(t)
 	tr, te := tr0.Subset(seq(2000)), te0.Subset(seq(1000))
@@ -244,7 +245,7 @@ func TestLeNetAndLSTMLearn(t *testing.T) {
 		epochs int
 		want   float64
 	}{
-		{"lenet5", ann.LeNet5(), "sgd", 0.05, 0.9, 1, 0.80},
+		{"lenet5", ann.LeNet5(), "sgd", 0.05, 0.9, 3, 0.85},
 		{"lstm", ann.RowSequence(true, 64), "adam", 3e-3, 0, 2, 0.60},
 	}
 	for _, tc := range cases {
