@@ -18,7 +18,7 @@ const (
 
 // Cache blocking (Goto & van de Geijn 2008, "Anatomy of high-performance
 // matrix multiplication"): a kc×NR panel of packed B stays in L1 while the
-// micro-kernel sweeps an mc×kc block of packed A held in L2; an kc×nc block
+// micro-kernel sweeps an mc×kc block of packed A held in L2; a kc×nc block
 // of B sits in L3. Sizes are multiples of the register tile.
 const (
 	mr = kernel.MR
@@ -36,8 +36,8 @@ const directMaxRows = 4
 // isReduction reports a product that is really a few long dot products:
 // rows of A and of B both contiguous along k, few outputs, k long (a
 // convolution's weight gradient sums over a whole batch of pixels).
-// Packing would copy both operands to compute little; the direct path
-// reads each once.
+// Packing would copy both operands to compute little; gemm.reduction
+// reads each once, a cache-sized slice of k at a time.
 func isReduction(tA, tB Transpose, m, n, k int) bool {
 	return tA == NoTrans && tB == Trans && m*n <= 4096 && k >= 1024
 }
