@@ -108,11 +108,13 @@ func (c *Conv2D) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 	g, f := c.Geom, c.Filters
 	n, p, ckk, img := dy.Shape[0], g.ColCols(), g.ColRows(), g.C*g.H*g.W
 	dyt := reuse(&c.dyt, f, n*p)
-	for i := range n {
-		for k := range f {
-			copy(dyt.Data[k*n*p+i*p:k*n*p+(i+1)*p], dy.Data[(i*f+k)*p:(i*f+k+1)*p])
+	forEachExample(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for k := range f {
+				copy(dyt.Data[k*n*p+i*p:k*n*p+(i+1)*p], dy.Data[(i*f+k)*p:(i*f+k+1)*p])
+			}
 		}
-	}
+	})
 	tensor.Gemm(tensor.NoTrans, tensor.Trans, f, ckk, n*p, 1, dyt.Data, n*p, c.col.Data, n*p, 0, c.W.Grad.Data, ckk)
 	for k := range f {
 		c.B.Grad.Data[k] = float32(tensor.Sum(dyt.Data[k*n*p : (k+1)*n*p]))

@@ -345,17 +345,35 @@ func (g *gemm) direct(i0, i1, j0, j1 int) {
 const reductionBlock = 1024
 
 // reduction computes C for isReduction shapes as m·n dot products over
-// k, summed slice by slice in a fixed order.
+// k, summed slice by slice in a fixed order. Columns of C are split over
+// goroutines; each element is still summed by one of them in that order,
+// so the split never changes a bit.
 func (g *gemm) reduction(m, n int) {
 	acc := make([]float32, m*n)
-	for p0 := 0; p0 < g.k; p0 += reductionBlock {
-		p1 := min(p0+reductionBlock, g.k)
-		for j := range n {
-			bj := g.b[j*g.ldb+p0 : j*g.ldb+p1]
-			for i := range m {
-				acc[i*n+j] += kernel.Dot(g.a[i*g.lda+p0:i*g.lda+p1], bj)
+	columns := func(j0, j1 int) {
+		for p0 := 0; p0 < g.k; p0 += reductionBlock {
+			p1 := min(p0+reductionBlock, g.k)
+			for j := j0; j < j1; j++ {
+				bj := g.b[j*g.ldb+p0 : j*g.ldb+p1]
+				for i := range m {
+					acc[i*n+j] += kernel.Dot(g.a[i*g.lda+p0:i*g.lda+p1], bj)
+				}
 			}
 		}
+	}
+	threads := max(1, min(runtime.GOMAXPROCS(0), n, 2*m*n*g.k/minFlopsPerThread))
+	if threads == 1 {
+		columns(0, n)
+	} else {
+		var wg sync.WaitGroup
+		for t := range threads {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				columns(n*t/threads, n*(t+1)/threads)
+			}()
+		}
+		wg.Wait()
 	}
 	for i := range m {
 		crow := g.c[i*g.ldc : i*g.ldc+n]

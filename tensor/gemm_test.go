@@ -146,7 +146,7 @@ func TestGemmAlphaBeta(t *testing.T) {
 func TestGemmDeterministic(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	r := rand.New(rand.NewPCG(3, 3))
-	for _, s := range [][3]int{{300, 200, 300}, {37, 900, 129}, {1000, 20, 70}, {3, 500, 40}} {
+	for _, s := range [][3]int{{300, 200, 300}, {37, 900, 129}, {1000, 20, 70}, {3, 500, 40}, {16, 150, 6400}} {
 		for _, tt := range transposes {
 			tc := gemmCase{tA: tt.tA, tB: tt.tB, m: s[0], n: s[1], k: s[2], alpha: 0.7, beta: 0.3}
 			a, lda, b, ldb, c, ldc := tc.operands(r)
