@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -29,7 +30,7 @@ func newBenchSimCmd(model, short, example string, runs int) *cobra.Command {
 		Example: example,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBenchSim(model, o, nruns, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runBenchSim(cmd.Context(), model, o, nruns, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.register(cmd)
@@ -41,7 +42,7 @@ func newBenchSimCmd(model, short, example string, runs int) *cobra.Command {
 	return cmd
 }
 
-func runBenchSim(model string, o simOptions, runs int, stdout, stderr io.Writer) error {
+func runBenchSim(ctx context.Context, model string, o simOptions, runs int, stdout, stderr io.Writer) error {
 	if err := checkSimOptions(model, o); err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func runBenchSim(model string, o simOptions, runs int, stdout, stderr io.Writer)
 	defer restore()
 	var rep benchSimReport
 	for r := range runs {
-		one, _, err := simulatePreset(nil, model, o, stderr)
+		one, _, err := simulatePreset(ctx, model, o, stderr)
 		if err != nil {
 			return err
 		}

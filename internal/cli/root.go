@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -29,11 +33,18 @@ func usagef(format string, args ...any) error {
 // writing results to stdout and diagnostics to stderr, and returns the exit
 // status.
 func Main(args []string, stdout, stderr io.Writer) int {
+	// Ctrl-C or SIGTERM cancels the context: long simulations and training
+	// runs stop between steps or batches and report it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
+	}
+	if errors.Is(err, context.Canceled) {
+		err = errors.New("interrupted")
 	}
 	fmt.Fprintf(stderr, "neurite: %v\n", err)
 	var ue usageError
