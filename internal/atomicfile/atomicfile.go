@@ -12,10 +12,14 @@ import (
 	"path/filepath"
 )
 
-// Write creates or replaces path with what write produces. If write or any
-// step fails, the temporary file is removed and path is left untouched.
+// Write creates or replaces path with what write produces, creating its
+// directory if needed. If write or any step fails, the temporary file is
+// removed and path is left untouched.
 func Write(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)

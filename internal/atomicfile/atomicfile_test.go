@@ -31,7 +31,12 @@ func TestWrite(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("directory holds %d entries, want only f.txt", len(entries))
 	}
-	if err := Write(filepath.Join(dir, "missing", "f"), func(io.Writer) error { return nil }); err == nil {
-		t.Error("writing into a missing directory succeeded")
+	if err := Write(filepath.Join(dir, "new", "sub", "f"), func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }); err != nil {
+		t.Errorf("writing into a new directory: %v", err)
+	}
+	blocker := filepath.Join(dir, "file")
+	os.WriteFile(blocker, nil, 0o644)
+	if err := Write(filepath.Join(blocker, "f"), func(io.Writer) error { return nil }); err == nil {
+		t.Error("writing below a regular file succeeded")
 	}
 }
