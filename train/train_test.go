@@ -293,3 +293,50 @@ func TestVanishingGradientOverTime(t *testing.T) {
 		t.Errorf("first/last step gradient ratio: RNN %.3g, LSTM %.3g; want the RNN's to vanish (< 0.05) and the LSTM's to stay over 100 times larger", rnn, lstm)
 	}
 }
+
+// TestLongCNNAndLSTM holds the accuracy figures for the
+// convolutional and recurrent presets on full MNIST (standardised inputs,
+// as neurite train): the row-by-row LSTM-128 with Adam 1e-3 reaches ≥ 97%
+// after 2 epochs (measured 97.91%), and LeNet-5 with SGD 0.05, momentum
+// 0.9 and a cosine schedule reaches LeCun et al.'s 99.05% after 10 epochs
+// (measured 99.18%). Slow (minutes): NEURITE_LONG=1.
+func TestLongCNNAndLSTM(t *testing.T) {
+	if os.Getenv("NEURITE_LONG") == "" {
+		t.Skip("full MNIST training of LeNet-5 and the LSTM: set NEURITE_LONG=1")
+	}
+	tr0, te0 := mnist(t)
+	tr, te := tr0.Subset(seq(tr0.Len())), te0.Subset(seq(te0.Len()))
+	norm := data.FitNormalizer(tr, true)
+	norm.Apply(tr)
+	norm.Apply(te)
+	cases := []struct {
+		name     string
+		spec     ann.Spec
+		opt      string
+		lr, mu   float64
+		epochs   int
+		schedule string
+		want     float64
+	}{
+		{"lstm", ann.RowSequence(true, 128), "adam", 1e-3, 0, 2, "", 0.97},
+		{"lenet5", ann.LeNet5(), "sgd", 0.05, 0.9, 10, "cosine", 0.9905},
+	}
+	for _, tc := range cases {
+		net, err := tc.spec.Build(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt, _ := optim.New(tc.opt, tc.lr, tc.mu, 0, false)
+		batches := (tr.Len() + 63) / 64
+		sched, _ := optim.NewSchedule(tc.schedule, batches*tc.epochs, batches, 0)
+		if _, err := Fit(context.Background(), net, ann.SoftmaxCrossEntropy{}, opt, tr, nil,
+			Config{Epochs: tc.epochs, Batch: 64, Seed: 1, Schedule: sched}); err != nil {
+			t.Fatal(err)
+		}
+		acc, _ := Evaluate(net, ann.SoftmaxCrossEntropy{}, te, 1000)
+		t.Logf("%s: test accuracy %.4f", tc.name, acc)
+		if acc < tc.want {
+			t.Errorf("%s: test accuracy %.4f, want ≥ %.4f", tc.name, acc, tc.want)
+		}
+	}
+}
