@@ -297,7 +297,7 @@ func TestVanishingGradientOverTime(t *testing.T) {
 // TestLongCNNAndLSTM holds the accuracy figures for the
 // convolutional and recurrent presets on full MNIST (standardised inputs,
 // as neurite train): the row-by-row LSTM-128 with Adam 1e-3 reaches ≥ 97%
-// after 2 epochs (measured 97.91%), and LeNet-5 with SGD 0.05, momentum
+// after 2 epochs (measured 98.08%), and LeNet-5 with SGD 0.05, momentum
 // 0.9 and a cosine schedule reaches LeCun et al.'s 99.05% after 10 epochs
 // (measured 99.18%). Slow (minutes): NEURITE_LONG=1.
 func TestLongCNNAndLSTM(t *testing.T) {
