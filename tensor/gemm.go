@@ -149,22 +149,29 @@ func (g *gemm) parallel(m, n, threads int) {
 	if byRows {
 		tiles = rowTiles
 	}
-	threads = min(threads, tiles)
+	bands(tiles, min(threads, tiles), func(lo, hi int) {
+		if byRows {
+			g.blocked(lo*mr, min(hi*mr, m), 0, n)
+		} else {
+			g.blocked(0, m, lo*nr, min(hi*nr, n))
+		}
+	})
+}
+
+// bands splits [0, count) into threads contiguous ranges and runs f on
+// each in its own goroutine (on the caller's when threads ≤ 1), returning
+// when all are done.
+func bands(count, threads int, f func(lo, hi int)) {
 	if threads <= 1 {
-		g.blocked(0, m, 0, n)
+		f(0, count)
 		return
 	}
 	var wg sync.WaitGroup
 	for t := range threads {
-		lo, hi := tiles*t/threads, tiles*(t+1)/threads
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if byRows {
-				g.blocked(lo*mr, min(hi*mr, m), 0, n)
-			} else {
-				g.blocked(0, m, lo*nr, min(hi*nr, n))
-			}
+			f(count*t/threads, count*(t+1)/threads)
 		}()
 	}
 	wg.Wait()
@@ -361,20 +368,7 @@ func (g *gemm) reduction(m, n int) {
 			}
 		}
 	}
-	threads := max(1, min(runtime.GOMAXPROCS(0), n, 2*m*n*g.k/minFlopsPerThread))
-	if threads == 1 {
-		columns(0, n)
-	} else {
-		var wg sync.WaitGroup
-		for t := range threads {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				columns(n*t/threads, n*(t+1)/threads)
-			}()
-		}
-		wg.Wait()
-	}
+	bands(n, min(runtime.GOMAXPROCS(0), n, 2*m*n*g.k/minFlopsPerThread), columns)
 	for i := range m {
 		crow := g.c[i*g.ldc : i*g.ldc+n]
 		for j := range crow {
@@ -477,20 +471,8 @@ func GemmPacked(tA Transpose, m int, alpha float32, a []float32, lda int, pb *Pa
 		return
 	}
 	g := gemm{tA: tA, tB: pb.tB, k: k, alpha: alpha, a: a, lda: lda, b: pb.b, ldb: pb.ldb, beta: beta, c: c, ldc: ldc, packed: pb}
-	threads := max(1, min(runtime.GOMAXPROCS(0), 2*m*n*k/minFlopsPerThread, ceilDiv(m, mr)))
-	if threads == 1 {
-		g.blocked(0, m, 0, n)
-		return
-	}
 	tiles := ceilDiv(m, mr)
-	var wg sync.WaitGroup
-	for t := range threads {
-		lo, hi := tiles*t/threads, tiles*(t+1)/threads
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g.blocked(lo*mr, min(hi*mr, m), 0, n)
-		}()
-	}
-	wg.Wait()
+	bands(tiles, min(runtime.GOMAXPROCS(0), 2*m*n*k/minFlopsPerThread, tiles), func(lo, hi int) {
+		g.blocked(lo*mr, min(hi*mr, m), 0, n)
+	})
 }
