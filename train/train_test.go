@@ -111,11 +111,7 @@ func TestMNISTFull(t *testing.T) {
 	if os.Getenv("NEURITE_LONG") == "" {
 		t.Skip("full MNIST training: set NEURITE_LONG=1")
 	}
-	tr0, te0 := mnist(t)
-	tr, te := tr0.Subset(seq(tr0.Len())), te0.Subset(seq(te0.Len()))
-	norm := data.FitNormalizer(tr, true)
-	norm.Apply(tr)
-	norm.Apply(te)
+	tr, te := standardizedMNIST(t, 0, 0)
 	net, res, err := fit(t, ann.MLP(784, []int{128}, ann.ReLU, 10, 0), tr, nil, "sgd", 0.1, Config{Epochs: 5, Batch: 64, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -232,36 +228,69 @@ func seq(n int) []int {
 // 3e-3) classify 1000 test images well above chance (10%): measured 90.8%
 // and 70.2% with seed 1; the bars are 85% and 60%.
 func TestLeNetAndLSTMLearn(t *testing.T) {
+	tr, te := standardizedMNIST(t, 2000, 1000)
+	for _, tc := range []recipe{
+		{"lenet5", ann.LeNet5(), "sgd", 0.05, 0.9, 3, "", 0.85},
+		{"lstm", ann.RowSequence(true, 64), "adam", 3e-3, 0, 2, "", 0.60},
+	} {
+		tc.check(t, tr, te)
+	}
+}
+
+// standardizedMNIST returns copies of the first nTrain training and nTest
+// test images (all of them for 0), standardised with the training copy's
+// statistics as neurite train does.
+func standardizedMNIST(t testing.TB, nTrain, nTest int) (*data.Dataset, *data.Dataset) {
 	tr0, te0 := mnist(t)
-	tr, te := tr0.Subset(seq(2000)), te0.Subset(seq(1000))
+	if nTrain == 0 {
+		nTrain = tr0.Len()
+	}
+	if nTest == 0 {
+		nTest = te0.Len()
+	}
+	tr, te := tr0.Subset(seq(nTrain)), te0.Subset(seq(nTest))
 	norm := data.FitNormalizer(tr, true)
 	norm.Apply(tr)
 	norm.Apply(te)
-	cases := []struct {
-		name   string
-		spec   ann.Spec
-		opt    string
-		lr, mu float64
-		epochs int
-		want   float64
-	}{
-		{"lenet5", ann.LeNet5(), "sgd", 0.05, 0.9, 3, 0.85},
-		{"lstm", ann.RowSequence(true, 64), "adam", 3e-3, 0, 2, 0.60},
+	return tr, te
+}
+
+// recipe is a training run with an accuracy bar.
+type recipe struct {
+	name     string
+	spec     ann.Spec
+	opt      string
+	lr, mu   float64
+	epochs   int
+	schedule string
+	want     float64
+}
+
+// check trains the recipe on tr (batch 64, seed 1) and requires its
+// accuracy on te to reach the bar.
+func (r recipe) check(t *testing.T, tr, te *data.Dataset) {
+	t.Helper()
+	net, err := r.spec.Build(1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range cases {
-		net, err := tc.spec.Build(1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt, _ := optim.New(tc.opt, tc.lr, tc.mu, 0, false)
-		if _, err := Fit(context.Background(), net, ann.SoftmaxCrossEntropy{}, opt, tr, nil, Config{Epochs: tc.epochs, Batch: 64, Seed: 1}); err != nil {
-			t.Fatal(err)
-		}
-		acc, _ := Evaluate(net, ann.SoftmaxCrossEntropy{}, te, 500)
-		t.Logf("%s on 2000 images: test accuracy %.3f", tc.name, acc)
-		if acc < tc.want {
-			t.Errorf("%s: accuracy %.3f, want ≥ %.2f", tc.name, acc, tc.want)
-		}
+	opt, err := optim.New(r.opt, r.lr, r.mu, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := (tr.Len() + 63) / 64
+	sched, err := optim.NewSchedule(r.schedule, batches*r.epochs, batches, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Fit(context.Background(), net, ann.SoftmaxCrossEntropy{}, opt, tr, nil,
+		Config{Epochs: r.epochs, Batch: 64, Seed: 1, Schedule: sched}); err != nil {
+		t.Fatal(err)
+	}
+	acc, _ := Evaluate(net, ann.SoftmaxCrossEntropy{}, te, 1000)
+	t.Logf("%s on %d images: test accuracy %.4f", r.name, tr.Len(), acc)
+	if acc < r.want {
+		t.Errorf("%s: test accuracy %.4f, want ≥ %.4f", r.name, acc, r.want)
 	}
 }
 
@@ -304,39 +333,11 @@ func TestLongCNNAndLSTM(t *testing.T) {
 	if os.Getenv("NEURITE_LONG") == "" {
 		t.Skip("full MNIST training of LeNet-5 and the LSTM: set NEURITE_LONG=1")
 	}
-	tr0, te0 := mnist(t)
-	tr, te := tr0.Subset(seq(tr0.Len())), te0.Subset(seq(te0.Len()))
-	norm := data.FitNormalizer(tr, true)
-	norm.Apply(tr)
-	norm.Apply(te)
-	cases := []struct {
-		name     string
-		spec     ann.Spec
-		opt      string
-		lr, mu   float64
-		epochs   int
-		schedule string
-		want     float64
-	}{
+	tr, te := standardizedMNIST(t, 0, 0)
+	for _, tc := range []recipe{
 		{"lstm", ann.RowSequence(true, 128), "adam", 1e-3, 0, 2, "", 0.97},
 		{"lenet5", ann.LeNet5(), "sgd", 0.05, 0.9, 10, "cosine", 0.9905},
-	}
-	for _, tc := range cases {
-		net, err := tc.spec.Build(1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt, _ := optim.New(tc.opt, tc.lr, tc.mu, 0, false)
-		batches := (tr.Len() + 63) / 64
-		sched, _ := optim.NewSchedule(tc.schedule, batches*tc.epochs, batches, 0)
-		if _, err := Fit(context.Background(), net, ann.SoftmaxCrossEntropy{}, opt, tr, nil,
-			Config{Epochs: tc.epochs, Batch: 64, Seed: 1, Schedule: sched}); err != nil {
-			t.Fatal(err)
-		}
-		acc, _ := Evaluate(net, ann.SoftmaxCrossEntropy{}, te, 1000)
-		t.Logf("%s: test accuracy %.4f", tc.name, acc)
-		if acc < tc.want {
-			t.Errorf("%s: test accuracy %.4f, want ≥ %.4f", tc.name, acc, tc.want)
-		}
+	} {
+		tc.check(t, tr, te)
 	}
 }
