@@ -60,24 +60,28 @@ func (a *Activation) slope() float32 {
 // Forward applies the function.
 func (a *Activation) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	y := reuse(&a.y, x.Shape...)
+	forEachRange(len(x.Data), func(lo, hi int) { a.forward(y.Data[lo:hi], x.Data[lo:hi]) })
+	a.x = x
+	return y
+}
+
+func (a *Activation) forward(y, x []float32) {
 	switch a.Func {
 	case Identity:
-		copy(y.Data, x.Data)
+		copy(y, x)
 	case Step:
-		tensor.Step(y.Data, x.Data)
+		tensor.Step(y, x)
 	case Sigmoid:
-		tensor.Sigmoid(y.Data, x.Data)
+		tensor.Sigmoid(y, x)
 	case Tanh:
-		tensor.Tanh(y.Data, x.Data)
+		tensor.Tanh(y, x)
 	case ReLU:
-		tensor.ReLU(y.Data, x.Data)
+		tensor.ReLU(y, x)
 	case LeakyReLU:
-		tensor.LeakyReLU(y.Data, x.Data, a.slope())
+		tensor.LeakyReLU(y, x, a.slope())
 	default:
 		panic("ann: activation " + string(a.Func))
 	}
-	a.x = x
-	return y
 }
 
 // Backward multiplies dy by the derivative at the last input.
@@ -86,33 +90,33 @@ func (a *Activation) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor 
 		return nil
 	}
 	dx := reuse(&a.dx, dy.Shape...)
+	forEachRange(len(dx.Data), func(lo, hi int) {
+		a.backward(dx.Data[lo:hi], dy.Data[lo:hi], a.x.Data[lo:hi], a.y.Data[lo:hi])
+	})
+	return dx
+}
+
+// backward sets dx from dy and the input x and output y it was computed at.
+func (a *Activation) backward(dx, dy, x, y []float32) {
 	switch a.Func {
 	case Identity:
-		copy(dx.Data, dy.Data)
-		return dx
+		copy(dx, dy)
+		return
 	case Step:
-		clear(dx.Data)
-		return dx
-	case Sigmoid:
-		tensor.SigmoidDeriv(dx.Data, a.y.Data)
-	case Tanh:
-		tensor.TanhDeriv(dx.Data, a.y.Data)
+		clear(dx)
+		return
 	case ReLU:
-		// One pass instead of a derivative then a product: dy where x > 0.
-		x, g, d := a.x.Data, dy.Data[:len(a.x.Data)], dx.Data[:len(a.x.Data)]
-		for i, v := range x {
-			if v > 0 {
-				d[i] = g[i]
-			} else {
-				d[i] = 0
-			}
-		}
-		return dx
+		// One pass instead of a derivative then a product.
+		tensor.ReLUBackward(dx, dy, x)
+		return
+	case Sigmoid:
+		tensor.SigmoidDeriv(dx, y)
+	case Tanh:
+		tensor.TanhDeriv(dx, y)
 	case LeakyReLU:
-		tensor.LeakyReLUDeriv(dx.Data, a.x.Data, a.slope())
+		tensor.LeakyReLUDeriv(dx, x, a.slope())
 	}
-	tensor.Mul(dx.Data, dx.Data, dy.Data)
-	return dx
+	tensor.Mul(dx, dx, dy)
 }
 
 // Softmax turns each row into probabilities. Use it for outputs read as

@@ -116,9 +116,11 @@ func (c *Conv2D) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 		}
 	})
 	tensor.Gemm(tensor.NoTrans, tensor.Trans, f, ckk, n*p, 1, dyt.Data, n*p, c.col.Data, n*p, 0, c.W.Grad.Data, ckk)
-	for k := range f {
-		c.B.Grad.Data[k] = float32(tensor.Sum(dyt.Data[k*n*p : (k+1)*n*p]))
-	}
+	forEachExample(f, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			c.B.Grad.Data[k] = float32(tensor.Sum(dyt.Data[k*n*p : (k+1)*n*p]))
+		}
+	})
 	if !needInput {
 		return nil
 	}
@@ -258,13 +260,19 @@ func (l *Pool2D) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 		return nil
 	}
 	dx := reuse(&l.dx, l.inShape...)
-	clear(dx.Data)
 	if l.Max {
-		for out, g := range dy.Data {
-			dx.Data[l.arg[out]] += g
-		}
+		// Each example's maxima lie in its own planes, so examples split
+		// across threads without sharing a pixel.
+		in, out := l.C*l.H*l.W, len(dy.Data)/l.inShape[0]
+		forEachExample(l.inShape[0], func(lo, hi int) {
+			clear(dx.Data[lo*in : hi*in])
+			for o := lo * out; o < hi*out; o++ {
+				dx.Data[l.arg[o]] += dy.Data[o]
+			}
+		})
 		return dx
 	}
+	clear(dx.Data)
 	o := l.OutShape()
 	oh, ow := o[1], o[2]
 	inv := 1 / float32(l.Size*l.Size)

@@ -186,53 +186,97 @@ var packPool = sync.Pool{New: func() any { return new(packBuffers) }}
 // blocked computes rows [i0,i1) and columns [j0,j1) of C with the GotoBLAS
 // loop nest: jc over nc-wide column blocks, pc over kc-deep slices of k
 // (packing B), ic over mc-tall row blocks (packing A), then the macro-kernel
-// over register tiles.
+// over register tiles. When beta is 0 the first slice stores into C rather
+// than adding to it, which saves clearing C first.
+//
+// B is packed so that the panels every row block reads again come from a
+// compact, cache-resident copy. When there is a single row block (a thin
+// product such as a convolution's few filters times a batch of pixels) each
+// panel is read once, so copying it would only add a pass over B: the
+// micro-kernel then reads B where it lies, and only a ragged last panel is
+// padded.
 func (g *gemm) blocked(i0, i1, j0, j1 int) {
-	scaleMatrix(g.beta, i1-i0, j1-j0, g.c[i0*g.ldc+j0:], g.ldc)
+	if g.beta != 0 {
+		scaleMatrix(g.beta, i1-i0, j1-j0, g.c[i0*g.ldc+j0:], g.ldc)
+	}
 	bufs := packPool.Get().(*packBuffers)
 	defer packPool.Put(bufs)
+	inPlace := g.tB == NoTrans && g.packed == nil && i1-i0 <= mc
 	var edge [mr * nr]float32
 	for jc := j0; jc < j1; jc += nc {
 		ncur := min(nc, j1-jc)
 		for pc := 0; pc < g.k; pc += kc {
 			kcur := min(kc, g.k-pc)
-			bp := g.packed.block(jc, pc)
-			if bp == nil {
+			b := panels{data: g.packed.block(jc, pc), ld: nr, packed: true}
+			switch {
+			case inPlace:
+				b = panels{data: g.b[pc*g.ldb+jc:], ld: g.ldb}
+				if rem := ncur % nr; rem != 0 {
+					bufs.b = grow(bufs.b, kcur*nr)
+					g.packB(bufs.b, pc, kcur, jc+ncur-rem, rem)
+					b.ragged = bufs.b
+				}
+			case b.data == nil:
 				bufs.b = grow(bufs.b, kcur*roundUp(ncur, nr))
 				g.packB(bufs.b, pc, kcur, jc, ncur)
-				bp = bufs.b
+				b.data = bufs.b
 			}
+			store := pc == 0 && g.beta == 0
 			for ic := i0; ic < i1; ic += mc {
 				mcur := min(mc, i1-ic)
 				bufs.a = grow(bufs.a, kcur*roundUp(mcur, mr))
 				g.packA(bufs.a, ic, mcur, pc, kcur)
-				g.macro(bufs.a, bp, ic, mcur, jc, ncur, kcur, &edge)
+				g.macro(bufs.a, b, ic, mcur, jc, ncur, kcur, store, &edge)
 			}
 		}
 	}
 }
 
+// panels locates the k×NR panels of B for one kc×nc block: packed one after
+// the other (ld = NR), or in place in B with row stride ld, the last
+// panel, when narrower than NR, packed with zero padding into ragged.
+type panels struct {
+	data   []float32
+	ld     int
+	packed bool
+	ragged []float32
+}
+
 // macro runs the micro-kernel over every register tile of an mcur×ncur block
-// of C. Edge tiles are computed in full (packing padded them with zeros)
-// into a scratch tile, then added to C, so they round exactly like inner ones.
-func (g *gemm) macro(ap, bp []float32, ic, mcur, jc, ncur, kcur int, edge *[mr * nr]float32) {
+// of C, adding to C or, with store, overwriting it. Edge tiles are computed
+// in full (packing padded them with zeros) into a scratch tile, then copied
+// to C, so they round exactly like inner ones.
+func (g *gemm) macro(ap []float32, b panels, ic, mcur, jc, ncur, kcur int, store bool, edge *[mr * nr]float32) {
 	for jr := 0; jr < ncur; jr += nr {
-		bpanel := bp[jr*kcur : (jr+nr)*kcur]
 		nn := min(nr, ncur-jr)
+		bpanel, ldb := b.data, b.ld
+		switch {
+		case b.packed:
+			bpanel = b.data[jr*kcur : (jr+nr)*kcur]
+		case nn < nr:
+			bpanel = b.ragged
+			ldb = nr
+		default:
+			bpanel = b.data[jr:]
+		}
 		for ir := 0; ir < mcur; ir += mr {
 			apanel := ap[ir*kcur : (ir+mr)*kcur]
 			mm := min(mr, mcur-ir)
 			cOff := (ic+ir)*g.ldc + jc + jr
 			if mm == mr && nn == nr {
-				kernel.Micro(kcur, apanel, bpanel, g.c[cOff:], g.ldc)
+				kernel.Micro(kcur, apanel, bpanel, ldb, g.c[cOff:], g.ldc, store)
 				continue
 			}
-			clear(edge[:])
-			kernel.Micro(kcur, apanel, bpanel, edge[:], nr)
+			kernel.Micro(kcur, apanel, bpanel, ldb, edge[:], nr, true)
 			for r := range mm {
 				crow := g.c[cOff+r*g.ldc : cOff+r*g.ldc+nn]
+				tile := edge[r*nr : r*nr+nn]
+				if store {
+					copy(crow, tile)
+					continue
+				}
 				for j := range crow {
-					crow[j] += edge[r*nr+j]
+					crow[j] += tile[j]
 				}
 			}
 		}

@@ -119,6 +119,7 @@ func TestGemmShapes(t *testing.T) {
 		{200, 5000, 9},                                 // more than one nc block of columns
 		{64, 128, 784}, {64, 784, 128}, {784, 128, 64}, // the MLP's forward and backward shapes
 		{6, 25, 50176}, {16, 150, 6400}, // convolution weight gradients: the reduction path
+		{6, 50176, 25}, {16, 6400, 150}, // convolution forward: thin, B read in place
 	}
 	for _, s := range shapes {
 		for _, tt := range transposes {

@@ -337,3 +337,23 @@ func TestConvGeomValidate(t *testing.T) {
 		t.Errorf("padded 3×3 over 2×2: %v", err)
 	}
 }
+
+func TestReLUBackward(t *testing.T) {
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	x := []float32{1, -1, 0, float32(math.Copysign(0, -1)), inf, -inf, nan, float32(math.Copysign(math.NaN(), -1)), 1e-45, -1e-45, 3.5, -2}
+	dy := make([]float32, len(x))
+	for i := range dy {
+		dy[i] = float32(i + 1)
+	}
+	got := make([]float32, len(x))
+	ReLUBackward(got, dy, x)
+	for i, v := range x {
+		want := float32(0)
+		if v > 0 {
+			want = dy[i]
+		}
+		if got[i] != want {
+			t.Errorf("ReLUBackward at x = %v: %v, want %v", v, got[i], want)
+		}
+	}
+}

@@ -158,25 +158,36 @@ func TestEarlyStopping(t *testing.T) {
 }
 
 // TestDeterministicAcrossThreads: same seed, same weights, bit for bit,
-// with 1 or 3 threads.
+// with 1, 2 or 3 threads, for each family of layers (the convolutional one
+// splits im2col, pooling and activations across threads).
 func TestDeterministicAcrossThreads(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	tr, _ := mnist(t)
-	var want []float32
-	for _, procs := range []int{1, 3} {
-		runtime.GOMAXPROCS(procs)
-		net, _, err := fit(t, ann.MLP(784, []int{100, 50}, ann.ReLU, 10, 0.2), tr.Head(1000), nil, "adam", 1e-3, Config{Epochs: 2, Batch: 50, Seed: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []float32
-		for _, p := range net.Params() {
-			got = append(got, p.Value.Data...)
-		}
-		if want == nil {
-			want = got
-		} else if !slices.Equal(got, want) {
-			t.Fatalf("weights after training with %d threads differ from 1 thread", procs)
+	for _, c := range []struct {
+		name     string
+		spec     ann.Spec
+		examples int
+	}{
+		{"mlp", ann.MLP(784, []int{100, 50}, ann.ReLU, 10, 0.2), 1000},
+		{"lenet5", ann.LeNet5(), 192},
+		{"lstm", ann.RowSequence(true, 32), 192},
+	} {
+		var want []float32
+		for _, procs := range []int{1, 2, 3} {
+			runtime.GOMAXPROCS(procs)
+			net, _, err := fit(t, c.spec, tr.Head(c.examples), nil, "adam", 1e-3, Config{Epochs: 2, Batch: 64, Seed: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []float32
+			for _, p := range net.Params() {
+				got = append(got, p.Value.Data...)
+			}
+			if want == nil {
+				want = got
+			} else if !slices.Equal(got, want) {
+				t.Fatalf("%s: weights after training with %d threads differ from 1 thread", c.name, procs)
+			}
 		}
 	}
 }

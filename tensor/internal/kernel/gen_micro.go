@@ -41,77 +41,113 @@ func main() {
 	p("")
 	p(`#include "textflag.h"`)
 	p("")
-	p("// func micro4x24AVX2(k int, a, b, c *float32, ldc int)")
-	p("TEXT ·micro4x24AVX2(SB), NOSPLIT, $0-40")
-	p("\tMOVQ k+0(FP), CX")
-	p("\tMOVQ a+8(FP), SI")
-	p("\tMOVQ b+16(FP), DI")
-	p("\tMOVQ c+24(FP), DX")
-	p("\tMOVQ ldc+32(FP), R8")
-	p("\tSHLQ $2, R8 // row stride of C in bytes")
-	// Touch the C tile now so its rows arrive while the FMAs run.
-	p("\tMOVQ DX, R9")
-	for r := range mr {
-		p("\tPREFETCHT0 (R9)")
-		p("\tPREFETCHT0 64(R9)")
-		if r < mr-1 {
-			p("\tADDQ R8, R9")
-		}
-	}
-	for r := range mr {
-		for v := range nv {
-			p("\tVXORPS %[1]s, %[1]s, %[1]s", acc(r, v))
-		}
-	}
-	step := func(u int) {
-		aoff, boff := u*mr*4, u*nv*32
-		for v := range nv {
-			p("\tVMOVUPS %d(DI), %s", boff+32*v, breg(v))
-		}
+	kernel := func(name string, packedB bool) {
+		p("// func %s(k int, a, b *float32, ldb int, c *float32, ldc int, store bool)", name)
+		p("TEXT ·%s(SB), NOSPLIT, $0-49", name)
+		p("\tMOVQ k+0(FP), CX")
+		p("\tMOVQ a+8(FP), SI")
+		p("\tMOVQ b+16(FP), DI")
+		p("\tMOVQ ldb+24(FP), R10")
+		p("\tSHLQ $2, R10 // row stride of B in bytes")
+		p("\tMOVQ c+32(FP), DX")
+		p("\tMOVQ ldc+40(FP), R8")
+		p("\tSHLQ $2, R8 // row stride of C in bytes")
+		// Touch the C tile now so its rows arrive while the FMAs run.
+		p("\tMOVQ DX, R9")
 		for r := range mr {
-			p("\tVBROADCASTSS %d(SI), %s", aoff+4*r, areg(r))
-			for v := range nv {
-				p("\tVFMADD231PS %s, %s, %s", breg(v), areg(r), acc(r, v))
+			p("\tPREFETCHT0 (R9)")
+			p("\tPREFETCHT0 64(R9)")
+			if r < mr-1 {
+				p("\tADDQ R8, R9")
 			}
 		}
-	}
-	p("")
-	p("unrolled:")
-	p("\tCMPQ CX, $%d", unroll)
-	p("\tJLT single")
-	for u := range unroll {
-		if u%4 == 0 {
-			// A streams from L2; ask for it a few iterations ahead.
-			p("\tPREFETCHT0 %d(SI)", u*mr*4+prefetchA)
+		for r := range mr {
+			for v := range nv {
+				p("\tVXORPS %[1]s, %[1]s, %[1]s", acc(r, v))
+			}
 		}
-		step(u)
-	}
-	p("\tADDQ $%d, SI", unroll*mr*4)
-	p("\tADDQ $%d, DI", unroll*nv*32)
-	p("\tSUBQ $%d, CX", unroll)
-	p("\tJMP unrolled")
-	p("")
-	p("single:")
-	p("\tTESTQ CX, CX")
-	p("\tJEQ store")
-	step(0)
-	p("\tADDQ $%d, SI", mr*4)
-	p("\tADDQ $%d, DI", nv*32)
-	p("\tDECQ CX")
-	p("\tJMP single")
-	p("")
-	p("store: // C += accumulators, row by row")
-	for r := range mr {
-		for v := range nv {
-			p("\tVADDPS %d(DX), %s, %s", 32*v, acc(r, v), acc(r, v))
-			p("\tVMOVUPS %s, %d(DX)", acc(r, v), 32*v)
+		// A is always packed. A packed B panel is read at fixed offsets; B read
+		// in place has its rows ldb apart, so DI moves on by R10 after each
+		// depth (an extra add that costs the packed kernel ~2%, hence two).
+		step := func(u int) {
+			aoff, boff := u*mr*4, u*nv*32
+			if !packedB {
+				boff = 0
+			}
+			for v := range nv {
+				p("\tVMOVUPS %d(DI), %s", boff+32*v, breg(v))
+			}
+			for r := range mr {
+				p("\tVBROADCASTSS %d(SI), %s", aoff+4*r, areg(r))
+				for v := range nv {
+					p("\tVFMADD231PS %s, %s, %s", breg(v), areg(r), acc(r, v))
+				}
+			}
+			if !packedB {
+				p("\tADDQ R10, DI")
+			}
 		}
-		if r < mr-1 {
-			p("\tADDQ R8, DX")
+		p("")
+		p("unrolled:")
+		p("\tCMPQ CX, $%d", unroll)
+		p("\tJLT single")
+		for u := range unroll {
+			if u%4 == 0 {
+				// A streams from L2; ask for it a few iterations ahead.
+				p("\tPREFETCHT0 %d(SI)", u*mr*4+prefetchA)
+			}
+			step(u)
 		}
+		p("\tADDQ $%d, SI", unroll*mr*4)
+		if packedB {
+			p("\tADDQ $%d, DI", unroll*nv*32)
+		}
+		p("\tSUBQ $%d, CX", unroll)
+		p("\tJMP unrolled")
+		p("")
+		p("single:")
+		p("\tTESTQ CX, CX")
+		p("\tJEQ store")
+		step(0)
+		p("\tADDQ $%d, SI", mr*4)
+		if packedB {
+			p("\tADDQ $%d, DI", nv*32)
+		}
+		p("\tDECQ CX")
+		p("\tJMP single")
+		p("")
+		p("store:")
+		p("\tMOVBQZX store+48(FP), AX")
+		p("\tTESTQ AX, AX")
+		p("\tJNE overwrite")
+		p("\t// C += accumulators, row by row")
+		for r := range mr {
+			for v := range nv {
+				p("\tVADDPS %d(DX), %s, %s", 32*v, acc(r, v), acc(r, v))
+				p("\tVMOVUPS %s, %d(DX)", acc(r, v), 32*v)
+			}
+			if r < mr-1 {
+				p("\tADDQ R8, DX")
+			}
+		}
+		p("\tVZEROUPPER")
+		p("\tRET")
+		p("")
+		p("overwrite: // C = accumulators: C is not read")
+		for r := range mr {
+			for v := range nv {
+				p("\tVMOVUPS %s, %d(DX)", acc(r, v), 32*v)
+			}
+			if r < mr-1 {
+				p("\tADDQ R8, DX")
+			}
+		}
+		p("\tVZEROUPPER")
+		p("\tRET")
 	}
-	p("\tVZEROUPPER")
-	p("\tRET")
+	kernel("micro4x24AVX2", true)
+	p("")
+	kernel("micro4x24StridedAVX2", false)
 	if err := os.WriteFile("micro_amd64.s", b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}

@@ -14,13 +14,15 @@ const (
 // Accelerated reports whether the assembly kernels are in use.
 func Accelerated() bool { return haveAVX2FMA }
 
-// Micro adds the product of a packed MR×k panel of A and a packed k×NR panel
-// of B to the MR×NR block of C that starts at c[0] with row stride ldc:
+// Micro adds the product of a packed MR×k panel of A and a k×NR block of B
+// whose rows are ldb apart (NR for a packed panel) to the MR×NR block of C
+// that starts at c[0] with row stride ldc, or stores it there when store is
+// set (C is then not read, so NaNs in it do not reach the result):
 //
 //	for r := range MR {
 //		for j := range NR {
 //			for p := range k {
-//				c[r*ldc+j] += a[p*MR+r] * b[p*NR+j]
+//				c[r*ldc+j] += a[p*MR+r] * b[p*ldb+j]
 //			}
 //		}
 //	}
@@ -29,18 +31,27 @@ func Accelerated() bool { return haveAVX2FMA }
 // result for one element depends only on its own row of A and column of B
 // and never on where the block sits inside a larger matrix.
 // It panics if a, b or c is too short.
-func Micro(k int, a, b, c []float32, ldc int) {
+func Micro(k int, a, b []float32, ldb int, c []float32, ldc int, store bool) {
 	if k <= 0 {
+		if store {
+			for r := range MR {
+				clear(c[r*ldc : r*ldc+NR])
+			}
+		}
 		return
 	}
-	if len(a) < k*MR || len(b) < k*NR || ldc < NR || len(c) < (MR-1)*ldc+NR {
+	if len(a) < k*MR || ldb < NR || len(b) < (k-1)*ldb+NR || ldc < NR || len(c) < (MR-1)*ldc+NR {
 		panic("kernel: Micro: slice too short")
 	}
 	if haveAVX2FMA {
-		micro4x24AVX2(k, &a[0], &b[0], &c[0], ldc)
+		if ldb == NR {
+			micro4x24AVX2(k, &a[0], &b[0], ldb, &c[0], ldc, store)
+		} else {
+			micro4x24StridedAVX2(k, &a[0], &b[0], ldb, &c[0], ldc, store)
+		}
 		return
 	}
-	microGeneric(k, a, b, c, ldc)
+	microGeneric(k, a, b, ldb, c, ldc, store)
 }
 
 // microGeneric is the portable micro-kernel. It walks the tile in 2×4
@@ -48,14 +59,14 @@ func Micro(k int, a, b, c []float32, ldc int) {
 // sixteen floating-point registers of amd64 or arm64, so the inner loop does
 // eight multiply-adds per six loads with nothing spilled. Each element's sum
 // still runs over p in order, as Micro documents.
-func microGeneric(k int, a, b, c []float32, ldc int) {
-	a, b = a[:k*MR], b[:k*NR]
+func microGeneric(k int, a, b []float32, ldb int, c []float32, ldc int, store bool) {
+	a, b = a[:k*MR], b[:(k-1)*ldb+NR]
 	for r := 0; r < MR; r += 2 {
 		for j := 0; j < NR; j += 4 {
 			var c00, c01, c02, c03, c10, c11, c12, c13 float32
 			for p := range k {
 				ap := a[p*MR+r : p*MR+r+2 : p*MR+r+2]
-				bp := b[p*NR+j : p*NR+j+4 : p*NR+j+4]
+				bp := b[p*ldb+j : p*ldb+j+4 : p*ldb+j+4]
 				a0, a1 := ap[0], ap[1]
 				b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
 				c00 += a0 * b0
@@ -69,6 +80,11 @@ func microGeneric(k int, a, b, c []float32, ldc int) {
 			}
 			r0 := c[r*ldc+j : r*ldc+j+4 : r*ldc+j+4]
 			r1 := c[(r+1)*ldc+j : (r+1)*ldc+j+4 : (r+1)*ldc+j+4]
+			if store {
+				r0[0], r0[1], r0[2], r0[3] = c00, c01, c02, c03
+				r1[0], r1[1], r1[2], r1[3] = c10, c11, c12, c13
+				continue
+			}
 			r0[0] += c00
 			r0[1] += c01
 			r0[2] += c02

@@ -9,7 +9,10 @@ import "golang.org/x/sys/cpu"
 var haveAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
-func micro4x24AVX2(k int, a, b, c *float32, ldc int)
+func micro4x24AVX2(k int, a, b *float32, ldb int, c *float32, ldc int, store bool)
+
+//go:noescape
+func micro4x24StridedAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, store bool)
 
 //go:noescape
 func axpyAVX2(alpha float32, x, y *float32, n int)

@@ -16,7 +16,7 @@ func BenchmarkMicro(b *testing.B) {
 			a, bp, c := randSlice(r, k*MR), randSlice(r, k*NR), make([]float32, MR*NR)
 			b.ReportAllocs()
 			for b.Loop() {
-				Micro(k, a, bp, c, NR)
+				Micro(k, a, bp, NR, c, NR, false)
 			}
 			b.ReportMetric(float64(2*MR*NR*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})

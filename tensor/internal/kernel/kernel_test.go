@@ -22,30 +22,49 @@ func randSlice(r *rand.Rand, n int) []float32 {
 func TestMicro(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, k := range []int{0, 1, 2, 3, 4, 5, 7, 8, 13, 64, 255} {
-		for _, ldc := range []int{NR, NR + 3} {
-			a := randSlice(r, k*MR)
-			b := randSlice(r, k*NR)
-			c0 := randSlice(r, (MR-1)*ldc+NR)
-			want := append([]float32(nil), c0...)
-			for i := range MR {
-				for j := range NR {
-					var s float64
-					for p := range k {
-						s += float64(a[p*MR+i]) * float64(b[p*NR+j])
+		for _, ldb := range []int{NR, NR + 5} {
+			for _, ldc := range []int{NR, NR + 3} {
+				for _, store := range []bool{false, true} {
+					a := randSlice(r, k*MR)
+					b := randSlice(r, max(k-1, 0)*ldb+NR)
+					c0 := randSlice(r, (MR-1)*ldc+NR)
+					want := append([]float32(nil), c0...)
+					for i := range MR {
+						for j := range NR {
+							var s float64
+							for p := range k {
+								s += float64(a[p*MR+i]) * float64(b[p*ldb+j])
+							}
+							if store {
+								want[i*ldc+j] = float32(s)
+							} else {
+								want[i*ldc+j] = float32(float64(want[i*ldc+j]) + s)
+							}
+						}
 					}
-					want[i*ldc+j] = float32(float64(want[i*ldc+j]) + s)
-				}
-			}
-			impls := map[string]func(){}
-			var got []float32
-			impls["generic"] = func() { microGeneric(k, a, b, got, ldc) }
-			impls["dispatch"] = func() { Micro(k, a, b, got, ldc) }
-			for name, f := range impls {
-				got = append([]float32(nil), c0...)
-				f()
-				for i := range got {
-					if d := math.Abs(float64(got[i] - want[i])); d > tol(k) {
-						t.Fatalf("%s k=%d ldc=%d: c[%d] = %v, want %v", name, k, ldc, i, got[i], want[i])
+					var got []float32
+					impls := map[string]func(){
+						"dispatch": func() { Micro(k, a, b, ldb, got, ldc, store) },
+					}
+					if k > 0 {
+						impls["generic"] = func() { microGeneric(k, a, b, ldb, got, ldc, store) }
+					}
+					for name, f := range impls {
+						got = append([]float32(nil), c0...)
+						if store {
+							// Stored tiles must not read C: NaNs there stay out.
+							for i := range MR {
+								for j := range NR {
+									got[i*ldc+j] = float32(math.NaN())
+								}
+							}
+						}
+						f()
+						for i := range got {
+							if d := math.Abs(float64(got[i] - want[i])); !(d <= tol(k)) {
+								t.Fatalf("%s k=%d ldb=%d ldc=%d store=%v: c[%d] = %v, want %v", name, k, ldb, ldc, store, i, got[i], want[i])
+							}
+						}
 					}
 				}
 			}
@@ -86,10 +105,13 @@ func TestAxpyDot(t *testing.T) {
 
 func TestShortSlicesPanic(t *testing.T) {
 	cases := map[string]func(){
-		"Micro a": func() { Micro(2, make([]float32, MR), make([]float32, 2*NR), make([]float32, MR*NR), NR) },
-		"Micro c": func() { Micro(1, make([]float32, MR), make([]float32, NR), make([]float32, NR), NR) },
-		"Axpy":    func() { Axpy(1, make([]float32, 3), make([]float32, 2)) },
-		"Dot":     func() { Dot(make([]float32, 3), make([]float32, 2)) },
+		"Micro a": func() { Micro(2, make([]float32, MR), make([]float32, 2*NR), NR, make([]float32, MR*NR), NR, false) },
+		"Micro c": func() { Micro(1, make([]float32, MR), make([]float32, NR), NR, make([]float32, NR), NR, false) },
+		"Micro b": func() {
+			Micro(2, make([]float32, 2*MR), make([]float32, 2*NR), 2*NR, make([]float32, MR*NR), NR, false)
+		},
+		"Axpy": func() { Axpy(1, make([]float32, 3), make([]float32, 2)) },
+		"Dot":  func() { Dot(make([]float32, 3), make([]float32, 2)) },
 	}
 	for name, f := range cases {
 		t.Run(name, func(t *testing.T) {
