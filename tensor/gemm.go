@@ -284,32 +284,55 @@ func (g *gemm) macro(ap []float32, b panels, ic, mcur, jc, ncur, kcur int, store
 }
 
 // packA copies rows [ic, ic+mcur) and depths [pc, pc+kcur) of alpha·op(A)
-// into MR-row panels, k-major, zero-padding the last panel.
+// into MR-row panels, k-major, zero-padding the last panel. Both loops read
+// A along its rows: A stored transposed gives, at each depth, a contiguous
+// run of op(A)'s column that is dealt out to the panels; A stored as is
+// gives MR rows that are interleaved into one panel.
 func (g *gemm) packA(dst []float32, ic, mcur, pc, kcur int) {
 	alpha := g.alpha
-	for ir := 0; ir < mcur; ir += mr {
-		panel := dst[ir*kcur : (ir+mr)*kcur]
-		rows := min(mr, mcur-ir)
-		if g.tA {
-			// op(A)[i][p] = A[p][i]: each depth is a contiguous run of rows.
-			for p := range kcur {
-				src := g.a[(pc+p)*g.lda+ic+ir:]
-				out := panel[p*mr : p*mr+mr]
-				for r := range rows {
-					out[r] = alpha * src[r]
-				}
-				clear(out[rows:])
+	full := mcur / mr * mr
+	if g.tA {
+		for p := range kcur {
+			src := g.a[(pc+p)*g.lda+ic : (pc+p)*g.lda+ic+mcur]
+			for ir := 0; ir < full; ir += mr {
+				out := dst[ir*kcur+p*mr : ir*kcur+p*mr+mr : ir*kcur+p*mr+mr]
+				in := src[ir : ir+mr : ir+mr]
+				out[0], out[1], out[2], out[3] = alpha*in[0], alpha*in[1], alpha*in[2], alpha*in[3]
 			}
-			continue
+			if full < mcur {
+				out := dst[full*kcur+p*mr : full*kcur+p*mr+mr]
+				for r := range out {
+					out[r] = 0
+					if full+r < mcur {
+						out[r] = alpha * src[full+r]
+					}
+				}
+			}
 		}
+		return
+	}
+	for ir := 0; ir < full; ir += mr {
+		panel := dst[ir*kcur : (ir+mr)*kcur]
+		row := (ic+ir)*g.lda + pc
+		a0 := g.a[row : row+kcur]
+		a1 := g.a[row+g.lda : row+g.lda+kcur][:len(a0)]
+		a2 := g.a[row+2*g.lda : row+2*g.lda+kcur][:len(a0)]
+		a3 := g.a[row+3*g.lda : row+3*g.lda+kcur][:len(a0)]
+		for p, v := range a0 {
+			out := panel[p*mr : p*mr+mr : p*mr+mr]
+			out[0], out[1], out[2], out[3] = alpha*v, alpha*a1[p], alpha*a2[p], alpha*a3[p]
+		}
+	}
+	if full < mcur {
+		panel := dst[full*kcur : (full+mr)*kcur]
 		for r := range mr {
-			if r >= rows {
+			if full+r >= mcur {
 				for p := range kcur {
 					panel[p*mr+r] = 0
 				}
 				continue
 			}
-			src := g.a[(ic+ir+r)*g.lda+pc : (ic+ir+r)*g.lda+pc+kcur]
+			src := g.a[(ic+full+r)*g.lda+pc : (ic+full+r)*g.lda+pc+kcur]
 			for p, v := range src {
 				panel[p*mr+r] = alpha * v
 			}

@@ -45,6 +45,9 @@ func BenchmarkGemmMLP(b *testing.B) {
 		{"out-64x128x10", NoTrans, NoTrans, 64, 10, 128},
 		{"infer-1x784x128", NoTrans, NoTrans, 1, 128, 784},
 		{"lstm-64x128x512", NoTrans, NoTrans, 64, 512, 128},
+		{"lstm-dWhh-512x64x128", Trans, NoTrans, 512, 128, 64},
+		{"lstm-dWih-512x1792x28", Trans, NoTrans, 512, 28, 1792},
+		{"lstm-dh-64x512x128", NoTrans, NoTrans, 64, 128, 512},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) { benchGemm(b, tc.tA, tc.tB, tc.m, tc.n, tc.k) })
