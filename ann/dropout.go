@@ -13,6 +13,7 @@ import (
 type Dropout struct {
 	P float64
 
+	src      *rand.PCG
 	rng      *rand.Rand
 	mask     []float32
 	y, dx    *tensor.Tensor
@@ -25,12 +26,29 @@ func NewDropout(p float64, seed uint64) (*Dropout, error) {
 	if !(p >= 0 && p < 1) {
 		return nil, fmt.Errorf("ann: dropout probability %v: want 0 ≤ p < 1", p)
 	}
-	return &Dropout{P: p, rng: rand.New(rand.NewPCG(seed, 0x64726f70))}, nil
+	d := &Dropout{P: p}
+	d.Reseed(seed)
+	return d, nil
 }
 
 // Reseed restarts the mask stream (gradient checks use it to repeat a
 // mask exactly).
-func (d *Dropout) Reseed(seed uint64) { d.rng = rand.New(rand.NewPCG(seed, 0x64726f70)) }
+func (d *Dropout) Reseed(seed uint64) {
+	d.src = rand.NewPCG(seed, 0x64726f70)
+	d.rng = rand.New(d.src)
+}
+
+// RNGState returns the position of the mask stream, and SetRNGState moves
+// it back there: a checkpoint resumes with the masks it would have drawn.
+func (d *Dropout) RNGState() ([]byte, error) { return d.src.MarshalBinary() }
+
+// SetRNGState restores a position returned by RNGState.
+func (d *Dropout) SetRNGState(b []byte) error {
+	if err := d.src.UnmarshalBinary(b); err != nil {
+		return fmt.Errorf("ann: dropout random state: %w", err)
+	}
+	return nil
+}
 
 // Kind returns "dropout".
 func (d *Dropout) Kind() string { return "dropout" }

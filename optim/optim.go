@@ -20,6 +20,59 @@ type Optimizer interface {
 	// LR returns the current learning rate; SetLR changes it (schedules).
 	LR() float64
 	SetLR(lr float64)
+	// State returns what the optimizer remembers between steps, and
+	// Restore puts it back (checkpoints): with both, training resumes
+	// exactly where it stopped.
+	State(params []*ann.Param) State
+	Restore(params []*ann.Param, s State) error
+}
+
+// State is an optimizer's memory: the number of steps taken and one buffer
+// per parameter and slot, keyed "slot:parameter name" with PyTorch's slot
+// names (momentum_buffer; exp_avg and exp_avg_sq).
+type State struct {
+	Steps   int
+	Buffers map[string][]float32
+}
+
+func stateKey(slot string, p *ann.Param) string { return slot + ":" + p.Name }
+
+// save copies the buffers of one slot into s.
+func (s *State) save(slot string, params []*ann.Param, bufs map[*ann.Param][]float32) {
+	for _, p := range params {
+		if b, ok := bufs[p]; ok {
+			s.Buffers[stateKey(slot, p)] = append([]float32(nil), b...)
+		}
+	}
+}
+
+// restore fills bufs from s for one slot, checking every length; keys s
+// holds for no parameter are errors too, so a checkpoint of another
+// architecture cannot half-load.
+func (s State) restore(slot string, params []*ann.Param, used map[string]bool) (map[*ann.Param][]float32, error) {
+	bufs := map[*ann.Param][]float32{}
+	for _, p := range params {
+		k := stateKey(slot, p)
+		b, ok := s.Buffers[k]
+		if !ok {
+			continue
+		}
+		if len(b) != p.Value.Len() {
+			return nil, fmt.Errorf("optim: state %q has %d values, the parameter has %d", k, len(b), p.Value.Len())
+		}
+		bufs[p] = append([]float32(nil), b...)
+		used[k] = true
+	}
+	return bufs, nil
+}
+
+func checkAllUsed(s State, used map[string]bool) error {
+	for k := range s.Buffers {
+		if !used[k] {
+			return fmt.Errorf("optim: state %q matches no parameter of this optimizer and network", k)
+		}
+	}
+	return nil
 }
 
 // New returns an optimizer by name: sgd, adam or adamw.
@@ -104,6 +157,27 @@ func (o *SGD) Step(params []*ann.Param) {
 	}
 }
 
+// State returns the momentum buffers.
+func (o *SGD) State(params []*ann.Param) State {
+	s := State{Buffers: map[string][]float32{}}
+	s.save("momentum_buffer", params, o.velocity)
+	return s
+}
+
+// Restore sets the momentum buffers from s.
+func (o *SGD) Restore(params []*ann.Param, s State) error {
+	used := map[string]bool{}
+	v, err := s.restore("momentum_buffer", params, used)
+	if err != nil {
+		return err
+	}
+	if err := checkAllUsed(s, used); err != nil {
+		return err
+	}
+	o.velocity = v
+	return nil
+}
+
 // Adam is the Adam optimizer (Kingma & Ba 2015) with bias-corrected
 // moment estimates. WeightDecay adds λw to the gradient (L2, as PyTorch's
 // Adam); with Decoupled it instead shrinks the weights by lr·λ before the
@@ -166,6 +240,43 @@ func (o *Adam) Step(params []*ann.Param) {
 			w[i] -= step * m[i] / (float32(math.Sqrt(float64(v[i])))/sqrtC2 + feps)
 		}
 	}
+}
+
+// State returns the step count and both moment estimates.
+func (o *Adam) State(params []*ann.Param) State {
+	s := State{Steps: o.t, Buffers: map[string][]float32{}}
+	s.save("exp_avg", params, o.m)
+	s.save("exp_avg_sq", params, o.v)
+	return s
+}
+
+// Restore sets the step count and moments from s.
+func (o *Adam) Restore(params []*ann.Param, s State) error {
+	if s.Steps < 0 {
+		return fmt.Errorf("optim: Adam state with %d steps", s.Steps)
+	}
+	used := map[string]bool{}
+	m, err := s.restore("exp_avg", params, used)
+	if err != nil {
+		return err
+	}
+	v, err := s.restore("exp_avg_sq", params, used)
+	if err != nil {
+		return err
+	}
+	if err := checkAllUsed(s, used); err != nil {
+		return err
+	}
+	for p := range m {
+		if _, ok := v[p]; !ok {
+			return fmt.Errorf("optim: state has exp_avg for %q but no exp_avg_sq", p.Name)
+		}
+	}
+	if len(m) != len(v) {
+		return fmt.Errorf("optim: state has %d exp_avg_sq buffers for %d exp_avg", len(v), len(m))
+	}
+	o.t, o.m, o.v = s.Steps, m, v
+	return nil
 }
 
 // ClipGradNorm scales all gradients so their joint Euclidean norm is at

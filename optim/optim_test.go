@@ -167,3 +167,70 @@ func TestSchedules(t *testing.T) {
 		t.Error("unknown schedule accepted")
 	}
 }
+
+// TestStateRestore: an optimizer rebuilt from another's State continues
+// exactly as the original would have (checkpoints rely on it), and a state
+// that does not fit the parameters is refused.
+func TestStateRestore(t *testing.T) {
+	newParams := func() []*ann.Param {
+		a, b := param(0.5), param(-1.5)
+		a.Name, b.Name = "0.weight", "0.bias"
+		return []*ann.Param{a, b}
+	}
+	step := func(o Optimizer, ps []*ann.Param, k int) {
+		for i, p := range ps {
+			p.Grad.Data[0] = float32(math.Sin(float64(3*k + i + 1)))
+		}
+		o.Step(ps)
+	}
+	for _, name := range []string{"sgd", "momentum", "nesterov", "adam", "adamw"} {
+		newOpt := func() Optimizer {
+			var o Optimizer
+			var err error
+			switch name {
+			case "momentum", "nesterov":
+				o, err = New("sgd", 0.1, 0.9, 0.01, name == "nesterov")
+			default:
+				o, err = New(name, 0.1, 0, 0.01, false)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		straight, ps := newOpt(), newParams()
+		for k := range 10 {
+			step(straight, ps, k)
+		}
+		first, qs := newOpt(), newParams()
+		for k := range 4 {
+			step(first, qs, k)
+		}
+		resumed := newOpt()
+		if err := resumed.Restore(qs, first.State(qs)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for k := 4; k < 10; k++ {
+			step(resumed, qs, k)
+		}
+		for i := range ps {
+			if ps[i].Value.Data[0] != qs[i].Value.Data[0] {
+				t.Errorf("%s: resumed %s = %v, straight %v", name, ps[i].Name, qs[i].Value.Data[0], ps[i].Value.Data[0])
+			}
+		}
+		st := first.State(qs)
+		for k := range st.Buffers {
+			st.Buffers[k] = st.Buffers[k][:0]
+			if err := newOpt().Restore(qs, st); err == nil {
+				t.Errorf("%s: restoring a state with an empty %q succeeded", name, k)
+			}
+			break
+		}
+		if len(st.Buffers) > 0 {
+			stray := State{Steps: 1, Buffers: map[string][]float32{"exp_avg:9.weight": {1}, "momentum_buffer:9.weight": {1}}}
+			if err := newOpt().Restore(qs, stray); err == nil {
+				t.Errorf("%s: restoring a state for another network succeeded", name)
+			}
+		}
+	}
+}

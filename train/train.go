@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/neurite/neurite/ann"
@@ -39,7 +40,46 @@ type Config struct {
 	Schedule optim.Schedule
 	// Progress, if not nil, is called after every batch.
 	Progress func(Progress)
+
+	// Resume, if not nil, continues the run it describes (with the
+	// weights and optimizer state it was saved with) instead of starting
+	// one: the result is bit for bit what the uninterrupted run gives.
+	Resume *State
+	// Checkpoint, if not nil, is called with the run's state after every
+	// CheckpointEvery batches (0: never), and once more when ctx is
+	// cancelled, before Fit returns: the weights and the optimizer are then
+	// exactly as the state says. An error from it stops the run.
+	Checkpoint      func(State) error
+	CheckpointEvery int
 }
+
+// State is where a run stands between two batches: with the weights and
+// the optimizer's state, what is needed to continue it exactly. The
+// shuffle of every epoch is drawn afresh from (Seed, epoch), so a position
+// is enough to find the next batch.
+type State struct {
+	Epoch   int `json:"epoch"`   // epochs completed
+	Batch   int `json:"batch"`   // batches completed in the epoch under way
+	Step    int `json:"step"`    // optimizer steps in all (the schedule's clock)
+	Seen    int `json:"seen"`    // examples seen in the epoch under way
+	Correct int `json:"correct"` // of which classified correctly
+	// LossSum is the summed training loss of the epoch under way, Seconds
+	// its wall time so far.
+	LossSum float64 `json:"loss_sum"`
+	Seconds float64 `json:"seconds"`
+	// BestValidationLoss and SinceBest drive early stopping.
+	BestValidationLoss float64 `json:"best_validation_loss"`
+	SinceBest          int     `json:"since_best"`
+	History            []Epoch `json:"history"`
+	StoppedEarly       bool    `json:"stopped_early"`
+	// Dropout holds each dropout layer's mask-stream position, by layer
+	// index (see ann.Dropout.RNGState).
+	Dropout map[int][]byte `json:"dropout,omitempty"`
+}
+
+// Done reports whether the run had finished all its epochs (or stopped
+// early) out of epochs.
+func (s State) Done(epochs int) bool { return s.StoppedEarly || s.Epoch >= epochs }
 
 // Progress describes the run after a batch.
 type Progress struct {
@@ -93,22 +133,45 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 	if sched == nil {
 		sched = optim.Constant{}
 	}
+	st := State{BestValidationLoss: math.MaxFloat64}
+	if cfg.Resume != nil {
+		st = *cfg.Resume
+		st.History = slices.Clone(st.History)
+		if err := restoreDropout(net, st.Dropout); err != nil {
+			return Result{}, err
+		}
+		if st.Batch > batches || st.Epoch < 0 || st.Seen < 0 {
+			return Result{}, fmt.Errorf("train: cannot resume at epoch %d, batch %d of %d", st.Epoch+1, st.Batch, batches)
+		}
+	}
+	res := Result{Epochs: st.History, StoppedEarly: st.StoppedEarly}
+	checkpoint := func() error {
+		if cfg.Checkpoint == nil {
+			return nil
+		}
+		var err error
+		if st.Dropout, err = dropoutState(net); err != nil {
+			return err
+		}
+		st.History, st.StoppedEarly = res.Epochs, res.StoppedEarly
+		return cfg.Checkpoint(st)
+	}
 	params := net.Params()
 	x := tensor.New(bs, trainSet.Features())
 	labels := make([]int, bs)
 	var grad *tensor.Tensor
-	var res Result
-	best, sinceBest := math.Inf(1), 0
-	step := 0
-	for ep := range epochs {
-		perm := rand.New(rand.NewPCG(cfg.Seed, uint64(ep))).Perm(trainSet.Len())
-		start := time.Now()
-		var lossSum float64
-		correct, seen := 0, 0
-		for b := range batches {
+	for ; st.Epoch < epochs && !res.StoppedEarly; st.Epoch++ {
+		perm := rand.New(rand.NewPCG(cfg.Seed, uint64(st.Epoch))).Perm(trainSet.Len())
+		start := time.Now().Add(-time.Duration(st.Seconds * float64(time.Second)))
+		for ; st.Batch < batches; st.Batch++ {
 			if err := ctx.Err(); err != nil {
+				st.Seconds = time.Since(start).Seconds()
+				if cerr := checkpoint(); cerr != nil {
+					return res, errors.Join(err, cerr)
+				}
 				return res, err
 			}
+			b := st.Batch
 			idx := perm[b*bs : min((b+1)*bs, len(perm))]
 			xb := x
 			if len(idx) != bs {
@@ -125,39 +188,98 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 			}
 			l := loss.Eval(grad, out, lb)
 			if math.IsNaN(l) || math.IsInf(l, 0) {
-				return res, fmt.Errorf("epoch %d, batch %d: %w", ep+1, b+1, ErrDiverged)
+				return res, fmt.Errorf("epoch %d, batch %d: %w", st.Epoch+1, b+1, ErrDiverged)
 			}
-			correct += countCorrect(out, lb)
+			st.Correct += countCorrect(out, lb)
 			net.Backward(grad)
 			if cfg.Clip > 0 {
 				optim.ClipGradNorm(params, cfg.Clip)
 			}
-			opt.SetLR(sched.LR(base, step))
+			opt.SetLR(sched.LR(base, st.Step))
 			opt.Step(params)
-			step++
-			lossSum += l * float64(len(idx))
-			seen += len(idx)
+			st.Step++
+			st.LossSum += l * float64(len(idx))
+			st.Seen += len(idx)
 			if cfg.Progress != nil {
-				cfg.Progress(Progress{Epoch: ep + 1, Epochs: epochs, Batch: b + 1, Batches: batches, Samples: seen,
-					Loss: lossSum / float64(seen), SamplesPerSecond: float64(seen) / time.Since(start).Seconds()})
+				cfg.Progress(Progress{Epoch: st.Epoch + 1, Epochs: epochs, Batch: b + 1, Batches: batches, Samples: st.Seen,
+					Loss: st.LossSum / float64(st.Seen), SamplesPerSecond: float64(st.Seen) / time.Since(start).Seconds()})
+			}
+			if cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0 && b+1 < batches {
+				st.Batch++ // the batch is done
+				st.Seconds = time.Since(start).Seconds()
+				err := checkpoint()
+				st.Batch--
+				if err != nil {
+					return res, err
+				}
 			}
 		}
-		e := Epoch{Epoch: ep + 1, TrainLoss: lossSum / float64(seen), TrainAccuracy: float64(correct) / float64(seen),
-			Seconds: time.Since(start).Seconds(), Samples: seen, LearningRate: opt.LR()}
+		e := Epoch{Epoch: st.Epoch + 1, TrainLoss: st.LossSum / float64(st.Seen), TrainAccuracy: float64(st.Correct) / float64(st.Seen),
+			Seconds: time.Since(start).Seconds(), Samples: st.Seen, LearningRate: opt.LR()}
 		if val != nil {
 			e.ValidationAccuracy, e.ValidationLoss = Evaluate(net, loss, val, 1000)
 		}
 		res.Epochs = append(res.Epochs, e)
+		st.Batch, st.Seen, st.Correct, st.LossSum, st.Seconds = 0, 0, 0, 0, 0
 		if cfg.Patience > 0 {
-			if e.ValidationLoss < best {
-				best, sinceBest = e.ValidationLoss, 0
-			} else if sinceBest++; sinceBest >= cfg.Patience {
+			if e.ValidationLoss < st.BestValidationLoss {
+				st.BestValidationLoss, st.SinceBest = e.ValidationLoss, 0
+			} else if st.SinceBest++; st.SinceBest >= cfg.Patience {
 				res.StoppedEarly = true
-				break
+			}
+		}
+		if cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0 {
+			st.Epoch++
+			err := checkpoint()
+			st.Epoch--
+			if err != nil {
+				return res, err
 			}
 		}
 	}
 	return res, nil
+}
+
+// dropoutState returns the mask-stream position of every dropout layer.
+func dropoutState(net *ann.Sequential) (map[int][]byte, error) {
+	var m map[int][]byte
+	for i, l := range net.Layers {
+		if d, ok := l.(*ann.Dropout); ok {
+			b, err := d.RNGState()
+			if err != nil {
+				return nil, err
+			}
+			if m == nil {
+				m = map[int][]byte{}
+			}
+			m[i] = b
+		}
+	}
+	return m, nil
+}
+
+// restoreDropout moves the dropout layers' streams back to a saved
+// position; every dropout layer must have one, and only those.
+func restoreDropout(net *ann.Sequential, m map[int][]byte) error {
+	n := 0
+	for i, l := range net.Layers {
+		d, ok := l.(*ann.Dropout)
+		if !ok {
+			continue
+		}
+		b, ok := m[i]
+		if !ok {
+			return fmt.Errorf("train: resume state has no random state for dropout layer %d", i)
+		}
+		if err := d.SetRNGState(b); err != nil {
+			return fmt.Errorf("train: layer %d: %w", i, err)
+		}
+		n++
+	}
+	if n != len(m) {
+		return fmt.Errorf("train: resume state has %d dropout random states, the network %d dropout layers", len(m), n)
+	}
+	return nil
 }
 
 // countCorrect counts rows whose prediction matches the label.

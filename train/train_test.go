@@ -352,3 +352,99 @@ func TestLongCNNAndLSTM(t *testing.T) {
 		tc.check(t, tr, te)
 	}
 }
+
+// TestResumeIsExact: a run cancelled part-way through an epoch, saved by
+// its Checkpoint hook and resumed in a fresh network and optimizer, ends
+// with exactly the weights of the uninterrupted run (dropout included).
+func TestResumeIsExact(t *testing.T) {
+	tr, _ := mnist(t)
+	d := tr.Head(640)
+	spec := ann.MLP(784, []int{32}, ann.ReLU, 10, 0.2)
+	weights := func(net *ann.Sequential) []float32 {
+		var w []float32
+		for _, p := range net.Params() {
+			w = append(w, p.Value.Data...)
+		}
+		return w
+	}
+	cfg := Config{Epochs: 3, Batch: 64, Seed: 5}
+	run := func(net *ann.Sequential, opt optim.Optimizer, cfg Config) error {
+		_, err := Fit(context.Background(), net, ann.SoftmaxCrossEntropy{}, opt, d, nil, cfg)
+		return err
+	}
+	newRun := func() (*ann.Sequential, optim.Optimizer) {
+		net, err := spec.Build(cfg.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt, _ := optim.New("adam", 1e-3, 0, 0, false)
+		return net, opt
+	}
+	net, opt := newRun()
+	if err := run(net, opt, cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := weights(net)
+
+	for _, stopAt := range [][2]int{{1, 7}, {2, 9}, {2, 1}, {3, 1}} {
+		net, opt := newRun()
+		ctx, cancel := context.WithCancel(context.Background())
+		var saved State
+		var savedW []float32
+		var savedOpt optim.State
+		c := cfg
+		c.Progress = func(p Progress) {
+			if p.Epoch == stopAt[0] && p.Batch == stopAt[1] {
+				cancel()
+			}
+		}
+		c.Checkpoint = func(s State) error {
+			saved, savedW, savedOpt = s, weights(net), opt.State(net.Params())
+			return nil
+		}
+		if _, err := Fit(ctx, net, ann.SoftmaxCrossEntropy{}, opt, d, nil, c); err != context.Canceled {
+			t.Fatalf("cancelled run returned %v", err)
+		}
+		if saved.Epoch != stopAt[0]-1 || saved.Batch != stopAt[1] {
+			t.Fatalf("checkpoint at epoch %d batch %d, want %d, %d", saved.Epoch, saved.Batch, stopAt[0]-1, stopAt[1])
+		}
+		net2, opt2 := newRun()
+		off := 0
+		for _, p := range net2.Params() {
+			off += copy(p.Value.Data, savedW[off:])
+		}
+		if err := opt2.Restore(net2.Params(), savedOpt); err != nil {
+			t.Fatal(err)
+		}
+		// The fresh network's dropout stream starts from the seed; the
+		// resumed run must move it to where the interrupted one was.
+		c2 := cfg
+		c2.Resume = &saved
+		if err := run(net2, opt2, c2); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(weights(net2), want) {
+			t.Errorf("stopped at epoch %d batch %d: resumed weights differ from the uninterrupted run", stopAt[0], stopAt[1])
+		}
+	}
+}
+
+// TestCheckpointEvery: the hook runs every N steps, across epoch ends.
+func TestCheckpointEvery(t *testing.T) {
+	tr, _ := mnist(t)
+	var steps []int
+	_, _, err := fit(t, ann.MLP(784, []int{8}, ann.ReLU, 10, 0), tr.Head(320), nil, "sgd", 0.1,
+		Config{Epochs: 2, Batch: 64, Seed: 1, CheckpointEvery: 3, Checkpoint: func(s State) error {
+			steps = append(steps, s.Step)
+			if s.Epoch*5+s.Batch != s.Step {
+				t.Errorf("state at step %d says epoch %d, batch %d", s.Step, s.Epoch, s.Batch)
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(steps, []int{3, 6, 9}) {
+		t.Errorf("checkpoints at steps %v, want [3 6 9]", steps)
+	}
+}
