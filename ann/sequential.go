@@ -1,6 +1,8 @@
 package ann
 
 import (
+	"fmt"
+
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -98,4 +100,33 @@ func (s *Sequential) Predict(x *tensor.Tensor) []int {
 		out[i] = tensor.ArgMax(row)
 	}
 	return out
+}
+
+// Freeze fixes the parameters of the first n layers that have any (dense,
+// convolutional, recurrent, batch normalisation; activations and pooling
+// are not counted), so that training changes only the rest: fine-tuning a
+// pretrained network on a new task. It returns an error if the network has
+// fewer than n such layers.
+func (s *Sequential) Freeze(n int) error {
+	if n < 0 {
+		return fmt.Errorf("ann: freeze %d layers", n)
+	}
+	done := 0
+	for _, l := range s.Layers {
+		if done == n {
+			break
+		}
+		ps := l.Params()
+		if len(ps) == 0 {
+			continue
+		}
+		for _, p := range ps {
+			p.Frozen = true
+		}
+		done++
+	}
+	if done < n {
+		return fmt.Errorf("ann: cannot freeze %d layers: the network has %d with weights", n, done)
+	}
+	return nil
 }

@@ -7,11 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/optim"
 )
 
 // Meta is what a model file says besides its weights.
@@ -22,7 +25,19 @@ type Meta struct {
 	Classes    int              // output classes
 	Epoch      int              // epochs trained
 	Dataset    string           // what it was trained on
+
+	// A checkpoint also holds what continuing the run needs: the
+	// optimizer's state, saved as tensors named OptimizerPrefix + key
+	// beside the weights, and the trainer's settings and position, kept
+	// verbatim as JSON (the train command's; nil in a plain model file).
+	Optimizer *optim.State
+	Training  json.RawMessage
 }
+
+// OptimizerPrefix starts the names of optimizer-state tensors, which a
+// PyTorch state_dict never uses: drop these keys to load the weights with
+// load_state_dict(strict=True).
+const OptimizerPrefix = "optimizer."
 
 // Metadata keys of a neurite model file.
 const (
@@ -33,6 +48,8 @@ const (
 	keyClasses      = "neurite.classes"
 	keyEpoch        = "neurite.epoch"
 	keyDataset      = "neurite.dataset"
+	keyOptSteps     = "neurite.optimizer_steps"
+	keyTraining     = "neurite.training"
 	formatName      = "neurite-model/1"
 )
 
@@ -55,6 +72,17 @@ func Save(path string, net *ann.Sequential, m Meta) error {
 	}
 	for _, p := range append(net.Params(), net.Buffers()...) {
 		f.Tensors = append(f.Tensors, Tensor{Name: p.Name, Shape: p.Value.Shape, Data: p.Value.Data})
+	}
+	if m.Optimizer != nil {
+		f.Metadata[keyOptSteps] = strconv.Itoa(m.Optimizer.Steps)
+		keys := slices.Sorted(maps.Keys(m.Optimizer.Buffers))
+		for _, k := range keys {
+			b := m.Optimizer.Buffers[k]
+			f.Tensors = append(f.Tensors, Tensor{Name: OptimizerPrefix + k, Shape: []int{len(b)}, Data: b})
+		}
+	}
+	if m.Training != nil {
+		f.Metadata[keyTraining] = string(m.Training)
 	}
 	return WriteFile(path, f)
 }
@@ -108,10 +136,36 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 			return nil, Meta{}, fmt.Errorf("modelio: architecture layer %+v is out of range", l)
 		}
 	}
+	// Optimizer state rides beside the weights.
+	var weights []Tensor
+	for _, t := range f.Tensors {
+		if key, ok := strings.CutPrefix(t.Name, OptimizerPrefix); ok {
+			if m.Optimizer == nil {
+				m.Optimizer = &optim.State{Buffers: map[string][]float32{}}
+			}
+			m.Optimizer.Buffers[key] = t.Data
+			continue
+		}
+		weights = append(weights, t)
+	}
+	if s, ok := f.Metadata[keyOptSteps]; ok {
+		if m.Optimizer == nil {
+			m.Optimizer = &optim.State{Buffers: map[string][]float32{}}
+		}
+		if m.Optimizer.Steps, err = strconv.Atoi(s); err != nil || m.Optimizer.Steps < 0 {
+			return nil, Meta{}, fmt.Errorf("modelio: optimizer steps %q: want a non-negative integer", s)
+		}
+	}
+	if s, ok := f.Metadata[keyTraining]; ok {
+		if !json.Valid([]byte(s)) {
+			return nil, Meta{}, fmt.Errorf("modelio: training state is not valid JSON")
+		}
+		m.Training = json.RawMessage(s)
+	}
 	// Never allocate from the header alone: the architecture may not need
 	// more values than the file carries.
 	have := 0
-	for _, t := range f.Tensors {
+	for _, t := range weights {
 		have += len(t.Data)
 	}
 	if need := m.Spec.CountParams(); need != have {
@@ -122,12 +176,12 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 		return nil, Meta{}, fmt.Errorf("modelio: architecture: %w", err)
 	}
 	params := append(net.Params(), net.Buffers()...)
-	if len(params) != len(f.Tensors) {
-		return nil, Meta{}, fmt.Errorf("modelio: architecture has %d parameters, file has %d tensors", len(params), len(f.Tensors))
+	if len(params) != len(weights) {
+		return nil, Meta{}, fmt.Errorf("modelio: architecture has %d parameters, file has %d weight tensors", len(params), len(weights))
 	}
 	for _, p := range params {
 		t, ok := f.Get(p.Name)
-		if !ok {
+		if !ok || strings.HasPrefix(p.Name, OptimizerPrefix) {
 			return nil, Meta{}, fmt.Errorf("modelio: tensor %q is missing", p.Name)
 		}
 		if !slices.Equal(t.Shape, p.Value.Shape) {
@@ -141,15 +195,24 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 // WeightsSHA256 hashes the parameters (names, shapes and values, in order)
 // so that two models can be compared for identical weights.
 func WeightsSHA256(net *ann.Sequential) string {
+	var ts []Tensor
+	for _, p := range append(net.Params(), net.Buffers()...) {
+		ts = append(ts, Tensor{Name: p.Name, Shape: p.Value.Shape, Data: p.Value.Data})
+	}
+	return TensorsSHA256(ts)
+}
+
+// TensorsSHA256 is WeightsSHA256 over tensors in the given order.
+func TensorsSHA256(ts []Tensor) string {
 	h := sha256.New()
 	var buf [4]byte
-	for _, p := range append(net.Params(), net.Buffers()...) {
-		h.Write([]byte(p.Name))
-		for _, d := range p.Value.Shape {
+	for _, t := range ts {
+		h.Write([]byte(t.Name))
+		for _, d := range t.Shape {
 			binary.LittleEndian.PutUint32(buf[:], uint32(d))
 			h.Write(buf[:])
 		}
-		for _, v := range p.Value.Data {
+		for _, v := range t.Data {
 			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
 			h.Write(buf[:])
 		}

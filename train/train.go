@@ -106,6 +106,9 @@ type Epoch struct {
 type Result struct {
 	Epochs       []Epoch
 	StoppedEarly bool
+	// Final is the run's state at the end, to save in a checkpoint that a
+	// longer run can continue from.
+	Final State
 }
 
 // Fit trains net on the training set with loss and opt. A non-nil
@@ -237,6 +240,12 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 			}
 		}
 	}
+	var err error
+	if st.Dropout, err = dropoutState(net); err != nil {
+		return res, err
+	}
+	st.History, st.StoppedEarly = res.Epochs, res.StoppedEarly
+	res.Final = st
 	return res, nil
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -34,6 +35,10 @@ type trainOptions struct {
 	patience                        int
 	progress                        bool
 	normalize                       bool
+	init, resume                    string
+	freeze, checkpointEvery         int
+	// changed reports whether a flag was given on the command line.
+	changed func(flag string) bool
 }
 
 // trainReport is what "neurite train --json" prints (CONTRACT.md keys).
@@ -74,10 +79,14 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 		Example: `  neurite train --model mlp --hidden 128 --activation relu --data mnist --epochs 5 --batch 64 --lr 0.1 --out model.ckpt --json
   neurite train --model lenet5 --data mnist --epochs 2 --lr 0.05 --momentum 0.9
   neurite train --model lstm --data mnist --epochs 2 --optimizer adam --lr 0.001
+  neurite train --model lenet5 --data mnist --epochs 2 --out lenet5.ckpt --checkpoint-every 200
+  neurite train --resume lenet5.ckpt --epochs 4
+  neurite train --init pretrained.ckpt --freeze 1 --data digits-5-9.csv --epochs 5
   neurite train --model perceptron --data and
   neurite train --model mlp --hidden 4 --activation sigmoid --data xor --epochs 2000 --batch 4 --lr 2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.changed = cmd.Flags().Changed
 			return runTrain(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -102,7 +111,11 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 	f.IntVar(&o.maxBatches, "max-batches", 0, "stop each epoch after this many batches (0: all)")
 	f.Float64Var(&o.valSplit, "val-split", 0, "fraction of the training set held out for validation")
 	f.IntVar(&o.patience, "patience", 0, "stop when validation loss has not improved for this many epochs (needs --val-split)")
-	f.StringVar(&o.out, "out", "", "write the trained model to this file (safetensors)")
+	f.StringVar(&o.out, "out", "", "write the trained model and its checkpoint (optimizer state, position) to this file (safetensors)")
+	f.StringVar(&o.resume, "resume", "", "continue the run saved in this checkpoint (--epochs is then the total; --out defaults to the same file)")
+	f.IntVar(&o.checkpointEvery, "checkpoint-every", 0, "write a checkpoint every N batches (to --out, or out/MODEL.ckpt)")
+	f.StringVar(&o.init, "init", "", "start from the weights of this model file (fine-tuning; the architecture comes from it)")
+	f.IntVar(&o.freeze, "freeze", 0, "with --init: keep the first N layers that have weights fixed")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	f.BoolVar(&o.normalize, "normalize", true, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])")
 	return cmd
@@ -143,8 +156,10 @@ func (o trainOptions) validate() error {
 		return usagef("--val-split %v: want a fraction in [0, 1)", o.valSplit)
 	case o.patience > 0 && o.valSplit == 0:
 		return usagef("--patience needs --val-split")
-	case o.patience < 0 || o.warmup < 0 || o.clip < 0:
-		return usagef("--patience, --warmup and --clip must not be negative")
+	case o.patience < 0 || o.warmup < 0 || o.clip < 0 || o.freeze < 0 || o.checkpointEvery < 0:
+		return usagef("--patience, --warmup, --clip, --freeze and --checkpoint-every must not be negative")
+	case o.freeze > 0 && o.init == "":
+		return usagef("--freeze needs --init (the pretrained weights to keep)")
 	}
 	return nil
 }
@@ -165,6 +180,30 @@ func loadSpec(path string) (ann.Spec, error) {
 func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if o.changed == nil {
+		o.changed = func(string) bool { return false }
+	}
+	var resume *resumePoint
+	if o.resume != "" && o.changed("init") {
+		return usagef("--resume and --init exclude each other: resume continues a run, init starts a new one from its weights")
+	}
+	if o.resume != "" {
+		var err error
+		if resume, err = loadResume(o.resume); err != nil {
+			return err
+		}
+		saved := resume.record.Settings
+		if err := checkResumeFlags(o.changed, o.settings(), saved, o.resume); err != nil {
+			return err
+		}
+		o = o.withSettings(saved, o.changed("epochs"))
+		if o.out == "" {
+			o.out = o.resume // a continued run keeps its checkpoint up to date
+		}
+		if o.epochs < resume.record.State.Epoch {
+			return usagef("--epochs %d: the checkpoint %s has already trained %d epochs (--epochs is the total)", o.epochs, o.resume, resume.record.State.Epoch)
+		}
 	}
 	if err := o.validate(); err != nil {
 		return err
@@ -196,6 +235,24 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	if !o.normalize {
 		norm = nil
 	}
+	// A resumed or fine-tuned network sees its inputs scaled as when it
+	// was first trained.
+	var pretrained *ann.Sequential
+	var pretrainedMeta modelio.Meta
+	switch {
+	case resume != nil:
+		pretrained, pretrainedMeta = resume.net, resume.meta
+	case o.init != "":
+		if pretrained, pretrainedMeta, err = modelio.Load(o.init); err != nil {
+			return err
+		}
+	}
+	if pretrained != nil && pretrainedMeta.Spec.Inputs != trainSet.Features() {
+		return fmt.Errorf("%s: the model takes %d inputs; %s has %d features", o.resume+o.init, pretrainedMeta.Spec.Inputs, o.data, trainSet.Features())
+	}
+	if pretrained != nil && norm != nil && pretrainedMeta.Normalizer != nil {
+		norm = pretrainedMeta.Normalizer
+	}
 	if norm != nil {
 		norm.Apply(trainSet)
 		if testSet != trainSet {
@@ -221,7 +278,13 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 			return err
 		}
 	} else {
-		if isPath {
+		if pretrained != nil {
+			spec = pretrainedMeta.Spec
+			if spec.Inputs != trainSet.Features() || spec.Outputs() < trainSet.Classes {
+				return fmt.Errorf("%s: the model takes %d inputs and gives %d outputs; %s has %d features and %d classes",
+					o.resume+o.init, spec.Inputs, spec.Outputs(), o.data, trainSet.Features(), trainSet.Classes)
+			}
+		} else if isPath {
 			if spec, err = loadSpec(o.model); err != nil {
 				return err
 			}
@@ -245,10 +308,44 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		if net, err = spec.Build(o.seed); err != nil {
 			return err
 		}
+		if pretrained != nil {
+			// The seed still draws the dropout masks; the weights are the file's.
+			src, dst := append(pretrained.Params(), pretrained.Buffers()...), append(net.Params(), net.Buffers()...)
+			for i := range dst {
+				copy(dst[i].Value.Data, src[i].Value.Data)
+			}
+		}
+		if err := net.Freeze(o.freeze); err != nil {
+			return usageError{err}
+		}
 		loss, _ := ann.NewLoss(spec.Loss)
 		opt, err := optim.New(o.optimizer, o.lr, o.momentum, o.weightDecay, o.nesterov)
 		if err != nil {
 			return usageError{err}
+		}
+		var start *train.State
+		if resume != nil {
+			if resume.meta.Optimizer != nil {
+				if err := opt.Restore(net.Params(), *resume.meta.Optimizer); err != nil {
+					return fmt.Errorf("%s: %w", o.resume, err)
+				}
+			}
+			start = &resume.record.State
+			fmt.Fprintf(stderr, "resuming %s at epoch %d, batch %d (step %d) of %d epochs\n", o.resume, start.Epoch+1, start.Batch, start.Step, o.epochs)
+		}
+		ckptPath := o.out
+		if ckptPath == "" {
+			ckptPath = defaultCheckpointPath(o.model)
+		}
+		classes := max(trainSet.Classes, 2)
+		var last train.State
+		wrote := false
+		checkpoint := func(st train.State) error {
+			last, wrote = st, true
+			if err := saveCheckpoint(ckptPath, net, spec, norm, classes, opt, o, st); err != nil {
+				return fmt.Errorf("checkpoint: %w", err)
+			}
+			return nil
 		}
 		batches := (trainSet.Len() + o.batch - 1) / o.batch
 		if o.maxBatches > 0 {
@@ -262,7 +359,7 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		lastEpoch := 0
 		res, err := train.Fit(ctx, net, loss, opt, trainSet, val, train.Config{
 			Epochs: o.epochs, Batch: o.batch, MaxBatches: o.maxBatches, Seed: o.seed, Clip: o.clip,
-			Patience: o.patience, Schedule: sched,
+			Patience: o.patience, Schedule: sched, Resume: start, Checkpoint: checkpoint, CheckpointEvery: o.checkpointEvery,
 			Progress: func(p train.Progress) {
 				if p.Epoch != lastEpoch {
 					bar.reset(int64(p.Batches))
@@ -285,8 +382,18 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 			}
 			fmt.Fprintf(stderr, "%s (%.2fs)\n", line, e.Seconds)
 		}
+		if errors.Is(err, context.Canceled) && wrote {
+			return fmt.Errorf("interrupted in epoch %d after batch %d; checkpoint written to %s (continue with: neurite train --resume %s)",
+				last.Epoch+1, last.Batch, ckptPath, ckptPath)
+		}
 		if err != nil {
 			return err
+		}
+		if o.out != "" {
+			if err := saveCheckpoint(o.out, net, spec, norm, classes, opt, o, res.Final); err != nil {
+				return err
+			}
+			rep.Out = o.out
 		}
 	}
 	rep.Params = net.NumParams()
@@ -302,7 +409,7 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	}
 	loss, _ := ann.NewLoss(spec.Loss)
 	rep.TestAccuracy, rep.TestLoss = train.Evaluate(net, loss, testSet, 1000)
-	if o.out != "" {
+	if o.out != "" && o.model == "perceptron" {
 		meta := modelio.Meta{Model: o.model, Spec: spec, Normalizer: norm, Classes: max(trainSet.Classes, 2),
 			Epoch: len(rep.History), Dataset: o.data}
 		if err := modelio.Save(o.out, net, meta); err != nil {

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// inspectJSON runs "neurite inspect FILE --json".
+func inspectJSON(t *testing.T, path string) inspectReport {
+	t.Helper()
+	code, stdout, stderr := run(t, "inspect", path, "--json")
+	var r inspectReport
+	if code != 0 || json.Unmarshal([]byte(stdout), &r) != nil {
+		t.Fatalf("inspect %s: exit %d: %s %s", path, code, stdout, stderr)
+	}
+	return r
+}
+
+// TestResumeBitIdentical: for each kind of network, two epochs straight
+// give exactly the weights of one epoch saved, then resumed to two; and a
+// run left mid-epoch by its periodic checkpoint resumes to the same end.
+func TestResumeBitIdentical(t *testing.T) {
+	t.Chdir(t.TempDir())
+	models := []struct {
+		name string
+		args []string
+	}{
+		{"mlp", []string{"--model", "mlp", "--hidden", "32", "--dropout", "0.2", "--optimizer", "adam", "--lr", "0.001"}},
+		{"lenet5", []string{"--model", "lenet5", "--lr", "0.05", "--momentum", "0.9"}},
+		{"lstm", []string{"--model", "lstm", "--hidden", "16", "--optimizer", "adam", "--lr", "0.001", "--clip", "1"}},
+	}
+	for _, m := range models {
+		t.Run(m.name, func(t *testing.T) {
+			common := append([]string{"train", "--data", "mnist", "--max-batches", "5", "--batch", "32", "--seed", "7"}, m.args...)
+			train := func(extra ...string) {
+				t.Helper()
+				if code, _, stderr := run(t, append(append([]string(nil), common...), extra...)...); code != 0 {
+					t.Fatalf("train %v: exit %d: %s", extra, code, stderr)
+				}
+			}
+			resume := func(args ...string) {
+				t.Helper()
+				if code, _, stderr := run(t, append([]string{"train"}, args...)...); code != 0 {
+					t.Fatalf("train %v: exit %d: %s", args, code, stderr)
+				}
+			}
+			train("--epochs", "2", "--out", "straight.ckpt")
+			train("--epochs", "1", "--out", "first.ckpt")
+			resume("--resume", "first.ckpt", "--epochs", "2", "--out", "resumed.ckpt", "--threads", "1")
+			// No --out: periodic checkpoints go to out/MODEL.ckpt; the last
+			// one (step 8 of 10) is mid-epoch.
+			train("--epochs", "2", "--checkpoint-every", "4")
+			mid := inspectJSON(t, filepath.Join("out", m.name+".ckpt"))
+			var rec trainingRecord
+			if err := json.Unmarshal(mid.Training, &rec); err != nil {
+				t.Fatal(err)
+			}
+			if st := rec.State; st.Step != 8 || st.Epoch != 1 || st.Batch != 3 {
+				t.Errorf("periodic checkpoint at step %d, epoch %d, batch %d; want step 8 = epoch 1 (0-based), batch 3", st.Step, st.Epoch, st.Batch)
+			}
+			resume("--resume", filepath.Join("out", m.name+".ckpt"), "--out", "mid-resumed.ckpt")
+
+			want := inspectJSON(t, "straight.ckpt")
+			for _, f := range []string{"resumed.ckpt", "mid-resumed.ckpt"} {
+				got := inspectJSON(t, f)
+				if got.WeightsSHA256 != want.WeightsSHA256 || got.Epoch != 2 {
+					t.Errorf("%s: weights %s at epoch %d; straight run %s at epoch %d", f, got.WeightsSHA256, got.Epoch, want.WeightsSHA256, want.Epoch)
+				}
+			}
+			if first := inspectJSON(t, "first.ckpt"); first.WeightsSHA256 == want.WeightsSHA256 {
+				t.Error("one epoch and two epochs give the same weights: the comparison proves nothing")
+			}
+		})
+	}
+}
+
+// TestResumeErrors: flags that would change a resumed run are refused,
+// naming the flag; so are fewer epochs than already trained.
+func TestResumeErrors(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := run(t, "train", "--model", "mlp", "--hidden", "8", "--epochs", "2", "--max-batches", "3", "--out", "a.ckpt"); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--lr", "0.5"}, "--lr 0.5 conflicts with the checkpoint"},
+		{[]string{"--epochs", "1"}, "already trained 2 epochs"},
+		{[]string{"--init", "a.ckpt"}, "exclude each other"},
+	} {
+		code, _, stderr := run(t, append([]string{"train", "--resume", "a.ckpt"}, c.args...)...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("resume %v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+// TestInterruptWritesCheckpoint: a cancelled run (what Ctrl-C or SIGTERM
+// does) saves where it stopped, says how to continue, and the resumed run
+// completes.
+func TestInterruptWritesCheckpoint(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	root := newRoot(&stdout, &stderr)
+	root.SetArgs([]string{"train", "--model", "mlp", "--hidden", "8", "--epochs", "1", "--max-batches", "3", "--out", "run.ckpt"})
+	err := root.ExecuteContext(ctx)
+	if err == nil || !strings.Contains(err.Error(), "checkpoint written to run.ckpt") {
+		t.Fatalf("interrupted train returned %v", err)
+	}
+	if code, _, stderr := run(t, "train", "--resume", "run.ckpt"); code != 0 {
+		t.Fatalf("resume after interrupt: exit %d: %s", code, stderr)
+	}
+	if r := inspectJSON(t, "run.ckpt"); r.Epoch != 1 {
+		t.Errorf("resumed run saved at epoch %d, want 1", r.Epoch)
+	}
+}
