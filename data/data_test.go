@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neurite/neurite/tensor"
 )
 
 func TestReadIDX(t *testing.T) {
@@ -173,5 +175,16 @@ func TestGlobalNormalizer(t *testing.T) {
 	}
 	if err := (Normalizer{Mean: []float32{0, 0}, Std: []float32{1, 1}}).Validate(3); err == nil {
 		t.Error("2 statistics for 3 features accepted")
+	}
+}
+
+func TestWithLabels(t *testing.T) {
+	d := &Dataset{Name: "toy", X: tensor.FromData([]float32{0, 1, 2, 3, 4, 5}, 6, 1), Labels: []int{0, 1, 2, 1, 0, 2}, Classes: 3}
+	got := d.WithLabels(1, 2)
+	if !slices.Equal(got.Labels, []int{1, 2, 1, 2}) || !slices.Equal(got.X.Data, []float32{1, 2, 3, 5}) || got.Classes != 3 {
+		t.Errorf("WithLabels(1, 2) = labels %v, X %v, classes %d", got.Labels, got.X.Data, got.Classes)
+	}
+	if got := d.WithLabels(7); got.Len() != 0 {
+		t.Errorf("WithLabels(7) kept %d examples", got.Len())
 	}
 }

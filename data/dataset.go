@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/neurite/neurite/tensor"
 )
@@ -167,4 +168,20 @@ func Logic(name string) (*Dataset, error) {
 	}
 	return &Dataset{Name: name, X: tensor.FromData([]float32{0, 0, 0, 1, 1, 0, 1, 1}, 4, 2),
 		Labels: out[:], Classes: 2}, nil
+}
+
+// WithLabels returns the examples whose label is one of labels, in their
+// order (copied); Classes is unchanged, so a network's output layer still
+// covers every class. Transfer-learning experiments use it to split a task
+// in two (MNIST digits 0–4 and 5–9).
+func (d *Dataset) WithLabels(labels ...int) *Dataset {
+	var idx []int
+	for i, l := range d.Labels {
+		if slices.Contains(labels, l) {
+			idx = append(idx, i)
+		}
+	}
+	out := d.Subset(idx)
+	out.Name = fmt.Sprintf("%s (labels %v)", d.Name, labels)
+	return out
 }

@@ -108,6 +108,7 @@ type SGD struct {
 	Rate, Momentum, WeightDecay float64
 	Nesterov                    bool
 
+	steps    int
 	velocity map[*ann.Param][]float32
 }
 
@@ -119,6 +120,7 @@ func (o *SGD) SetLR(lr float64) { o.Rate = lr }
 
 // Step updates every parameter that is not frozen.
 func (o *SGD) Step(params []*ann.Param) {
+	o.steps++
 	lr, mu, wd := float32(o.Rate), float32(o.Momentum), float32(o.WeightDecay)
 	if mu != 0 && o.velocity == nil {
 		o.velocity = map[*ann.Param][]float32{}
@@ -159,7 +161,7 @@ func (o *SGD) Step(params []*ann.Param) {
 
 // State returns the momentum buffers.
 func (o *SGD) State(params []*ann.Param) State {
-	s := State{Buffers: map[string][]float32{}}
+	s := State{Steps: o.steps, Buffers: map[string][]float32{}}
 	s.save("momentum_buffer", params, o.velocity)
 	return s
 }
@@ -174,7 +176,10 @@ func (o *SGD) Restore(params []*ann.Param, s State) error {
 	if err := checkAllUsed(s, used); err != nil {
 		return err
 	}
-	o.velocity = v
+	if s.Steps < 0 {
+		return fmt.Errorf("optim: SGD state with %d steps", s.Steps)
+	}
+	o.steps, o.velocity = s.Steps, v
 	return nil
 }
 

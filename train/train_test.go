@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -446,5 +447,59 @@ func TestCheckpointEvery(t *testing.T) {
 	}
 	if !slices.Equal(steps, []int{3, 6, 9}) {
 		t.Errorf("checkpoints at steps %v, want [3 6 9]", steps)
+	}
+}
+
+// TestFineTuningBeatsScratch shows the article's claim that a pretrained
+// network can be improved "by training with additional examples": LeNet-5
+// trained on digits 0–4, then fine-tuned on 20 examples of digits 5–9 with
+// its convolutions frozen, classifies 5–9 better than the same network
+// trained from scratch on those 20 examples (mean of three draws of the 20;
+// measured 0.69 against 0.56). With 100 examples or more the advantage
+// fades: the convolutional prior alone then learns nearly as well (0.89
+// against 0.89 at 100, pretrained on 15k images).
+func TestFineTuningBeatsScratch(t *testing.T) {
+	tr, te := standardizedMNIST(t, 12000, 0)
+	low, high := tr.WithLabels(0, 1, 2, 3, 4), tr.WithLabels(5, 6, 7, 8, 9)
+	test := te.WithLabels(5, 6, 7, 8, 9)
+	spec := ann.LeNet5()
+	pre, _, err := fit(t, spec, low, nil, "sgd", 0.05, Config{Epochs: 2, Batch: 64, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := ann.SoftmaxCrossEntropy{}
+	train := func(net *ann.Sequential, few *data.Dataset, seed uint64) float64 {
+		opt, _ := optim.New("sgd", 0.01, 0.9, 0, false)
+		if _, err := Fit(context.Background(), net, loss, opt, few, nil, Config{Epochs: 40, Batch: 20, Seed: seed}); err != nil {
+			t.Fatal(err)
+		}
+		acc, _ := Evaluate(net, loss, test, 1000)
+		return acc
+	}
+	const draws = 3
+	var tuned, scratch float64
+	for seed := uint64(1); seed <= draws; seed++ {
+		few := high.Subset(rand.New(rand.NewPCG(seed, 9)).Perm(high.Len())[:20])
+		net, err := spec.Build(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range net.Params() {
+			copy(p.Value.Data, pre.Params()[i].Value.Data)
+		}
+		if err := net.Freeze(2); err != nil {
+			t.Fatal(err)
+		}
+		frozen := slices.Clone(net.Params()[0].Value.Data)
+		tuned += train(net, few, seed) / draws
+		if !slices.Equal(net.Params()[0].Value.Data, frozen) {
+			t.Error("a frozen convolution changed during fine-tuning")
+		}
+		fresh, _ := spec.Build(seed)
+		scratch += train(fresh, few, seed) / draws
+	}
+	t.Logf("digits 5–9 after 20 examples: fine-tuned %.4f, from scratch %.4f", tuned, scratch)
+	if tuned < scratch+0.05 {
+		t.Errorf("fine-tuned accuracy %.4f is not clearly above training from scratch (%.4f)", tuned, scratch)
 	}
 }

@@ -40,18 +40,21 @@ type runSettings struct {
 	Seed        uint64  `json:"seed"`
 	Init        string  `json:"init,omitempty"`
 	Freeze      int     `json:"freeze,omitempty"`
+	Labels      string  `json:"labels,omitempty"`
+	TrainSample int     `json:"train_samples,omitempty"`
 }
 
 // settingFlags maps each stored setting to its flag, for conflict messages.
 var settingFlags = []string{"model", "data", "hidden", "activation", "optimizer", "schedule", "lr", "momentum",
 	"weight-decay", "nesterov", "batch", "max-batches", "warmup", "clip", "dropout", "val-split", "patience",
-	"normalize", "seed", "init", "freeze"}
+	"normalize", "seed", "init", "freeze", "labels", "train-samples"}
 
 func (o trainOptions) settings() runSettings {
 	return runSettings{Model: o.model, Data: o.data, Hidden: o.hidden, Activation: o.activation, Optimizer: o.optimizer,
 		Schedule: o.schedule, LR: o.lr, Momentum: o.momentum, WeightDecay: o.weightDecay, Nesterov: o.nesterov,
 		Epochs: o.epochs, Batch: o.batch, MaxBatches: o.maxBatches, Warmup: o.warmup, Clip: o.clip, Dropout: o.dropout,
-		ValSplit: o.valSplit, Patience: o.patience, Normalize: o.normalize, Seed: o.seed, Init: o.init, Freeze: o.freeze}
+		ValSplit: o.valSplit, Patience: o.patience, Normalize: o.normalize, Seed: o.seed, Init: o.init, Freeze: o.freeze,
+		Labels: o.labels, TrainSample: o.trainSamples}
 }
 
 // withSettings returns o running s, keeping o's output options, threads
@@ -62,6 +65,7 @@ func (o trainOptions) withSettings(s runSettings, epochsGiven bool) trainOptions
 	r.schedule, r.lr, r.momentum, r.weightDecay, r.nesterov = s.Schedule, s.LR, s.Momentum, s.WeightDecay, s.Nesterov
 	r.batch, r.maxBatches, r.warmup, r.clip, r.dropout = s.Batch, s.MaxBatches, s.Warmup, s.Clip, s.Dropout
 	r.valSplit, r.patience, r.normalize, r.seed, r.init, r.freeze = s.ValSplit, s.Patience, s.Normalize, s.Seed, s.Init, s.Freeze
+	r.labels, r.trainSamples = s.Labels, s.TrainSample
 	if !epochsGiven {
 		r.epochs = s.Epochs
 	}

@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neurite/neurite/modelio"
 )
 
 // inspectJSON runs "neurite inspect FILE --json".
@@ -119,5 +122,52 @@ func TestInterruptWritesCheckpoint(t *testing.T) {
 	}
 	if r := inspectJSON(t, "run.ckpt"); r.Epoch != 1 {
 		t.Errorf("resumed run saved at epoch %d, want 1", r.Epoch)
+	}
+}
+
+// TestInitFreeze: fine-tuning from the command line keeps the frozen
+// layer's weights, trains the rest, and refuses impossible requests.
+func TestInitFreeze(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := run(t, "train", "--model", "mlp", "--hidden", "16", "--labels", "0-4", "--epochs", "1", "--max-batches", "20", "--out", "pre.ckpt"); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := run(t, "train", "--init", "pre.ckpt", "--freeze", "1", "--labels", "5-9", "--train-samples", "40",
+		"--epochs", "3", "--batch", "20", "--out", "tuned.ckpt", "--json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var rep trainReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.Model != "mlp" || rep.TrainSamples != 40 {
+		t.Errorf("fine-tuning report: model %q, %d training samples (%v)", rep.Model, rep.TrainSamples, err)
+	}
+	pre, _, err := modelio.Load("pre.ckpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tuned, _, err := modelio.Load("tuned.ckpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, q := pre.Params(), tuned.Params()
+	if !slices.Equal(p[0].Value.Data, q[0].Value.Data) || !slices.Equal(p[1].Value.Data, q[1].Value.Data) {
+		t.Error("the frozen first layer changed")
+	}
+	if slices.Equal(p[2].Value.Data, q[2].Value.Data) {
+		t.Error("the output layer did not train")
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--init", "pre.ckpt", "--freeze", "3"}, "cannot freeze 3 layers: the network has 2"},
+		{[]string{"--freeze", "1"}, "--freeze needs --init"},
+		{[]string{"--init", "pre.ckpt", "--model", "lenet5"}, "holds a mlp"},
+		{[]string{"--labels", "3-12"}, "--labels \"3-12\""},
+	} {
+		code, _, stderr := run(t, append([]string{"train", "--epochs", "1", "--max-batches", "1"}, c.args...)...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("train %v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
 	}
 }

@@ -36,6 +36,8 @@ type trainOptions struct {
 	progress                        bool
 	normalize                       bool
 	init, resume                    string
+	labels                          string
+	trainSamples                    int
 	freeze, checkpointEvery         int
 	// changed reports whether a flag was given on the command line.
 	changed func(flag string) bool
@@ -116,6 +118,8 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 	f.IntVar(&o.checkpointEvery, "checkpoint-every", 0, "write a checkpoint every N batches (to --out, or out/MODEL.ckpt)")
 	f.StringVar(&o.init, "init", "", "start from the weights of this model file (fine-tuning; the architecture comes from it)")
 	f.IntVar(&o.freeze, "freeze", 0, "with --init: keep the first N layers that have weights fixed")
+	f.StringVar(&o.labels, "labels", "", "keep only examples of these classes, in training and test sets (e.g. 0-4 or 1,3,5)")
+	f.IntVar(&o.trainSamples, "train-samples", 0, "train on only the first N training examples (0: all)")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	f.BoolVar(&o.normalize, "normalize", true, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])")
 	return cmd
@@ -134,6 +138,27 @@ func parseHidden(s string) ([]int, error) {
 		sizes = append(sizes, n)
 	}
 	return sizes, nil
+}
+
+// parseLabels reads a class list such as "0-4" or "1,3,5".
+func parseLabels(s string, classes int) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		a, err1 := strconv.Atoi(lo)
+		b := a
+		var err2 error
+		if isRange {
+			b, err2 = strconv.Atoi(hi)
+		}
+		if err1 != nil || err2 != nil || a < 0 || b < a || b >= classes {
+			return nil, usagef("--labels %q: want classes in [0, %d) as a list or ranges, like 0-4 or 1,3,5", s, classes)
+		}
+		for c := a; c <= b; c++ {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // hiddenOr returns the first hidden size, or def if none was given.
@@ -158,6 +183,8 @@ func (o trainOptions) validate() error {
 		return usagef("--patience needs --val-split")
 	case o.patience < 0 || o.warmup < 0 || o.clip < 0 || o.freeze < 0 || o.checkpointEvery < 0:
 		return usagef("--patience, --warmup, --clip, --freeze and --checkpoint-every must not be negative")
+	case o.trainSamples < 0:
+		return usagef("--train-samples %d: must not be negative", o.trainSamples)
 	case o.freeze > 0 && o.init == "":
 		return usagef("--freeze needs --init (the pretrained weights to keep)")
 	}
@@ -227,6 +254,21 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	sameSet := testSet == trainSet // a truth table is its own test set
+	if o.labels != "" {
+		keep, err := parseLabels(o.labels, trainSet.Classes)
+		if err != nil {
+			return err
+		}
+		trainSet, testSet = trainSet.WithLabels(keep...), testSet.WithLabels(keep...)
+	}
+	trainSet = trainSet.Head(o.trainSamples)
+	if sameSet {
+		testSet = trainSet
+	}
+	if trainSet.Len() == 0 {
+		return fmt.Errorf("%s: no training examples left with --labels %q", o.data, o.labels)
+	}
 	rep := trainReport{Model: o.model, Epochs: o.epochs, Batch: o.batch, Seed: o.seed, Threads: o.threads, Data: o.data,
 		TestSet: testSet.Name, Normalization: "none"}
 	if testSet == trainSet {
@@ -246,6 +288,13 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		if pretrained, pretrainedMeta, err = modelio.Load(o.init); err != nil {
 			return err
 		}
+	}
+	if o.init != "" && resume == nil {
+		if o.changed("model") && o.model != pretrainedMeta.Model {
+			return usagef("--model %s: --init %s holds a %s; its architecture is what is fine-tuned", o.model, o.init, pretrainedMeta.Model)
+		}
+		o.model = pretrainedMeta.Model
+		rep.Model = o.model
 	}
 	if pretrained != nil && pretrainedMeta.Spec.Inputs != trainSet.Features() {
 		return fmt.Errorf("%s: the model takes %d inputs; %s has %d features", o.resume+o.init, pretrainedMeta.Spec.Inputs, o.data, trainSet.Features())
