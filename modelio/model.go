@@ -233,3 +233,48 @@ func product(s []int) int {
 	}
 	return n
 }
+
+// LoadWeights copies into net the tensors of f named as net's parameters
+// and buffers: a PyTorch state_dict of the same architecture, saved with
+// safetensors, uses the same names ("0.weight", "3.bias",
+// "1.weight_ih_l0", "4.running_mean") and layouts. Every parameter must be
+// present with its shape; tensors for no parameter are errors too, except
+// a checkpoint's optimizer state and names with a prefix in ignore.
+func LoadWeights(net *ann.Sequential, f *File, ignore ...string) error {
+	params := append(net.Params(), net.Buffers()...)
+	want := map[string]*ann.Param{}
+	for _, p := range params {
+		want[p.Name] = p
+	}
+	for _, t := range f.Tensors {
+		if _, ok := want[t.Name]; ok || strings.HasPrefix(t.Name, OptimizerPrefix) {
+			continue
+		}
+		if slices.ContainsFunc(ignore, func(pre string) bool { return strings.HasPrefix(t.Name, pre) }) {
+			continue
+		}
+		return fmt.Errorf("modelio: tensor %q matches no parameter of the network (it has %s)", t.Name, paramNames(params))
+	}
+	for _, p := range params {
+		t, ok := f.Get(p.Name)
+		if !ok {
+			return fmt.Errorf("modelio: tensor %q is missing", p.Name)
+		}
+		if !slices.Equal(t.Shape, p.Value.Shape) {
+			return fmt.Errorf("modelio: tensor %q has shape %v, the network needs %v", p.Name, t.Shape, p.Value.Shape)
+		}
+	}
+	for _, p := range params {
+		t, _ := f.Get(p.Name)
+		copy(p.Value.Data, t.Data)
+	}
+	return nil
+}
+
+func paramNames(ps []*ann.Param) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return strings.Join(names, ", ")
+}

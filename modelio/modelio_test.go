@@ -141,3 +141,38 @@ func FuzzDecode(f *testing.F) {
 		FromFile(file)
 	})
 }
+
+// TestPyTorchStateDict reads a PyTorch LeNet-5 state_dict (written by
+// scripts/peers/torch_lenet5_fixture.py) into neurite's LeNet-5 by name and
+// checks the logits against those PyTorch computed for the same inputs.
+func TestPyTorchStateDict(t *testing.T) {
+	f, err := ReadFile("testdata/torch_lenet5.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := ann.LeNet5().Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := LoadWeights(net, f); err == nil || !strings.Contains(err.Error(), `"test.input" matches no parameter`) {
+		t.Fatalf("extra tensors were not reported: %v", err)
+	}
+	if err := LoadWeights(net, f, "test."); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := f.Get("test.input")
+	want, _ := f.Get("test.output")
+	got := net.Forward(tensor.FromData(in.Data, in.Shape...), false)
+	for i, w := range want.Data {
+		if d := math.Abs(float64(got.Data[i] - w)); d > 1e-5 {
+			t.Fatalf("logit %d: neurite %v, PyTorch %v", i, got.Data[i], w)
+		}
+	}
+	mlp, err := ann.MLP(784, []int{16}, ann.ReLU, 10, 0).Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := LoadWeights(mlp, f, "test."); err == nil {
+		t.Error("LeNet-5 weights loaded into an MLP")
+	}
+}

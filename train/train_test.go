@@ -503,3 +503,35 @@ func TestFineTuningBeatsScratch(t *testing.T) {
 		t.Errorf("fine-tuned accuracy %.4f is not clearly above training from scratch (%.4f)", tuned, scratch)
 	}
 }
+
+// TestInferenceDeterministicAcrossThreads: a trained model gives the same
+// output bits for the same input on 1, 2 or 3 threads, one image or a
+// batch at a time.
+func TestInferenceDeterministicAcrossThreads(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	_, te := mnist(t)
+	for _, spec := range []ann.Spec{ann.LeNet5(), ann.RowSequence(true, 32), ann.MLP(784, []int{64}, ann.ReLU, 10, 0)} {
+		net, err := spec.Build(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want [][]float32
+		for _, procs := range []int{1, 2, 3} {
+			runtime.GOMAXPROCS(procs)
+			var got [][]float32
+			for _, n := range []int{1, 200} {
+				x := tensor.FromData(te.X.Data[:n*784], n, 784)
+				got = append(got, slices.Clone(net.Forward(x, false).Data))
+			}
+			if want == nil {
+				want = got
+				continue
+			}
+			for i := range got {
+				if !slices.Equal(got[i], want[i]) {
+					t.Errorf("%s: outputs on %d threads differ from 1 thread", spec.Layers[0].Type, procs)
+				}
+			}
+		}
+	}
+}

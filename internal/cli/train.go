@@ -140,6 +140,67 @@ func parseHidden(s string) ([]int, error) {
 	return sizes, nil
 }
 
+// specFor returns the architecture --model names: a preset sized for the
+// data, or a spec file's.
+func specFor(o trainOptions, hidden []int, d *data.Dataset) (ann.Spec, error) {
+	if strings.ContainsRune(o.model, '/') || filepath.Ext(o.model) != "" {
+		spec, err := loadSpec(o.model)
+		if err != nil {
+			return spec, err
+		}
+		if spec.Inputs != d.Features() || spec.Outputs() < d.Classes {
+			return spec, fmt.Errorf("%s: the spec takes %d inputs and gives %d outputs; %s has %d features and %d classes",
+				o.model, spec.Inputs, spec.Outputs(), o.data, d.Features(), d.Classes)
+		}
+		return spec, nil
+	}
+	var spec ann.Spec
+	switch o.model {
+	case "lenet5":
+		spec = ann.LeNet5()
+	case "lstm", "rnn":
+		spec = ann.RowSequence(o.model == "lstm", hiddenOr(hidden, 128))
+	default:
+		spec = ann.MLP(d.Features(), hidden, ann.Function(o.activation), max(d.Classes, 2), o.dropout)
+	}
+	if spec.Inputs != d.Features() {
+		return spec, fmt.Errorf("--model %s reads 28×28 images; %s has %d features", o.model, o.data, d.Features())
+	}
+	return spec, nil
+}
+
+// loadInit reads the model to fine-tune: a neurite model file, or a
+// safetensors state_dict from elsewhere (PyTorch's names and layouts) for
+// the architecture --model names.
+func loadInit(o trainOptions, hidden []int, d *data.Dataset) (*ann.Sequential, modelio.Meta, error) {
+	f, err := modelio.ReadFile(o.init)
+	if err != nil {
+		return nil, modelio.Meta{}, err
+	}
+	if _, ours := f.Metadata["format"]; ours {
+		net, meta, err := modelio.FromFile(f)
+		if err != nil {
+			return nil, meta, fmt.Errorf("%s: %w", o.init, err)
+		}
+		return net, meta, nil
+	}
+	if !o.changed("model") {
+		return nil, modelio.Meta{}, usagef("--init %s is not a neurite model file: give --model with the architecture its weights belong to", o.init)
+	}
+	spec, err := specFor(o, hidden, d)
+	if err != nil {
+		return nil, modelio.Meta{}, err
+	}
+	net, err := spec.Build(o.seed)
+	if err != nil {
+		return nil, modelio.Meta{}, err
+	}
+	if err := modelio.LoadWeights(net, f); err != nil {
+		return nil, modelio.Meta{}, fmt.Errorf("%s: %w", o.init, err)
+	}
+	return net, modelio.Meta{Model: o.model, Spec: spec, Classes: max(d.Classes, 2)}, nil
+}
+
 // parseLabels reads a class list such as "0-4" or "1,3,5".
 func parseLabels(s string, classes int) ([]int, error) {
 	var out []int
@@ -285,7 +346,7 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	case resume != nil:
 		pretrained, pretrainedMeta = resume.net, resume.meta
 	case o.init != "":
-		if pretrained, pretrainedMeta, err = modelio.Load(o.init); err != nil {
+		if pretrained, pretrainedMeta, err = loadInit(o, hidden, trainSet); err != nil {
 			return err
 		}
 	}
@@ -333,26 +394,8 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 				return fmt.Errorf("%s: the model takes %d inputs and gives %d outputs; %s has %d features and %d classes",
 					o.resume+o.init, spec.Inputs, spec.Outputs(), o.data, trainSet.Features(), trainSet.Classes)
 			}
-		} else if isPath {
-			if spec, err = loadSpec(o.model); err != nil {
-				return err
-			}
-			if spec.Inputs != trainSet.Features() || spec.Outputs() < trainSet.Classes {
-				return fmt.Errorf("%s: the spec takes %d inputs and gives %d outputs; %s has %d features and %d classes",
-					o.model, spec.Inputs, spec.Outputs(), o.data, trainSet.Features(), trainSet.Classes)
-			}
-		} else {
-			switch o.model {
-			case "lenet5":
-				spec = ann.LeNet5()
-			case "lstm", "rnn":
-				spec = ann.RowSequence(o.model == "lstm", hiddenOr(hidden, 128))
-			default:
-				spec = ann.MLP(trainSet.Features(), hidden, ann.Function(o.activation), max(trainSet.Classes, 2), o.dropout)
-			}
-			if spec.Inputs != trainSet.Features() {
-				return fmt.Errorf("--model %s reads 28×28 images; %s has %d features", o.model, o.data, trainSet.Features())
-			}
+		} else if spec, err = specFor(o, hidden, trainSet); err != nil {
+			return err
 		}
 		if net, err = spec.Build(o.seed); err != nil {
 			return err
