@@ -3,13 +3,20 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/neurite/neurite/data"
 	"github.com/neurite/neurite/modelio"
+	"github.com/neurite/neurite/tensor"
 )
 
 // inspectJSON runs "neurite inspect FILE --json".
@@ -170,4 +177,85 @@ func TestInitFreeze(t *testing.T) {
 			t.Errorf("train %v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
 		}
 	}
+}
+
+// TestExportPredictionsMatch trains LeNet-5 and the LSTM briefly, exports
+// them to ONNX and checks that onnxruntime predicts the same class as
+// neurite for every one of MNIST's 10,000 test images (raw pixels in: the
+// exported graph normalises them itself). Skips without onnxruntime-node
+// (see modelio's test).
+func TestExportPredictionsMatch(t *testing.T) {
+	dir := os.Getenv("NEURITE_ONNXRUNTIME_DIR")
+	if dir == "" {
+		t.Skip("onnxruntime-node is not installed: npm install --ignore-scripts --prefix DIR onnxruntime-node, then set NEURITE_ONNXRUNTIME_DIR=DIR")
+	}
+	t.Chdir(t.TempDir())
+	_, test, err := data.LoadMNIST("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := append([]float32(nil), test.X.Data...)
+	in := "test.f32"
+	if err := os.WriteFile(in, float32Bytes(raw), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, model := range []string{"lenet5", "lstm"} {
+		if code, _, stderr := run(t, "train", "--model", model, "--epochs", "1", "--max-batches", "60", "--optimizer", "adam", "--lr", "0.002", "--out", model+".ckpt"); code != 0 {
+			t.Fatal(stderr)
+		}
+		code, stdout, stderr := run(t, "export", "--model", model+".ckpt", "--format", "onnx", "--out", model+".onnx", "--json")
+		var rep exportReport
+		if code != 0 || json.Unmarshal([]byte(stdout), &rep) != nil || rep.Bytes == 0 || rep.Format != "onnx" {
+			t.Fatalf("export: exit %d: %s %s", code, stdout, stderr)
+		}
+		script, _ := filepath.Abs(filepath.Join(testdataDir(t), "ort_run.js"))
+		cmd := exec.Command("node", script, model+".onnx", in, "10000", "784", "out.f32")
+		cmd.Env = append(os.Environ(), "NODE_PATH="+filepath.Join(dir, "node_modules"))
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("onnxruntime: %v: %s", err, msg)
+		}
+		b, err := os.ReadFile("out.f32")
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, meta, err := modelio.Load(model + ".ckpt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := append([]float32(nil), raw...)
+		for i := range test.Len() {
+			meta.Normalizer.Row(x[i*784 : (i+1)*784])
+		}
+		want := net.Predict(tensor.FromData(x, test.Len(), 784))
+		differ := 0
+		for i := range want {
+			row := make([]float32, 10)
+			for j := range row {
+				row[j] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*(i*10+j):]))
+			}
+			if tensor.ArgMax(row) != want[i] {
+				differ++
+			}
+		}
+		if differ > 0 {
+			t.Errorf("%s: onnxruntime and neurite disagree on %d of %d test images", model, differ, len(want))
+		}
+	}
+}
+
+func float32Bytes(x []float32) []byte {
+	b := make([]byte, 4*len(x))
+	for i, v := range x {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return b
+}
+
+// testdataDir is modelio's testdata, which holds the onnxruntime runner.
+func testdataDir(t *testing.T) string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("no caller information")
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..", "modelio", "testdata")
 }

@@ -1,0 +1,24 @@
+// Runs an ONNX model with onnxruntime-node, the independent reference for
+// neurite's ONNX export (modelio's TestONNXAgainstOnnxRuntime).
+//
+//   NODE_PATH=DIR/node_modules node ort_run.js MODEL IN.f32 ROWS COLS OUT.f32
+//
+// IN.f32 and OUT.f32 are little-endian float32 arrays; the model's input is
+// "input" [ROWS, COLS] and its output "output".
+const fs = require('fs');
+const ort = require('onnxruntime-node');
+
+async function main() {
+  const [model, inPath, rows, cols, outPath] = process.argv.slice(2);
+  const buf = fs.readFileSync(inPath);
+  const x = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const result = await session.run({ input: new ort.Tensor('float32', x, [Number(rows), Number(cols)]) });
+  const y = result.output.data;
+  fs.writeFileSync(outPath, Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+}
+
+main().catch((e) => {
+  console.error(e.message || String(e));
+  process.exit(1);
+});
