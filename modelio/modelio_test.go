@@ -12,6 +12,7 @@ import (
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/optim"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -130,15 +131,26 @@ func TestHostileFiles(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	net, meta := smallModel(f)
 	f.Add(encode(f, net, meta))
-	if seed, err := os.ReadFile("testdata/mlp.safetensors"); err == nil {
-		f.Add(seed)
+	// A checkpoint: optimizer tensors and training metadata too.
+	opt := optim.State{Steps: 3, Buffers: map[string][]float32{}}
+	for _, p := range net.Params() {
+		opt.Buffers["exp_avg:"+p.Name] = make([]float32, p.Value.Len())
+	}
+	meta.Optimizer, meta.Training = &opt, []byte(`{"state":{"epoch":1}}`)
+	f.Add(encode(f, net, meta))
+	for _, name := range []string{"mlp.safetensors", "torch_lenet5.safetensors"} {
+		if seed, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(seed)
+		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := Decode(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
 			return
 		}
-		FromFile(file)
+		if net, _, err := FromFile(file); err == nil {
+			LoadWeights(net, file)
+		}
 	})
 }
 
@@ -174,5 +186,36 @@ func TestPyTorchStateDict(t *testing.T) {
 	}
 	if err := LoadWeights(mlp, f, "test."); err == nil {
 		t.Error("LeNet-5 weights loaded into an MLP")
+	}
+}
+
+// TestCheckpointRoundTrip: optimizer state and training metadata come back
+// as saved, beside the weights, and do not count as weights.
+func TestCheckpointRoundTrip(t *testing.T) {
+	net, meta := smallModel(t)
+	opt := optim.State{Steps: 12, Buffers: map[string][]float32{}}
+	for i, p := range net.Params() {
+		b := make([]float32, p.Value.Len())
+		for j := range b {
+			b[j] = float32(i*100 + j)
+		}
+		opt.Buffers["exp_avg:"+p.Name] = b
+	}
+	meta.Optimizer, meta.Training = &opt, []byte(`{"state":{"epoch":2,"batch":5}}`)
+	path := filepath.Join(t.TempDir(), "c.ckpt")
+	if err := Save(path, net, meta); err != nil {
+		t.Fatal(err)
+	}
+	net2, got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if WeightsSHA256(net2) != WeightsSHA256(net) || got.Optimizer.Steps != 12 || string(got.Training) != string(meta.Training) {
+		t.Fatalf("round trip: steps %d, training %s", got.Optimizer.Steps, got.Training)
+	}
+	for k, v := range opt.Buffers {
+		if !slices.Equal(got.Optimizer.Buffers[k], v) {
+			t.Errorf("optimizer buffer %q changed", k)
+		}
 	}
 }
