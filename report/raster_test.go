@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -32,5 +33,21 @@ func TestRaster(t *testing.T) {
 	}
 	if err := Raster(filepath.Join(dir, "r.gif"), "x", groups, 10); err == nil {
 		t.Error("a .gif raster was accepted")
+	}
+}
+
+func TestDegreePlot(t *testing.T) {
+	dir := t.TempDir()
+	counts := []int{0, 500, 250, 120, 60, 30, 15, 8, 4, 2, 1}
+	path := filepath.Join(dir, "deg.svg")
+	if err := DegreePlot(path, "test", []DegreeSeries{{Name: "g", Counts: counts, Alpha: 2.1, XMin: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "<svg") || !strings.Contains(string(b), "α = 2.10") {
+		t.Errorf("degree plot: %v, %d bytes", err, len(b))
+	}
+	if err := DegreePlot(filepath.Join(dir, "deg.pdf"), "x", nil); err == nil {
+		t.Error("a .pdf path was accepted")
 	}
 }

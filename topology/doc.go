@@ -3,6 +3,23 @@
 // sender-ordered compressed sparse rows ([CSR]), the layout the spiking
 // simulator propagates spikes through.
 //
+// # Graphs and their shape
+//
+// [Graph] is an undirected network with generators for the wirings the
+// article contrasts: an artificial network's fully connected layers
+// ([Layered]), random graphs ([ErdosRenyi], [ErdosRenyiM]), Watts–Strogatz
+// small worlds ([WattsStrogatz]), Barabási–Albert scale-free graphs
+// ([BarabasiAlbert]), distance-dependent wiring in 2-D or 3-D with the
+// positions kept for conduction delays ([Spatial]) and mixtures ([Union]).
+// Its metrics are the degree distribution, a power-law fit by maximum
+// likelihood with the Clauset–Shalizi–Newman goodness of fit
+// ([FitPowerLaw]), clustering, characteristic path length, the small-world
+// coefficient σ against matched random graphs, and hubs. The generators
+// are written here, O(edges), because gonum's preferential attachment
+// reweights its sampler once per node (quadratic: minutes at N = 100k);
+// gonum supplies the Hurwitz zeta of the fit and is the independent
+// reference for path lengths in the tests.
+//
 // # Randomness
 //
 // Every random rule takes a *rand.Rand (math/rand/v2) and consumes it in a

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGraphCommand runs each kind with the contract's keys, the small-world
+// coefficient, a plot, and the errors.
+func TestGraphCommand(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		keys []string
+	}{
+		{[]string{"scalefree", "--n", "20000", "--m", "3"}, []string{"powerlaw_alpha", "powerlaw_xmin", "powerlaw_p"}},
+		{[]string{"smallworld", "--n", "1000", "--k", "10", "--p", "0.1"}, []string{"sigma", "random_graphs"}},
+		{[]string{"random", "--n", "500", "--p", "0.02"}, nil},
+		{[]string{"spatial", "--n", "500", "--dims", "3", "--size", "5"}, nil},
+		{[]string{"layered", "--layers", "20,10,5"}, nil},
+	} {
+		plot := filepath.Join(dir, c.args[0]+".svg")
+		code, stdout, stderr := run(t, append(append([]string{"graph"}, c.args...), "--json", "--plot", plot)...)
+		if code != 0 {
+			t.Fatalf("graph %v: exit %d: %s", c.args, code, stderr)
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+			t.Fatalf("graph %v: %v\n%s", c.args, err, stdout)
+		}
+		for _, k := range append([]string{"kind", "nodes", "edges", "mean_degree", "clustering", "path_length", "path_samples"}, c.keys...) {
+			if _, ok := m[k]; !ok {
+				t.Errorf("graph %v: JSON lacks %q", c.args, k)
+			}
+		}
+		if b, err := os.ReadFile(plot); err != nil || !strings.Contains(string(b), "<svg") {
+			t.Errorf("graph %v: no plot (%v)", c.args, err)
+		}
+		if c.args[0] == "smallworld" && m["sigma"].(float64) < 5 {
+			t.Errorf("small-world σ = %v", m["sigma"])
+		}
+	}
+	for _, args := range [][]string{{"graph", "torus"}, {"graph", "smallworld", "--k", "3"}, {"graph"}, {"graph", "layered", "--layers", "5"}} {
+		if code, _, _ := run(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
