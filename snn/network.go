@@ -49,6 +49,36 @@ type Projection struct {
 	// STP, if not nil, scales each spike's weights by Tsodyks–Markram
 	// short-term depression and facilitation.
 	STP *STP
+	// Plasticity, if not nil, changes the weights (and, for structural
+	// rules, the synapses) while the network runs; see package
+	// snn/plasticity.
+	Plasticity Plasticity
+
+	rewired    bool // rows changed since the simulator last looked
+	generation int  // how many times the rows were rewired
+}
+
+// Rewired tells the simulator that the rows (RowPtr, Targets, Weights,
+// DelaySteps) were replaced by a structural rule during Update. The new
+// rows must be valid and their delays must fit the delays the simulation
+// started with.
+func (p *Projection) Rewired() { p.rewired, p.generation = true, p.generation+1 }
+
+// Generation counts the calls to Rewired: rules that index the synapses
+// (by postsynaptic neuron, say) rebuild their index when it changes.
+func (p *Projection) Generation() int { return p.generation }
+
+// Plasticity is a learning rule acting on one projection inside the
+// simulation. The simulator calls Prepare once from NewSim, then Update
+// once per step n, after that step's spikes have been delivered and before
+// the next step's are: pre and post are the neurons of the two populations
+// that fired at step n, in increasing order. Update runs on one goroutine
+// while no other reads the projection, so a rule may change weights and
+// rows freely (call Projection.Rewired after changing rows); results do
+// not depend on the thread count.
+type Plasticity interface {
+	Prepare(p *Projection, dt float64) error
+	Update(p *Projection, n int64, pre, post []int32)
 }
 
 // Synapses returns the number of synapses.

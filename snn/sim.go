@@ -47,6 +47,7 @@ type Sim struct {
 	rings    []*ring
 	monitors []*SpikeMonitor
 	states   []*StateMonitor
+	plastic  []*projState // projections with a Plasticity rule
 	bar      barrier
 }
 
@@ -65,6 +66,8 @@ type projState struct {
 	delay     int     // uniform delay in steps
 	cuts      [][]int // cuts[t][i]: first synapse of row i owned by worker t (t ≥ 1)
 	eff       [2][][]float32
+	preSp     []int32 // plasticity: this step's spikes of pre and post
+	postSp    []int32
 }
 
 // ring holds, for one variable of one population, the input arriving in
@@ -148,6 +151,15 @@ func NewSim(net *Network, o SimOptions) (*Sim, error) {
 			for t := 1; t < threads; t++ {
 				pj.cuts[t] = rowCuts(p, uint32(post.bounds[t]))
 			}
+		}
+		if p.Plasticity != nil {
+			if err := p.Plasticity.Prepare(p, dt); err != nil {
+				return nil, fmt.Errorf("projection %s: plasticity: %w", p.Name, err)
+			}
+			if err := p.validate(); err != nil {
+				return nil, err
+			}
+			s.plastic = append(s.plastic, pj)
 		}
 		if p.STP != nil {
 			p.STP.prepare(p.Pre.Len(), dt)
@@ -318,7 +330,43 @@ func (s *Sim) work(t int, from, to int64) {
 		for _, ps := range s.pops {
 			ps.pop.Model.Reset(ps.spikes[par][t])
 		}
+		if len(s.plastic) > 0 {
+			// Every worker has finished reading the weights of step n;
+			// the next step's barrier holds them until the rules are done.
+			s.bar.wait()
+			if t == 0 {
+				s.learn(n, par)
+			}
+		}
 	}
+}
+
+// learn runs the plasticity rules of step n, on worker 0.
+func (s *Sim) learn(n, par int64) {
+	for _, pj := range s.plastic {
+		pj.preSp = gather(pj.preSp[:0], pj.pre.spikes[par])
+		pj.postSp = gather(pj.postSp[:0], pj.post.spikes[par])
+		pj.proj.Plasticity.Update(pj.proj, n, pj.preSp, pj.postSp)
+		if pj.proj.rewired {
+			// A structural rule changed the rows: the workers' split
+			// points must follow.
+			pj.proj.rewired = false
+			if s.threads > 1 {
+				for t := 1; t < s.threads; t++ {
+					pj.cuts[t] = rowCuts(pj.proj, uint32(pj.post.bounds[t]))
+				}
+			}
+		}
+	}
+}
+
+// gather concatenates the workers' spike lists, which cover increasing
+// ranges, into one increasing list.
+func gather(dst []int32, perWorker [][]int32) []int32 {
+	for _, sp := range perWorker {
+		dst = append(dst, sp...)
+	}
+	return dst
 }
 
 func (s *Sim) popOf(p *Population) *popState {
