@@ -30,6 +30,7 @@ var tiers = map[string]int{
 	"snn/plasticity":         2,
 	"ann/anntest":            2,
 	"snn/snntest":            2,
+	"lesion":                 2,
 	"modelio":                3,
 	"train":                  4,
 	"convert":                4,

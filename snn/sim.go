@@ -236,6 +236,7 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 	if !(duration >= 0) {
 		return fmt.Errorf("snn: Run: duration %v ms", duration)
 	}
+	s.syncRewired()
 	total := int64(math.Round(duration / s.DT))
 	end := s.step + total
 	start := s.step
@@ -341,23 +342,33 @@ func (s *Sim) work(t int, from, to int64) {
 	}
 }
 
+// syncRewired follows projections whose rows were changed between runs
+// (lesions), recomputing where each worker's share of every row starts.
+func (s *Sim) syncRewired() {
+	for _, pj := range s.projs {
+		p := pj.proj
+		if !p.rewired {
+			continue
+		}
+		p.rewired = false
+		if s.threads > 1 {
+			for t := 1; t < s.threads; t++ {
+				pj.cuts[t] = rowCuts(p, uint32(pj.post.bounds[t]))
+			}
+		}
+	}
+}
+
 // learn runs the plasticity rules of step n, on worker 0.
 func (s *Sim) learn(n, par int64) {
 	for _, pj := range s.plastic {
 		pj.preSp = gather(pj.preSp[:0], pj.pre.spikes[par])
 		pj.postSp = gather(pj.postSp[:0], pj.post.spikes[par])
 		pj.proj.Plasticity.Update(pj.proj, n, pj.preSp, pj.postSp)
-		if pj.proj.rewired {
-			// A structural rule changed the rows: the workers' split
-			// points must follow.
-			pj.proj.rewired = false
-			if s.threads > 1 {
-				for t := 1; t < s.threads; t++ {
-					pj.cuts[t] = rowCuts(pj.proj, uint32(pj.post.bounds[t]))
-				}
-			}
-		}
 	}
+	// A structural rule may have changed rows: the workers' split points
+	// must follow.
+	s.syncRewired()
 }
 
 // gather concatenates the workers' spike lists, which cover increasing
