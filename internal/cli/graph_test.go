@@ -49,3 +49,31 @@ func TestGraphCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertCommand: a briefly trained MLP converts, with the contract's
+// keys and the spiking accuracy near the ANN's.
+func TestConvertCommand(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := run(t, "train", "--model", "mlp", "--hidden", "32", "--epochs", "1", "--max-batches", "200", "--out", "m.ckpt"); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := run(t, "convert", "--model", "m.ckpt", "--timesteps", "50", "--samples", "500", "--calib", "2000", "--json")
+	if code != 0 {
+		t.Fatalf("convert: exit %d: %s", code, stderr)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"test_accuracy", "ann_accuracy", "timesteps", "accuracy_by_timesteps", "synaptic_ops_per_sample", "spikes_per_sample"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("convert JSON lacks %q", k)
+		}
+	}
+	if a, b := m["test_accuracy"].(float64), m["ann_accuracy"].(float64); b-a > 0.02 {
+		t.Errorf("spiking accuracy %v, ANN %v", a, b)
+	}
+	if code, _, _ := run(t, "convert", "--model", "m.ckpt", "--input", "morse"); code != 1 && code != 2 {
+		t.Errorf("an unknown input coding gave exit %d", code)
+	}
+}
