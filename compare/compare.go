@@ -1,0 +1,306 @@
+// Package compare runs the experiments behind `neurite compare`: the seven
+// differences between artificial and biological neural networks that the
+// article argues in prose (size, topology, speed, fault tolerance, power,
+// signals, learning), each turned into measurements on both kinds of
+// network. Every experiment returns a [Difference]: the article's claim,
+// what was measured (figures as data series, tables, a flat map of
+// metrics), the sources of every constant that was not measured, and
+// what could not be measured yet because an engine is missing (Gaps).
+// Package report draws them.
+//
+// Nothing here is invented: a number is measured on this machine in this
+// run, computed from measured numbers and cited constants, or absent.
+package compare
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/neurite/neurite/ann"
+	"github.com/neurite/neurite/convert"
+	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/optim"
+	"github.com/neurite/neurite/train"
+)
+
+// Names lists the experiments in report order.
+var Names = []string{"size", "topology", "speed", "fault_tolerance", "power", "signals", "learning"}
+
+// Series is one line or set of points of a figure.
+type Series struct {
+	Name string    `json:"name"`
+	X    []float64 `json:"x"`
+	Y    []float64 `json:"y"`
+	// Points draws markers only; Bars draws a bar per point (X is the
+	// bar's position); otherwise a line with markers.
+	Points bool `json:"points,omitempty"`
+	Bars   bool `json:"bars,omitempty"`
+}
+
+// Figure is a plot's data: report draws it and fills in File.
+type Figure struct {
+	Title   string   `json:"title"`
+	File    string   `json:"file"`
+	Caption string   `json:"caption"`
+	XLabel  string   `json:"x_label"`
+	YLabel  string   `json:"y_label"`
+	LogX    bool     `json:"log_x,omitempty"`
+	LogY    bool     `json:"log_y,omitempty"`
+	Series  []Series `json:"series"`
+	// XTicks names the bars of a bar chart, by X position.
+	XTicks []string `json:"x_ticks,omitempty"`
+}
+
+// Table is a small table for the report.
+type Table struct {
+	Title   string     `json:"title"`
+	Columns []string   `json:"columns"`
+	Rows    [][]string `json:"rows"`
+}
+
+// Difference is one experiment's result (results.json's "differences").
+type Difference struct {
+	Name    string             `json:"name"`
+	Title   string             `json:"title"`
+	Claim   string             `json:"claim"`
+	Status  string             `json:"status"` // "measured" or "not_built"
+	Reason  string             `json:"reason,omitempty"`
+	Figures []Figure           `json:"figures"`
+	Tables  []Table            `json:"tables"`
+	Metrics map[string]float64 `json:"metrics"`
+	Sources []string           `json:"sources"`
+	// Method says how the figures were measured; Meaning what they show.
+	Method  string   `json:"method"`
+	Meaning string   `json:"meaning"`
+	Gaps    []string `json:"gaps,omitempty"`
+	Seconds float64  `json:"seconds"`
+}
+
+// Machine describes where the experiments ran.
+type Machine struct {
+	CPU     string `json:"cpu"`
+	Cores   int    `json:"cores"`
+	Threads int    `json:"threads"`
+	OS      string `json:"os"`
+	Arch    string `json:"arch"`
+	Kernel  string `json:"gemm_kernel"`
+}
+
+// Results is results.json.
+type Results struct {
+	Profile     string            `json:"profile"`
+	Seed        uint64            `json:"seed"`
+	Versions    map[string]string `json:"versions"`
+	Machine     Machine           `json:"machine"`
+	Started     string            `json:"started"`
+	WallSeconds float64           `json:"wall_seconds"`
+	Differences []Difference      `json:"differences"`
+}
+
+// Options configure a comparison.
+type Options struct {
+	Profile string // "quick" (default) or "full"
+	Only    string // one experiment name, or "" for all
+	Seed    uint64
+	DataDir string // MNIST folder ("" for the Go module cache)
+	// Progress receives a line per step of work (stderr in the CLI).
+	Progress io.Writer
+
+	mlpEpochs int // tests: fewer epochs than the profile's
+}
+
+// env is what the experiments share: data, trained models, settings.
+type env struct {
+	ctx      context.Context
+	o        Options
+	full     bool
+	train    *data.Dataset // standardised MNIST
+	test     *data.Dataset
+	rawTest  *data.Dataset // pixels in [0, 1]
+	norm     *data.Normalizer
+	mlp      *ann.Sequential // 784-128-10 ReLU, trained by backpropagation
+	mlpRes   train.Result
+	mlpDrop  *ann.Sequential // the same with dropout 0.2
+	progress func(format string, args ...any)
+
+	convCurrent, convPoisson *convert.Result // spiking costs, cached
+	driftCorr                [2][]float64    // response correlations, plastic and frozen
+}
+
+// denseMACs counts the multiply–accumulates of one forward pass through a
+// network's dense layers.
+func denseMACs(net *ann.Sequential) int {
+	n := 0
+	for _, l := range net.Layers {
+		if d, ok := l.(*ann.Dense); ok {
+			n += d.In * d.Out
+		}
+	}
+	return n
+}
+
+// Run runs the experiments and returns their results. An experiment that
+// fails is reported as not_built with the error as its reason, so one
+// broken engine never hides the others; ctx cancels between steps.
+func Run(ctx context.Context, o Options, versions map[string]string, machine Machine) (*Results, error) {
+	if o.Profile == "" {
+		o.Profile = "quick"
+	}
+	if o.Profile != "quick" && o.Profile != "full" {
+		return nil, fmt.Errorf("compare: profile %q: want quick or full", o.Profile)
+	}
+	if o.Only != "" && !slices.Contains(Names, o.Only) {
+		return nil, fmt.Errorf("compare: no experiment %q (have %v)", o.Only, Names)
+	}
+	start := time.Now()
+	res := &Results{Profile: o.Profile, Seed: o.Seed, Versions: versions, Machine: machine, Started: start.UTC().Format(time.RFC3339)}
+	e := &env{ctx: ctx, o: o, full: o.Profile == "full"}
+	e.progress = func(format string, args ...any) {
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "[%5.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
+		}
+	}
+	experiments := map[string]func(*env) (Difference, error){
+		"size": size, "topology": topology_, "speed": speed, "fault_tolerance": faultTolerance,
+		"power": power, "signals": signals, "learning": learning,
+	}
+	for _, name := range Names {
+		if o.Only != "" && name != o.Only {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		e.progress("%s: running", name)
+		t0 := time.Now()
+		d, err := experiments[name](e)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			d = Difference{Name: name, Claim: claims[name], Status: "not_built", Reason: err.Error()}
+			e.progress("%s: failed: %v", name, err)
+		}
+		d.Name, d.Seconds = name, time.Since(t0).Seconds()
+		if d.Title == "" {
+			d.Title = titles[name]
+		}
+		if d.Claim == "" {
+			d.Claim = claims[name]
+		}
+		if d.Metrics == nil {
+			d.Metrics = map[string]float64{}
+		}
+		if d.Figures == nil {
+			d.Figures = []Figure{}
+		}
+		if d.Tables == nil {
+			d.Tables = []Table{}
+		}
+		if d.Sources == nil {
+			d.Sources = []string{}
+		}
+		res.Differences = append(res.Differences, d)
+		e.progress("%s: done in %.1fs", name, d.Seconds)
+	}
+	res.WallSeconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// Titles and the article's claims, quoted.
+var titles = map[string]string{
+	"size":            "1. Size",
+	"topology":        "2. Topology",
+	"speed":           "3. Speed",
+	"fault_tolerance": "4. Fault tolerance",
+	"power":           "5. Power consumption",
+	"signals":         "6. Signals",
+	"learning":        "7. Learning",
+}
+
+var claims = map[string]string{
+	"size":            "The human brain contains about 86 billion neurons and more than 100 trillion (or according to some estimates 1000 trillion) synapses; the number of “neurons” in artificial networks is much less than that.",
+	"topology":        "Biological neural networks have small-world nature with a small portion of highly connected neurons (hubs) and a large amount of lesser connected ones; ANNs are layered and fully connected.",
+	"speed":           "Biological neurons fire at most about 200 times a second and signals travel at 0.61–119 m/s depending on myelination; artificial networks compute a layer at a time, synchronously, at the speed of the hardware.",
+	"fault_tolerance": "Biological neuron networks due to their topology are also fault-tolerant … artificial neural networks are not modeled for fault tolerance; recovery is possible by saving the current state of the model and continuing the training from that save state.",
+	"power":           "The brain consumes about 20% of all the human body’s energy — despite its large cut, an adult brain operates on about 20 watts … a single Nvidia GeForce Titan X GPU runs on 250 watts.",
+	"signals":         "Biological neurons fire or not (spikes); artificial neurons output continuous values through activation functions such as sigmoid or ReLU.",
+	"learning":        "Brain fibers grow and reach out to connect to other neurons … synapses may strengthen or weaken; ANNs learn by backpropagation, have a fixed topology, and once trained recall the same answers.",
+}
+
+// loadMNIST loads and standardises MNIST once.
+func (e *env) loadMNIST() error {
+	if e.train != nil {
+		return nil
+	}
+	tr, te, norm, err := data.Open("mnist", e.o.DataDir, e.o.Seed)
+	if err != nil {
+		return err
+	}
+	e.rawTest = te.Subset(seq(te.Len()))
+	norm.Apply(tr)
+	norm.Apply(te)
+	e.train, e.test, e.norm = tr, te, norm
+	return nil
+}
+
+// trainMLP trains the 784-128-10 network (and a dropout twin) once.
+func (e *env) trainMLP() error {
+	if e.mlp != nil {
+		return nil
+	}
+	if err := e.loadMNIST(); err != nil {
+		return err
+	}
+	epochs := 5
+	if e.full {
+		epochs = 10
+	}
+	if e.o.mlpEpochs > 0 {
+		epochs = e.o.mlpEpochs
+	}
+	var err error
+	e.progress("training the 784-128-10 MLP by backpropagation (%d epochs, SGD 0.1)", epochs)
+	if e.mlp, e.mlpRes, err = fitMLP(e.ctx, e.train, 0, epochs, e.o.Seed); err != nil {
+		return err
+	}
+	e.progress("training the same MLP with dropout 0.2")
+	e.mlpDrop, _, err = fitMLP(e.ctx, e.train, 0.2, epochs, e.o.Seed)
+	return err
+}
+
+func fitMLP(ctx context.Context, d *data.Dataset, dropout float64, epochs int, seed uint64) (*ann.Sequential, train.Result, error) {
+	net, err := ann.MLP(784, []int{128}, ann.ReLU, 10, dropout).Build(seed)
+	if err != nil {
+		return nil, train.Result{}, err
+	}
+	opt, _ := optim.New("sgd", 0.1, 0, 0, false)
+	res, err := train.Fit(ctx, net, ann.SoftmaxCrossEntropy{}, opt, d, nil, train.Config{Epochs: epochs, Batch: 64, Seed: seed})
+	return net, res, err
+}
+
+// accuracy scores net on d.
+func accuracy(net *ann.Sequential, d *data.Dataset) float64 {
+	acc, _ := train.Evaluate(net, ann.SoftmaxCrossEntropy{}, d, 1000)
+	return acc
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+func (e *env) rng(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(e.o.Seed, stream)) }
+
+// DefaultMachine describes this process's machine.
+func DefaultMachine(cpu, kernel string, threads int) Machine {
+	return Machine{CPU: cpu, Cores: runtime.NumCPU(), Threads: threads, OS: runtime.GOOS, Arch: runtime.GOARCH, Kernel: kernel}
+}

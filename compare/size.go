@@ -1,0 +1,122 @@
+package compare
+
+import (
+	"math"
+
+	"github.com/neurite/neurite/snn"
+)
+
+// Cited constants (not measured here).
+const (
+	brainNeurons     = 86e9 // Azevedo et al. 2009
+	brainSynapsesLow = 1e14 // the article: "more than 100 trillion"
+	brainSynapsesHi  = 1e15 // the article: "1000 trillion"
+	brainRateHz      = 1.0  // mean cortical rate below ~1 Hz: Lennie 2003
+	machineBytes     = 24 << 30
+)
+
+// size measures what one neuron, synapse and parameter cost in each engine
+// and extrapolates to the brain.
+func size(e *env) (Difference, error) {
+	d := Difference{Metrics: map[string]float64{}}
+	if err := e.trainMLP(); err != nil {
+		return d, err
+	}
+	// Artificial side: the trained MLP.
+	params := e.mlp.NumParams()
+	ep := e.mlpRes.Epochs[len(e.mlpRes.Epochs)-1]
+	trainRate := float64(ep.Samples) / ep.Seconds
+	e.progress("size: measuring GEMM speed and simulating COBA")
+	gf := gflops()
+	// Spiking side: the COBA benchmark network, one simulated second.
+	n := 4000
+	if e.full {
+		n = 16000
+	}
+	net, err := snn.COBA(n, e.o.Seed)
+	if err != nil {
+		return d, err
+	}
+	run, err := e.simulate(net, 1000, threads())
+	if err != nil {
+		return d, err
+	}
+	// The same neurons without synapses isolate the cost of a neuron-step.
+	bare, err := snn.COBA(n, e.o.Seed)
+	if err != nil {
+		return d, err
+	}
+	bare.Projections = nil
+	bareRun, err := e.simulate(bare, 1000, threads())
+	if err != nil {
+		return d, err
+	}
+	steps := 1000 / net.DT
+	nsPerNeuronStep := bareRun.Wall * 1e9 / (float64(n) * steps)
+	nsPerEvent := math.Max(run.Wall-bareRun.Wall, 1e-9) * 1e9 / float64(run.Events)
+	m := d.Metrics
+	m["ann_params"] = float64(params)
+	m["ann_bytes_per_param"] = 4
+	m["ann_train_samples_per_second"] = trainRate
+	m["gemm_gflops_512"] = gf
+	m["snn_neurons"] = float64(run.Neurons)
+	m["snn_synapses"] = float64(run.Synapses)
+	m["snn_bytes_per_synapse"] = run.BytesPerSynapse
+	m["snn_rate_hz"] = run.RateHz
+	m["snn_wall_seconds_per_bio_second"] = run.Wall
+	m["snn_synaptic_events"] = float64(run.Events)
+	m["snn_ns_per_event"] = nsPerEvent
+	m["snn_ns_per_neuron_step"] = nsPerNeuronStep
+
+	// Brain scale: memory and time on this machine.
+	for _, c := range []struct {
+		key      string
+		synapses float64
+	}{{"1e14", brainSynapsesLow}, {"1e15", brainSynapsesHi}} {
+		mem := c.synapses * run.BytesPerSynapse
+		events := c.synapses * brainRateHz
+		seconds := (brainNeurons*steps*nsPerNeuronStep + events*nsPerEvent) / 1e9
+		m["brain_"+c.key+"_snn_memory_bytes"] = mem
+		m["brain_"+c.key+"_snn_machines_for_memory"] = math.Ceil(mem / machineBytes)
+		m["brain_"+c.key+"_snn_seconds_per_bio_second"] = seconds
+		// An ANN with one parameter per synapse: fp32 weights and one
+		// forward pass (2 FLOPs per weight) at the measured GEMM speed.
+		m["brain_"+c.key+"_ann_memory_bytes"] = 4 * c.synapses
+		m["brain_"+c.key+"_ann_seconds_per_inference"] = 2 * c.synapses / (gf * 1e9)
+	}
+	d.Figures = append(d.Figures, Figure{
+		Title:   "Memory: this machine against the brain",
+		Caption: "Bytes needed to hold the synapses (spiking, at the measured bytes per synapse) or the weights (artificial, fp32), for this run's networks and for a brain of 86 billion neurons with 10^14 or 10^15 synapses; the dashed level is this machine's 24 GiB.",
+		YLabel:  "bytes", LogY: true,
+		XTicks: []string{"MLP 784-128-10", "COBA " + itoa(n), "brain-size ANN 1e14", "brain SNN 1e14", "brain SNN 1e15", "this machine"},
+		Series: []Series{{Name: "bytes", Bars: true, X: []float64{0, 1, 2, 3, 4, 5},
+			Y: []float64{4 * float64(params), float64(run.Synapses) * run.BytesPerSynapse, 4 * brainSynapsesLow,
+				m["brain_1e14_snn_memory_bytes"], m["brain_1e15_snn_memory_bytes"], machineBytes}}},
+	})
+	d.Tables = append(d.Tables, Table{
+		Title:   "Measured cost and brain-scale extrapolation",
+		Columns: []string{"quantity", "artificial (MLP)", "spiking (COBA)"},
+		Rows: [][]string{
+			{"units", "138 (784 inputs not counted)", itoa(run.Neurons) + " neurons"},
+			{"connections", itoa(params) + " weights", itoa(run.Synapses) + " synapses"},
+			{"bytes per connection", "4", f("%.1f", run.BytesPerSynapse)},
+			{"throughput", f("%.0f training samples/s", trainRate), f("%.3g synaptic events/s", float64(run.Events)/run.Wall)},
+			{"cost per unit of work", f("%.1f GFLOP/s (GEMM 512³)", gf), f("%.2f ns/event, %.2f ns/neuron-step", nsPerEvent, nsPerNeuronStep)},
+			{"brain with 1e14 synapses: memory", f("%.3g bytes", 4*brainSynapsesLow), f("%.3g bytes (%.0f machines of 24 GiB)", m["brain_1e14_snn_memory_bytes"], m["brain_1e14_snn_machines_for_memory"])},
+			{"brain with 1e14 synapses: time", f("%.3g s per inference", m["brain_1e14_ann_seconds_per_inference"]), f("%.3g s per biological second", m["brain_1e14_snn_seconds_per_bio_second"])},
+			{"brain with 1e15 synapses: time", f("%.3g s per inference", m["brain_1e15_ann_seconds_per_inference"]), f("%.3g s per biological second", m["brain_1e15_snn_seconds_per_bio_second"])},
+		},
+	})
+	d.Sources = []string{
+		"86 billion neurons: Azevedo et al. (2009), J. Comp. Neurol. 513:532–541.",
+		"10^14–10^15 synapses: the article (“more than 100 trillion … 1000 trillion”).",
+		"Mean cortical firing rate ≈ 1 Hz or less, used for brain-scale event counts: Lennie (2003), Curr. Biol. 13:493–497.",
+		"COBA network: Brette et al. (2007), J. Comput. Neurosci. 23:349–398 (benchmark 1).",
+	}
+	d.Method = "The MLP is trained on MNIST in this run and its epoch timed; GEMM speed is the median of 5 products of 512×512 matrices. COBA is simulated for 1 s of biological time on all threads, once with its synapses and once without, which separates the cost of a neuron-step (dt = 0.1 ms) from the cost of a synaptic event. The brain-scale rows multiply those measured costs by cited counts; they assume this machine's speed holds at any size (it would not: memory traffic would dominate), so they are lower bounds."
+	d.Meaning = f("One biological second of a brain-sized spiking network would take about %.3g s on this machine even at a 1 Hz mean rate, and its synapses alone would fill ", m["brain_1e14_snn_seconds_per_bio_second"]) +
+		f("%.0f such machines; the artificial network of this run is ", m["brain_1e14_snn_machines_for_memory"]) +
+		f("%.2g times smaller than the brain's synapse count.", brainSynapsesLow/float64(params))
+	d.Status = "measured"
+	return d, nil
+}
