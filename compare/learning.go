@@ -87,6 +87,7 @@ func learning(e *env) (Difference, error) {
 	}
 	m["structural_synapses_start"] = count.Y[0] - created.Y[0] + pruned.Y[0]
 	m["structural_synapses_end"] = count.Y[len(count.Y)-1]
+	m["structural_simulated_ms"] = count.X[len(count.X)-1]
 	d.Figures = append(d.Figures,
 		Figure{Title: "Structural plasticity: the wiring changes while the network runs", XLabel: "time (ms)", YLabel: "synapses",
 			Caption: "400 LIF neurons wired by distance, driven by Poisson input, with STDP on the recurrent synapses and, every 100 ms, weak synapses pruned and new ones grown between recently active neurons.",
@@ -125,7 +126,8 @@ func learning(e *env) (Difference, error) {
 	d.Method = "All runs are in this process with the seed given: the learning curve evaluates every 80 batches of 64; fine-tuning freezes LeNet-5's convolutions (neurite train --init --freeze does the same from the command line); the structural-plasticity network is the snn/plasticity example scaled to 5 s; drift compares output spike-count vectors by Pearson correlation."
 	d.Meaning = f("Backpropagation reached %.1f%% after ", 100*m["backprop_accuracy"]) + f("%.0f examples. ", m["backprop_examples"]) +
 		f("Pretraining gives a head start when examples are scarce (%.1f%% against ", 100*tuned) + f("%.1f%% from scratch). ", 100*scratch) +
-		f("The spiking network's wiring is never final: it went from %.0f to ", m["structural_synapses_start"]) + f("%.0f synapses, and with plasticity on its response to the same input drifts, where the trained ANN recalls the same answers every time.", m["structural_synapses_end"])
+		f("The spiking network's wiring is never final: it went from %.0f to ", m["structural_synapses_start"]) + f("%.0f synapses in ", m["structural_synapses_end"]) + f("%.0f s, and with STDP on, ten presentations of one input rewrote ", m["structural_simulated_ms"]/1000) +
+		f("%.0f%% of its weights' norm, where using the trained ANN never changes it and it recalls the same answers every time.", 100*m["snn_plastic_weight_change"])
 	d.Status = "measured"
 	return d, nil
 }

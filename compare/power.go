@@ -77,14 +77,15 @@ func power(e *env) (Difference, error) {
 	table := Table{Title: "Energy per MNIST inference", Columns: []string{"implementation", "energy", "from"}}
 	var ticks []string
 	keys := []string{"ann_cpu_arith", "ann_gpu_peak", "snn_current_loihi", "snn_poisson_truenorth", "snn_poisson_loihi", "snn_poisson_brain"}
+	short := []string{"MLP arith.", "MLP GPU", "SNN-a Loihi", "SNN TrueN.", "SNN Loihi", "SNN brain"}
 	for k, r := range rows {
 		bars.X, bars.Y = append(bars.X, float64(k)), append(bars.Y, r.j)
-		ticks = append(ticks, keys[k])
+		ticks = append(ticks, short[k])
 		table.Rows = append(table.Rows, []string{r.name, f("%.3g J", r.j), r.how})
 		m["energy_j_"+keys[k]] = r.j
 	}
 	d.Figures = append(d.Figures, Figure{Title: "Energy per inference from counted operations", YLabel: "joules per image", LogY: true, XTicks: ticks,
-		Caption: "Each bar multiplies operations counted in this run (the MLP's multiply–accumulates; the converted spiking network's synaptic events over 64 steps, averaged over 500 test images) by a cited energy per operation. Memory traffic, which dominates real chips, is not included in the arithmetic-only bar.",
+		Caption: "Bars, left to right, as the table's rows (SNN-a: analog input current). Each bar multiplies operations counted in this run (the MLP's multiply–accumulates; the converted spiking network's synaptic events over 64 steps, averaged over 500 test images) by a cited energy per operation. Memory traffic, which dominates real chips, is not included in the arithmetic-only bar.",
 		Series:  []Series{bars}})
 	d.Tables = append(d.Tables, table)
 	d.Sources = []string{

@@ -86,7 +86,7 @@ func size(e *env) (Difference, error) {
 	}
 	d.Figures = append(d.Figures, Figure{
 		Title:   "Memory: this machine against the brain",
-		Caption: "Bytes needed to hold the synapses (spiking, at the measured bytes per synapse) or the weights (artificial, fp32), for this run's networks and for a brain of 86 billion neurons with 10^14 or 10^15 synapses; the dashed level is this machine's 24 GiB.",
+		Caption: "Bytes needed to hold the weights (artificial, fp32) or the synapses (spiking, at the measured bytes per synapse): this run's MLP and COBA network, an ANN with one weight per synapse of a brain with 10^14 synapses, spiking networks of brain size with 10^14 and 10^15 synapses, and, last, this machine's 24 GiB of memory.",
 		YLabel:  "bytes", LogY: true,
 		XTicks: []string{"MLP 784-128-10", "COBA " + itoa(n), "brain-size ANN 1e14", "brain SNN 1e14", "brain SNN 1e15", "this machine"},
 		Series: []Series{{Name: "bytes", Bars: true, X: []float64{0, 1, 2, 3, 4, 5},

@@ -102,7 +102,7 @@ func speed(e *env) (Difference, error) {
 		"Maximum firing around 200 Hz: the article; absolute refractory periods of ~1–2 ms (Hodgkin & Huxley 1952).",
 		"Conversion: Diehl et al. (2015) IJCNN; Rueckauer et al. (2017) Front. Neurosci. 11:682.",
 	}
-	d.Method = "ANN latency is the median of 300 single-image forward passes; throughput a batch of 1000. The spiking network is the same trained MLP converted (data-based normalisation, reset by subtraction, image as constant input current) and simulated step by step; accuracy is read from output spike counts. Conduction and f–I curves are simulations with neurite's spiking engine (dt = 0.1 ms)."
+	d.Method = "ANN latency is the median of 300 single-image forward passes; throughput a batch of 1000. The spiking network is the same trained MLP converted (data-based normalisation, reset by subtraction, image as constant input current) and simulated step by step; accuracy is read from output spike counts. Its steps are counted as 1 ms each, a common step for such networks: an assumption, not a measurement. Conduction and f–I curves are simulations with neurite's spiking engine (dt = 0.1 ms)."
 	d.Meaning = f("The ANN answers in %.0f µs, all at once; the spiking network needs time to integrate evidence: ", lat*1e6) +
 		f("%.1f%% after 4 steps, ", 100*m["snn_accuracy_at_4_steps"]) + f("%.1f%% after 16 and ", 100*m["snn_accuracy_at_16_steps"]) + f("%.1f%% after 128. ", 100*res.Accuracy) +
 		f("Across 100 mm a slow unmyelinated fibre delays the response by %.0f ms where a myelinated one takes ", m["latency_ms_100mm_0.61ms"]) + f("%.1f ms, and the refractory period, not the input, bounds the firing rate.", m["latency_ms_100mm_119ms"])
