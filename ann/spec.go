@@ -33,7 +33,10 @@ type Spec struct {
 //   - conv2d (Filters, Kernel, Stride, Padding, Init), maxpool and avgpool
 //     (Kernel, Stride), flatten, batchnorm — on images (C, H, W);
 //   - rnn and lstm (Units hidden; Sequence to output every step) — on
-//     sequences (T, F).
+//     sequences (T, F);
+//   - spike-encode (Steps, Coding rate, latency or direct), lif (Units,
+//     Beta, Threshold, Slope of the surrogate gradient), spike-count — a
+//     spiking network trained with surrogate gradients (see LIF).
 type LayerSpec struct {
 	Type     string  `json:"type"`
 	Units    int     `json:"units,omitempty"`
@@ -45,6 +48,11 @@ type LayerSpec struct {
 	Stride   int     `json:"stride,omitempty"`
 	Padding  int     `json:"padding,omitempty"`
 	Sequence bool    `json:"sequence,omitempty"`
+	// Spiking layers.
+	Steps     int     `json:"steps,omitempty"`
+	Coding    Coding  `json:"coding,omitempty"`
+	Beta      float64 `json:"beta,omitempty"`
+	Threshold float64 `json:"threshold,omitempty"`
 }
 
 // ParseSpec reads an architecture from YAML or JSON, for example
@@ -200,6 +208,56 @@ func buildLayer(ls LayerSpec, i int, in []int, seed uint64, r *rand.Rand) (Layer
 			return l, []int{in[0], ls.Units}, nil
 		}
 		return l, []int{ls.Units}, nil
+	case "spike-encode":
+		if len(in) != 1 {
+			return nil, nil, fmt.Errorf("input shape %v is not flat", in)
+		}
+		if ls.Steps <= 0 || ls.Steps > 10000 {
+			return nil, nil, fmt.Errorf("steps = %d: want 1–10000", ls.Steps)
+		}
+		coding := ls.Coding
+		if coding == "" {
+			coding = RateCoding
+		}
+		if coding != RateCoding && coding != LatencyCoding && coding != DirectCoding {
+			return nil, nil, fmt.Errorf("coding %q: want rate, latency or direct", ls.Coding)
+		}
+		return &SpikeEncode{Steps: ls.Steps, Coding: coding, Seed: seed + uint64(i)}, []int{ls.Steps, in[0]}, nil
+	case "lif":
+		if len(in) != 2 {
+			return nil, nil, fmt.Errorf("input shape %v: want spike trains [steps features] (add spike-encode first)", in)
+		}
+		if ls.Units <= 0 {
+			return nil, nil, fmt.Errorf("units = %d, must be positive", ls.Units)
+		}
+		beta, th, slope := ls.Beta, ls.Threshold, ls.Slope
+		if beta == 0 {
+			beta = 0.95
+		}
+		if th == 0 {
+			th = 1
+		}
+		if slope == 0 {
+			slope = 25
+		}
+		if !(beta > 0 && beta <= 1) || !(th > 0) || !(slope > 0) {
+			return nil, nil, fmt.Errorf("beta %v must be in (0, 1], threshold %v and slope %v positive", beta, th, slope)
+		}
+		init, err := checkInit(ls.Init)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ls.Init == "" {
+			init = InitPyTorch
+		}
+		l := NewLIF(NewDense(in[1], ls.Units, init, r), float32(beta), float32(th), float32(slope))
+		l.W.Name, l.B.Name = name+".weight", name+".bias"
+		return l, []int{in[0], ls.Units}, nil
+	case "spike-count":
+		if len(in) != 2 {
+			return nil, nil, fmt.Errorf("input shape %v: want spike trains [steps features]", in)
+		}
+		return &SpikeCount{}, []int{in[1]}, nil
 	case "softmax":
 		return &Softmax{}, in, nil
 	case "dropout":
@@ -225,6 +283,19 @@ func checkInit(i Init) (Init, error) {
 		return i, nil
 	}
 	return "", fmt.Errorf("init %q: want he, xavier or pytorch", i)
+}
+
+// SpikingMLP returns a spiking network trained with surrogate gradients:
+// inputs coded as spike trains over steps, LIF layers of the given
+// sizes (β = 0.95, threshold 1, fast-sigmoid slope 25 as snnTorch's
+// defaults), the output layer's spikes counted as logits.
+func SpikingMLP(inputs int, hidden []int, outputs, steps int, coding Coding) Spec {
+	s := Spec{Inputs: inputs, Loss: "softmax-cross-entropy", Layers: []LayerSpec{{Type: "spike-encode", Steps: steps, Coding: coding}}}
+	for _, h := range hidden {
+		s.Layers = append(s.Layers, LayerSpec{Type: "lif", Units: h})
+	}
+	s.Layers = append(s.Layers, LayerSpec{Type: "lif", Units: outputs}, LayerSpec{Type: "spike-count"})
+	return s
 }
 
 // LeNet5 returns LeNet-5 for 28×28 digits as PyTorch's reference builds it
@@ -318,6 +389,18 @@ func (s Spec) CountParams() int {
 			shape = []int{product(shape)}
 		case "batchnorm":
 			add(4 * shape[0])
+		case "spike-encode":
+			shape = []int{max(l.Steps, 0), product(shape)}
+		case "lif":
+			if len(shape) != 2 {
+				return total
+			}
+			add(shape[1]*l.Units + l.Units)
+			shape = []int{shape[0], l.Units}
+		case "spike-count":
+			if len(shape) == 2 {
+				shape = []int{shape[1]}
+			}
 		case "rnn", "lstm":
 			if len(shape) != 2 {
 				return total

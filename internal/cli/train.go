@@ -18,6 +18,7 @@ import (
 	"github.com/neurite/neurite/data"
 	"github.com/neurite/neurite/modelio"
 	"github.com/neurite/neurite/optim"
+	"github.com/neurite/neurite/tensor"
 	"github.com/neurite/neurite/train"
 )
 
@@ -38,6 +39,8 @@ type trainOptions struct {
 	init, resume                    string
 	labels                          string
 	trainSamples                    int
+	steps                           int
+	coding                          string
 	freeze, checkpointEvery         int
 	// changed reports whether a flag was given on the command line.
 	changed func(flag string) bool
@@ -63,6 +66,9 @@ type trainReport struct {
 	History          []train.Epoch `json:"history"`
 	StoppedEarly     bool          `json:"stopped_early"`
 	Out              string        `json:"out,omitempty"`
+	// Spiking models: counted on the test set.
+	SpikesPerSample      *float64 `json:"spikes_per_sample,omitempty"`
+	SynapticOpsPerSample *float64 `json:"synaptic_ops_per_sample,omitempty"`
 }
 
 func newTrainCmd() *cobra.Command {
@@ -120,6 +126,8 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 	f.IntVar(&o.freeze, "freeze", 0, "with --init: keep the first N layers that have weights fixed")
 	f.StringVar(&o.labels, "labels", "", "keep only examples of these classes, in training and test sets (e.g. 0-4 or 1,3,5)")
 	f.IntVar(&o.trainSamples, "train-samples", 0, "train on only the first N training examples (0: all)")
+	f.IntVar(&o.steps, "steps", 25, "snn: time steps each image is presented for")
+	f.StringVar(&o.coding, "coding", "rate", "snn: input coding: rate, latency or direct")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	f.BoolVar(&o.normalize, "normalize", true, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])")
 	return cmd
@@ -160,6 +168,11 @@ func specFor(o trainOptions, hidden []int, d *data.Dataset) (ann.Spec, error) {
 		spec = ann.LeNet5()
 	case "lstm", "rnn":
 		spec = ann.RowSequence(o.model == "lstm", hiddenOr(hidden, 128))
+	case "snn":
+		if len(hidden) == 0 {
+			hidden = []int{128}
+		}
+		spec = ann.SpikingMLP(d.Features(), hidden, max(d.Classes, 2), o.steps, ann.Coding(o.coding))
 	default:
 		spec = ann.MLP(d.Features(), hidden, ann.Function(o.activation), max(d.Classes, 2), o.dropout)
 	}
@@ -199,6 +212,52 @@ func loadInit(o trainOptions, hidden []int, d *data.Dataset) (*ann.Sequential, m
 		return nil, modelio.Meta{}, fmt.Errorf("%s: %w", o.init, err)
 	}
 	return net, modelio.Meta{Model: o.model, Spec: spec, Classes: max(d.Classes, 2)}, nil
+}
+
+// spikingStats runs a spiking network (spike-encode and LIF layers) over
+// d and returns its spikes and synaptic events (each spike times the
+// fan-out of the neuron or input that fired) per example; ok is false for
+// other networks. Direct coding feeds currents, not spikes, so its input
+// costs no events.
+func spikingStats(net *ann.Sequential, d *data.Dataset) (spikes, ops float64, ok bool) {
+	var lifs []*ann.LIF
+	var enc *ann.SpikeEncode
+	for _, l := range net.Layers {
+		switch l := l.(type) {
+		case *ann.LIF:
+			lifs = append(lifs, l)
+		case *ann.SpikeEncode:
+			enc = l
+		}
+	}
+	if len(lifs) == 0 || enc == nil {
+		return 0, 0, false
+	}
+	for lo := 0; lo < d.Len(); lo += 500 {
+		hi := min(lo+500, d.Len())
+		x := tensor.FromData(d.X.Data[lo*d.Features():hi*d.Features()], hi-lo, d.Features())
+		h := x
+		for _, l := range net.Layers {
+			h = l.Forward(h, false)
+			if l == ann.Layer(enc) && enc.Coding != ann.DirectCoding {
+				n := 0
+				for _, v := range h.Data {
+					if v != 0 {
+						n++
+					}
+				}
+				spikes += float64(n)
+				ops += float64(n * lifs[0].Out)
+			}
+		}
+		for k, l := range lifs {
+			spikes += float64(l.Spikes)
+			if k+1 < len(lifs) {
+				ops += float64(l.Spikes * lifs[k+1].Out)
+			}
+		}
+	}
+	return spikes / float64(d.Len()), ops / float64(d.Len()), true
 }
 
 // parseLabels reads a class list such as "0-4" or "1,3,5".
@@ -301,9 +360,18 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	isPath := strings.ContainsRune(o.model, '/') || filepath.Ext(o.model) != ""
-	presets := map[string]bool{"mlp": true, "perceptron": true, "lenet5": true, "lstm": true, "rnn": true}
+	presets := map[string]bool{"mlp": true, "perceptron": true, "lenet5": true, "lstm": true, "rnn": true, "snn": true}
 	if !isPath && !presets[o.model] {
-		return usagef("--model %q: want mlp, perceptron, lenet5, lstm, rnn or a model spec file (snn and stdp are not built yet)", o.model)
+		return usagef("--model %q: want mlp, perceptron, lenet5, lstm, rnn, snn or a model spec file (stdp is not built yet)", o.model)
+	}
+	if o.model == "snn" {
+		// Spike codings read intensities in [0, 1]: raw pixels.
+		if o.changed("normalize") && o.normalize && o.coding != "direct" {
+			return usagef("--model snn with %s coding needs raw intensities in [0, 1]: drop --normalize", o.coding)
+		}
+		if !o.changed("normalize") {
+			o.normalize = false
+		}
 	}
 	restore, err := o.apply()
 	if err != nil {
@@ -501,6 +569,9 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	}
 	loss, _ := ann.NewLoss(spec.Loss)
 	rep.TestAccuracy, rep.TestLoss = train.Evaluate(net, loss, testSet, 1000)
+	if spikes, ops, ok := spikingStats(net, testSet); ok {
+		rep.SpikesPerSample, rep.SynapticOpsPerSample = &spikes, &ops
+	}
 	if o.out != "" && o.model == "perceptron" {
 		meta := modelio.Meta{Model: o.model, Spec: spec, Normalizer: norm, Classes: max(trainSet.Classes, 2),
 			Epoch: len(rep.History), Dataset: o.data}

@@ -1,0 +1,236 @@
+package ann
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/neurite/neurite/tensor"
+)
+
+// Spiking layers trained by backpropagation through time with a surrogate
+// gradient (Neftci, Mostafa & Zenke 2019; snnTorch's method). A spiking
+// network is SpikeEncode (images to spike trains over Steps), one or more
+// LIF layers (a dense projection feeding leaky integrate-and-fire neurons
+// at every step), and SpikeCount (spikes summed over time, read as logits
+// by the softmax cross-entropy loss). The spike function's derivative is
+// zero almost everywhere; Backward replaces it by the fast-sigmoid
+// surrogate 1/(1 + k·|v − θ|)² so that gradients flow.
+
+// Coding names how SpikeEncode turns intensities in [0, 1] into spikes.
+type Coding string
+
+const (
+	// RateCoding fires each input at every step with probability equal
+	// to its intensity (Bernoulli, "Poisson" at 1 ms steps).
+	RateCoding Coding = "rate"
+	// LatencyCoding fires each input once, earlier the brighter:
+	// at step ⌊(1 − x)·(Steps − 1)⌋, not at all below 0.1.
+	LatencyCoding Coding = "latency"
+	// DirectCoding presents the intensity itself at every step (a
+	// constant current), the usual choice for accuracy.
+	DirectCoding Coding = "direct"
+)
+
+// SpikeEncode turns (N, F) intensities into (N, Steps, F) spike trains.
+// Rate coding draws from a counter-based stream keyed by Seed, the call
+// and the position, so the same seed gives the same spikes on any thread
+// count.
+type SpikeEncode struct {
+	Steps  int
+	Coding Coding
+	Seed   uint64
+
+	calls uint64
+	y     *tensor.Tensor
+}
+
+// Kind returns "spike-encode".
+func (e *SpikeEncode) Kind() string { return "spike-encode" }
+
+// Params returns none.
+func (e *SpikeEncode) Params() []*Param { return nil }
+
+// Forward encodes the batch.
+func (e *SpikeEncode) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	if x.Dims() != 2 {
+		panic(fmt.Sprintf("ann: spike-encode: input shape %v, want [batch features]", x.Shape))
+	}
+	n, f, T := x.Shape[0], x.Shape[1], e.Steps
+	y := reuse(&e.y, n, T, f)
+	e.calls++
+	key := splitmix(e.Seed ^ splitmix(e.calls))
+	for i := range n {
+		row := x.Row(i)
+		for t := range T {
+			out := y.Data[(i*T+t)*f : (i*T+t+1)*f]
+			for j, v := range row {
+				switch e.Coding {
+				case DirectCoding:
+					out[j] = v
+				case LatencyCoding:
+					out[j] = 0
+					if v >= 0.1 && t == int((1-min(v, 1))*float32(T-1)) {
+						out[j] = 1
+					}
+				default:
+					out[j] = 0
+					u := float32(splitmix(key^uint64((i*T+t)*f+j))>>40) / (1 << 24)
+					if u < v {
+						out[j] = 1
+					}
+				}
+			}
+		}
+	}
+	return y
+}
+
+// Backward returns nil: encoding is the input's first step.
+func (e *SpikeEncode) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor { return nil }
+
+// splitmix is SplitMix64's finaliser, a good 64-bit mixing function.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// LIF is a dense layer of leaky integrate-and-fire neurons over time: at
+// each step t, I_t = x_t·Wᵀ + b, v_t = Beta·v_{t−1} + I_t − Threshold·s_{t−1}
+// (reset by subtraction), s_t = 1 if v_t ≥ Threshold. Input (N, T, In),
+// output spikes (N, T, Out). Backward runs through time with the
+// fast-sigmoid surrogate of slope Slope; the reset is treated as a
+// constant, as snnTorch does by default.
+type LIF struct {
+	In, Out                int
+	Beta, Threshold, Slope float32
+	W, B                   *Param
+
+	x, cur, v, s, dx, dcur *tensor.Tensor
+	// Spikes counts the output spikes of the last Forward.
+	Spikes int
+}
+
+// NewLIF returns a LIF layer with weights initialised like Dense.
+func NewLIF(dense *Dense, beta, threshold, slope float32) *LIF {
+	return &LIF{In: dense.In, Out: dense.Out, Beta: beta, Threshold: threshold, Slope: slope, W: dense.W, B: dense.B}
+}
+
+// Kind returns "lif".
+func (l *LIF) Kind() string { return "lif" }
+
+// Params returns the weights and biases.
+func (l *LIF) Params() []*Param { return []*Param{l.W, l.B} }
+
+// Forward integrates the input currents over time.
+func (l *LIF) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	if x.Dims() != 3 || x.Shape[2] != l.In {
+		panic(fmt.Sprintf("ann: lif: input shape %v, want [batch steps %d]", x.Shape, l.In))
+	}
+	n, T := x.Shape[0], x.Shape[1]
+	cur := reuse(&l.cur, n, T, l.Out)
+	tensor.Gemm(tensor.NoTrans, tensor.Trans, n*T, l.Out, l.In, 1, x.Data, l.In, l.W.Value.Data, l.In, 0, cur.Data, l.Out)
+	v, s := reuse(&l.v, n, T, l.Out), reuse(&l.s, n, T, l.Out)
+	spikes := 0
+	forEachExample(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for t := range T {
+				at := (i*T + t) * l.Out
+				vt, st, ct := v.Data[at:at+l.Out], s.Data[at:at+l.Out], cur.Data[at:at+l.Out]
+				for j := range vt {
+					var prev, fired float32
+					if t > 0 {
+						prev, fired = v.Data[at-l.Out+j], s.Data[at-l.Out+j]
+					}
+					vt[j] = l.Beta*prev + ct[j] + l.B.Value.Data[j] - l.Threshold*fired
+					st[j] = 0
+					if vt[j] >= l.Threshold {
+						st[j] = 1
+					}
+				}
+			}
+		}
+	})
+	for _, v := range s.Data {
+		if v != 0 {
+			spikes++
+		}
+	}
+	l.Spikes = spikes
+	l.x = x
+	return s
+}
+
+// Backward propagates through time: δv_t = ∂L/∂s_t·σ'(v_t) + Beta·δv_{t+1}.
+func (l *LIF) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	n, T := l.x.Shape[0], l.x.Shape[1]
+	dcur := reuse(&l.dcur, n, T, l.Out)
+	forEachExample(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for t := T - 1; t >= 0; t-- {
+				at := (i*T + t) * l.Out
+				for j := range l.Out {
+					u := l.Slope * float32(math.Abs(float64(l.v.Data[at+j]-l.Threshold)))
+					g := dy.Data[at+j] / ((1 + u) * (1 + u))
+					if t+1 < T {
+						g += l.Beta * dcur.Data[at+l.Out+j]
+					}
+					dcur.Data[at+j] = g
+				}
+			}
+		}
+	})
+	tensor.Gemm(tensor.Trans, tensor.NoTrans, l.Out, l.In, n*T, 1, dcur.Data, l.Out, l.x.Data, l.In, 0, l.W.Grad.Data, l.In)
+	tensor.SumRows(l.B.Grad.Data, tensor.FromData(dcur.Data, n*T, l.Out))
+	if !needInput {
+		return nil
+	}
+	dx := reuse(&l.dx, n, T, l.In)
+	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, n*T, l.In, l.Out, 1, dcur.Data, l.Out, l.W.Value.Data, l.In, 0, dx.Data, l.In)
+	return dx
+}
+
+// SpikeCount sums spikes over time: (N, T, F) → (N, F), the rate read-out.
+type SpikeCount struct {
+	y, dx *tensor.Tensor
+	steps int
+}
+
+// Kind returns "spike-count".
+func (c *SpikeCount) Kind() string { return "spike-count" }
+
+// Params returns none.
+func (c *SpikeCount) Params() []*Param { return nil }
+
+// Forward sums over the steps.
+func (c *SpikeCount) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	n, T, f := x.Shape[0], x.Shape[1], x.Shape[2]
+	y := reuse(&c.y, n, f)
+	clear(y.Data)
+	for i := range n {
+		row := y.Row(i)
+		for t := range T {
+			for j, v := range x.Data[(i*T+t)*f : (i*T+t+1)*f] {
+				row[j] += v
+			}
+		}
+	}
+	c.steps = T
+	return y
+}
+
+// Backward copies each count's gradient to every step.
+func (c *SpikeCount) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	if !needInput {
+		return nil
+	}
+	n, f, T := dy.Shape[0], dy.Shape[1], c.steps
+	dx := reuse(&c.dx, n, T, f)
+	for i := range n {
+		for t := range T {
+			copy(dx.Data[(i*T+t)*f:(i*T+t+1)*f], dy.Row(i))
+		}
+	}
+	return dx
+}
