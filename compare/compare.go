@@ -122,6 +122,7 @@ type env struct {
 	train    *data.Dataset // standardised MNIST
 	test     *data.Dataset
 	rawTest  *data.Dataset // pixels in [0, 1]
+	rawTr    *data.Dataset
 	norm     *data.Normalizer
 	mlp      *ann.Sequential // 784-128-10 ReLU, trained by backpropagation
 	mlpRes   train.Result
@@ -247,6 +248,20 @@ func (e *env) loadMNIST() error {
 	norm.Apply(te)
 	e.train, e.test, e.norm = tr, te, norm
 	return nil
+}
+
+// rawTrain returns the training images with pixels in [0, 1], for the
+// spike codings.
+func (e *env) rawTrain() (*data.Dataset, error) {
+	if e.rawTr != nil {
+		return e.rawTr, nil
+	}
+	tr, _, _, err := data.Open("mnist", e.o.DataDir, e.o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	e.rawTr = tr
+	return tr, nil
 }
 
 // trainMLP trains the 784-128-10 network (and a dropout twin) once.

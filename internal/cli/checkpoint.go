@@ -42,19 +42,22 @@ type runSettings struct {
 	Freeze      int     `json:"freeze,omitempty"`
 	Labels      string  `json:"labels,omitempty"`
 	TrainSample int     `json:"train_samples,omitempty"`
+	TestSample  int     `json:"test_samples,omitempty"`
+	Steps       int     `json:"steps,omitempty"`
+	Coding      string  `json:"coding,omitempty"`
 }
 
 // settingFlags maps each stored setting to its flag, for conflict messages.
 var settingFlags = []string{"model", "data", "hidden", "activation", "optimizer", "schedule", "lr", "momentum",
 	"weight-decay", "nesterov", "batch", "max-batches", "warmup", "clip", "dropout", "val-split", "patience",
-	"normalize", "seed", "init", "freeze", "labels", "train-samples"}
+	"normalize", "seed", "init", "freeze", "labels", "train-samples", "test-samples", "steps", "coding"}
 
 func (o trainOptions) settings() runSettings {
 	return runSettings{Model: o.model, Data: o.data, Hidden: o.hidden, Activation: o.activation, Optimizer: o.optimizer,
 		Schedule: o.schedule, LR: o.lr, Momentum: o.momentum, WeightDecay: o.weightDecay, Nesterov: o.nesterov,
 		Epochs: o.epochs, Batch: o.batch, MaxBatches: o.maxBatches, Warmup: o.warmup, Clip: o.clip, Dropout: o.dropout,
 		ValSplit: o.valSplit, Patience: o.patience, Normalize: o.normalize, Seed: o.seed, Init: o.init, Freeze: o.freeze,
-		Labels: o.labels, TrainSample: o.trainSamples}
+		Labels: o.labels, TrainSample: o.trainSamples, TestSample: o.testSamples, Steps: o.steps, Coding: o.coding}
 }
 
 // withSettings returns o running s, keeping o's output options, threads
@@ -65,7 +68,10 @@ func (o trainOptions) withSettings(s runSettings, epochsGiven bool) trainOptions
 	r.schedule, r.lr, r.momentum, r.weightDecay, r.nesterov = s.Schedule, s.LR, s.Momentum, s.WeightDecay, s.Nesterov
 	r.batch, r.maxBatches, r.warmup, r.clip, r.dropout = s.Batch, s.MaxBatches, s.Warmup, s.Clip, s.Dropout
 	r.valSplit, r.patience, r.normalize, r.seed, r.init, r.freeze = s.ValSplit, s.Patience, s.Normalize, s.Seed, s.Init, s.Freeze
-	r.labels, r.trainSamples = s.Labels, s.TrainSample
+	r.labels, r.trainSamples, r.testSamples = s.Labels, s.TrainSample, s.TestSample
+	if s.Steps > 0 {
+		r.steps, r.coding = s.Steps, s.Coding
+	}
 	if !epochsGiven {
 		r.epochs = s.Epochs
 	}

@@ -77,3 +77,34 @@ func TestConvertCommand(t *testing.T) {
 		t.Errorf("an unknown input coding gave exit %d", code)
 	}
 }
+
+// TestSpikingModels trains the two spiking learners briefly from the
+// command line: both print the training keys plus spikes and synaptic
+// operations per sample, and learn above chance.
+func TestSpikingModels(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		min  float64
+	}{
+		{[]string{"--model", "snn", "--hidden", "64", "--steps", "10", "--train-samples", "2000", "--epochs", "3", "--batch", "50", "--optimizer", "adam", "--lr", "0.002"}, 0.7},
+		{[]string{"--model", "stdp", "--neurons", "30", "--train-samples", "500"}, 0.3},
+	} {
+		args := append(append([]string{"train"}, c.args...), "--test-samples", "300", "--json")
+		code, stdout, stderr := run(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, stderr)
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"test_accuracy", "epoch_seconds", "params", "spikes_per_sample", "synaptic_ops_per_sample"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%v: JSON lacks %q", c.args[:2], k)
+			}
+		}
+		if acc, _ := m["test_accuracy"].(float64); acc < c.min {
+			t.Errorf("%v: test accuracy %v, want ≥ %v", c.args[:2], acc, c.min)
+		}
+	}
+}

@@ -38,8 +38,8 @@ type trainOptions struct {
 	normalize                       bool
 	init, resume                    string
 	labels                          string
-	trainSamples                    int
-	steps                           int
+	trainSamples, testSamples       int
+	steps, neurons                  int
 	coding                          string
 	freeze, checkpointEvery         int
 	// changed reports whether a flag was given on the command line.
@@ -126,8 +126,10 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 	f.IntVar(&o.freeze, "freeze", 0, "with --init: keep the first N layers that have weights fixed")
 	f.StringVar(&o.labels, "labels", "", "keep only examples of these classes, in training and test sets (e.g. 0-4 or 1,3,5)")
 	f.IntVar(&o.trainSamples, "train-samples", 0, "train on only the first N training examples (0: all)")
+	f.IntVar(&o.testSamples, "test-samples", 0, "evaluate on only the first N test examples (0: all)")
 	f.IntVar(&o.steps, "steps", 25, "snn: time steps each image is presented for")
 	f.StringVar(&o.coding, "coding", "rate", "snn: input coding: rate, latency or direct")
+	f.IntVar(&o.neurons, "neurons", 400, "stdp: excitatory neurons")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	f.BoolVar(&o.normalize, "normalize", true, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])")
 	return cmd
@@ -303,8 +305,8 @@ func (o trainOptions) validate() error {
 		return usagef("--patience needs --val-split")
 	case o.patience < 0 || o.warmup < 0 || o.clip < 0 || o.freeze < 0 || o.checkpointEvery < 0:
 		return usagef("--patience, --warmup, --clip, --freeze and --checkpoint-every must not be negative")
-	case o.trainSamples < 0:
-		return usagef("--train-samples %d: must not be negative", o.trainSamples)
+	case o.trainSamples < 0 || o.testSamples < 0:
+		return usagef("--train-samples and --test-samples must not be negative")
 	case o.freeze > 0 && o.init == "":
 		return usagef("--freeze needs --init (the pretrained weights to keep)")
 	}
@@ -360,14 +362,17 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	isPath := strings.ContainsRune(o.model, '/') || filepath.Ext(o.model) != ""
-	presets := map[string]bool{"mlp": true, "perceptron": true, "lenet5": true, "lstm": true, "rnn": true, "snn": true}
+	presets := map[string]bool{"mlp": true, "perceptron": true, "lenet5": true, "lstm": true, "rnn": true, "snn": true, "stdp": true}
 	if !isPath && !presets[o.model] {
-		return usagef("--model %q: want mlp, perceptron, lenet5, lstm, rnn, snn or a model spec file (stdp is not built yet)", o.model)
+		return usagef("--model %q: want mlp, perceptron, lenet5, lstm, rnn, snn, stdp or a model spec file", o.model)
 	}
-	if o.model == "snn" {
+	if o.model == "stdp" && !o.changed("epochs") {
+		o.epochs = 1 // one unsupervised pass, as Diehl & Cook's 100- and 400-neuron figures
+	}
+	if o.model == "snn" || o.model == "stdp" {
 		// Spike codings read intensities in [0, 1]: raw pixels.
-		if o.changed("normalize") && o.normalize && o.coding != "direct" {
-			return usagef("--model snn with %s coding needs raw intensities in [0, 1]: drop --normalize", o.coding)
+		if o.changed("normalize") && o.normalize && (o.model == "stdp" || o.coding != "direct") {
+			return usagef("--model %s needs raw intensities in [0, 1] for its spike coding: drop --normalize", o.model)
 		}
 		if !o.changed("normalize") {
 			o.normalize = false
@@ -392,6 +397,9 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		trainSet, testSet = trainSet.WithLabels(keep...), testSet.WithLabels(keep...)
 	}
 	trainSet = trainSet.Head(o.trainSamples)
+	if !sameSet {
+		testSet = testSet.Head(o.testSamples)
+	}
 	if sameSet {
 		testSet = trainSet
 	}
@@ -448,6 +456,9 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	fmt.Fprintf(stderr, "train %s on %s: %d training and %d test examples, %d features, %d classes\n",
 		o.model, o.data, trainSet.Len(), testSet.Len(), trainSet.Features(), trainSet.Classes)
 
+	if o.model == "stdp" {
+		return runSTDP(ctx, o, trainSet, testSet, rep, stdout, stderr)
+	}
 	var spec ann.Spec
 	var net *ann.Sequential
 	if o.model == "perceptron" {

@@ -1,0 +1,379 @@
+// Package diehlcook is unsupervised digit learning by spike-timing-dependent
+// plasticity, the network of Diehl & Cook (2015): Poisson-coded pixels
+// drive a layer of excitatory conductance-based LIF neurons with adaptive
+// thresholds through plastic synapses; each excitatory neuron excites one
+// inhibitory partner, which inhibits all the other excitatory neurons
+// (winner-take-all competition). Neurons specialise on their own, with no
+// labels and no backpropagation; labels are only read afterwards, by
+// assigning each neuron the class it responds to most.
+//
+// Parameters are those of the authors' Brian code (dt = 0.5 ms, 350 ms per
+// image and a rest between images, τ_exc 100 ms, thresholds −52 mV plus an
+// adaptive θ, STDP with a presynaptic trace and two postsynaptic traces,
+// input weights normalised to sum 78 per neuron, input intensity raised
+// when fewer than 5 spikes answer an image). It is simulated
+// event-driven for the synapses: an input spike adds its 400-wide row of
+// weights and depresses it in the same pass; only neuron states are
+// updated every step, and the rest between images is replaced by
+// resetting the state it exists to let decay.
+package diehlcook
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/neurite/neurite/data"
+)
+
+// Params are the model's constants; Default returns the paper's.
+type Params struct {
+	Neurons                    int
+	DT                         float64 // ms
+	ExampleMS                  float64 // presentation per image
+	MaxRateHz                  float64 // a white pixel's rate per unit of intensity (255/8)
+	VRestE, VResetE, VThreshE  float64
+	VRestI, VResetI, VThreshI  float64
+	TauE, TauI                 float64 // membrane time constants
+	TauGe, TauGi               float64
+	RefracE, RefracI           float64
+	ThetaPlus, TauTheta        float64
+	WExcInh, WInhExc           float64
+	TauPre, TauPost1, TauPost2 float64
+	NuPre, NuPost, WMax, WSum  float64
+	MinSpikes                  int
+	Intensity                  float64 // starting input intensity (2 in the paper)
+}
+
+// Default returns Diehl & Cook's parameters for n excitatory neurons.
+func Default(n int) Params {
+	return Params{Neurons: n, DT: 0.5, ExampleMS: 350, MaxRateHz: 255.0 / 8,
+		VRestE: -65, VResetE: -65, VThreshE: -52, VRestI: -60, VResetI: -45, VThreshI: -40,
+		TauE: 100, TauI: 10, TauGe: 1, TauGi: 2, RefracE: 5, RefracI: 2,
+		ThetaPlus: 0.05, TauTheta: 1e7, WExcInh: 10.4, WInhExc: 17,
+		TauPre: 20, TauPost1: 20, TauPost2: 40, NuPre: 0.0001, NuPost: 0.01, WMax: 1, WSum: 78,
+		MinSpikes: 5, Intensity: 2}
+}
+
+// Net is the network's learned state.
+type Net struct {
+	P     Params
+	In    int
+	W     []float64 // input→excitatory, row-major by input: W[i*N+j]
+	Theta []float64 // adaptive threshold rise per excitatory neuron, mV
+	// Labels assigned to each neuron by Assign (−1 before).
+	Labels []int
+
+	r *rand.Rand
+
+	// Simulation state, reset before each image.
+	ve, ge, gi, vi, gei, gii []float64
+	refE, refI               []int
+	pre                      []float64 // presynaptic trace value at preT
+	preT                     []int     // step of the last presynaptic update, −1: never
+	post1, post2             []float64
+	events                   int64 // synaptic events simulated
+	spikes                   int64
+}
+
+// New returns a network for images of in pixels with random initial
+// weights (uniform in [0.003, 0.303), as the authors' files) from seed.
+func New(p Params, in int, seed uint64) (*Net, error) {
+	if p.Neurons < 1 || in < 1 || !(p.DT > 0) || !(p.ExampleMS > p.DT) {
+		return nil, fmt.Errorf("diehlcook: %d neurons, %d inputs, dt %v, example %v ms", p.Neurons, in, p.DT, p.ExampleMS)
+	}
+	n := p.Neurons
+	net := &Net{P: p, In: in, W: make([]float64, in*n), Theta: make([]float64, n), Labels: make([]int, n), r: rand.New(rand.NewPCG(seed, 0x6463))}
+	for i := range net.W {
+		net.W[i] = (net.r.Float64() + 0.01) * 0.3
+	}
+	for j := range net.Labels {
+		net.Labels[j] = -1
+	}
+	net.ve, net.ge, net.gi = make([]float64, n), make([]float64, n), make([]float64, n)
+	net.vi, net.gei, net.gii = make([]float64, n), make([]float64, n), make([]float64, n)
+	net.refE, net.refI = make([]int, n), make([]int, n)
+	net.pre, net.preT = make([]float64, in), make([]int, in)
+	net.post1, net.post2 = make([]float64, n), make([]float64, n)
+	return net, nil
+}
+
+// normalize scales each neuron's incoming weights to sum to WSum.
+func (net *Net) normalize() {
+	n := net.P.Neurons
+	sums := make([]float64, n)
+	for i := range net.In {
+		row := net.W[i*n : (i+1)*n]
+		for j, w := range row {
+			sums[j] += w
+		}
+	}
+	for j := range sums {
+		if sums[j] > 0 {
+			sums[j] = net.P.WSum / sums[j]
+		}
+	}
+	for i := range net.In {
+		row := net.W[i*n : (i+1)*n]
+		for j := range row {
+			row[j] *= sums[j]
+		}
+	}
+}
+
+// present runs one image (intensities 0–1) for ExampleMS with learning on
+// or off and returns each excitatory neuron's spike count. Input spikes are
+// drawn from per-pixel Poisson processes at pixel·MaxRateHz·intensity Hz
+// (63.75 Hz for white at the starting intensity 2).
+func (net *Net) present(img []float32, intensity float64, learn bool, counts []int) {
+	p := net.P
+	n := p.Neurons
+	clear(counts)
+	for j := range n {
+		net.ve[j], net.ge[j], net.gi[j], net.refE[j] = p.VRestE, 0, 0, 0
+		net.vi[j], net.gei[j], net.gii[j], net.refI[j] = p.VRestI, 0, 0, 0
+		net.post1[j], net.post2[j] = 0, 0
+	}
+	steps := int(math.Round(p.ExampleMS / p.DT))
+	// Input spikes, bucketed by step.
+	buckets := make([][]int32, steps)
+	for i, v := range img {
+		rate := float64(v) * p.MaxRateHz * intensity / 1000 // per ms
+		if rate <= 0 {
+			continue
+		}
+		for t := net.r.ExpFloat64() / rate; t < p.ExampleMS; t += net.r.ExpFloat64() / rate {
+			s := int(t / p.DT)
+			buckets[s] = append(buckets[s], int32(i))
+		}
+	}
+	for i := range net.In {
+		net.preT[i] = -1
+	}
+	dPre, dP1, dP2 := math.Exp(-p.DT/p.TauPre), math.Exp(-p.DT/p.TauPost1), math.Exp(-p.DT/p.TauPost2)
+	dGe, dGi := math.Exp(-p.DT/p.TauGe), math.Exp(-p.DT/p.TauGi)
+	refE, refI := int(math.Round(p.RefracE/p.DT)), int(math.Round(p.RefracI/p.DT))
+	thetaDecay := math.Exp(-p.DT / p.TauTheta)
+	var fired, firedI []int
+	for s := range steps {
+		// 1. Input spikes: conductance in, and depression from post1.
+		for _, i := range buckets[s] {
+			row := net.W[int(i)*n : int(i+1)*n]
+			for j, w := range row {
+				net.ge[j] += w
+			}
+			net.events += int64(n)
+			if learn {
+				for j := range row {
+					row[j] = math.Max(row[j]-p.NuPre*net.post1[j], 0)
+				}
+				net.pre[i], net.preT[i] = 1, s
+			}
+		}
+		// 2. Excitatory neurons (Euler, as the authors' Brian code).
+		fired = fired[:0]
+		for j := range n {
+			v := net.ve[j]
+			if net.refE[j] > 0 {
+				net.refE[j]--
+			} else {
+				v += p.DT / p.TauE * ((p.VRestE - v) + net.ge[j]*(0-v) + net.gi[j]*(-100-v))
+			}
+			net.ve[j] = v
+			net.ge[j] *= dGe
+			net.gi[j] *= dGi
+			if v > p.VThreshE+net.Theta[j] && net.refE[j] == 0 {
+				fired = append(fired, j)
+			}
+			if learn {
+				net.Theta[j] *= thetaDecay
+			}
+		}
+		for _, j := range fired {
+			net.ve[j], net.refE[j] = p.VResetE, refE
+			counts[j]++
+			net.spikes++
+			net.gei[j] += p.WExcInh
+			if learn {
+				net.Theta[j] += p.ThetaPlus
+				// Potentiation from every input's (lazily decayed) trace.
+				post2 := net.post2[j]
+				for i := range net.In {
+					if net.preT[i] < 0 {
+						continue
+					}
+					x := net.pre[i] * math.Pow(dPre, float64(s-net.preT[i]))
+					if x < 1e-6 {
+						continue
+					}
+					w := &net.W[i*n+j]
+					*w = math.Min(*w+p.NuPost*x*post2, p.WMax)
+				}
+				net.post1[j], net.post2[j] = 1, 1
+			}
+		}
+		if learn {
+			for j := range n {
+				net.post1[j] *= dP1
+				net.post2[j] *= dP2
+			}
+		}
+		// 3. Inhibitory neurons.
+		firedI = firedI[:0]
+		for k := range n {
+			v := net.vi[k]
+			if net.refI[k] > 0 {
+				net.refI[k]--
+			} else {
+				v += p.DT / p.TauI * ((p.VRestI - v) + net.gei[k]*(0-v) + net.gii[k]*(-85-v))
+			}
+			net.vi[k] = v
+			net.gei[k] *= dGe
+			net.gii[k] *= dGi
+			if v > p.VThreshI && net.refI[k] == 0 {
+				firedI = append(firedI, k)
+			}
+		}
+		for _, k := range firedI {
+			net.vi[k], net.refI[k] = p.VResetI, refI
+			for j := range n {
+				if j != k {
+					net.gi[j] += p.WInhExc
+				}
+			}
+			net.events += int64(n - 1)
+		}
+	}
+}
+
+// Progress reports training.
+type Progress struct {
+	Images, Total int
+	Spikes        int64
+}
+
+// Train presents every image of d once with learning on, raising the input
+// intensity and presenting again while fewer than MinSpikes answer. It
+// returns the spike counts of the last up-to-10000 images for Assign.
+func (net *Net) Train(ctx context.Context, d *data.Dataset, progress func(Progress)) ([][]int, error) {
+	keep := min(10000, d.Len())
+	recent := make([][]int, 0, keep)
+	counts := make([]int, net.P.Neurons)
+	for k := range d.Len() {
+		if k%100 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if progress != nil {
+				progress(Progress{Images: k, Total: d.Len(), Spikes: net.spikes})
+			}
+		}
+		net.normalize()
+		intensity := net.P.Intensity
+		for tries := 0; ; tries++ {
+			net.present(d.X.Row(k), intensity, true, counts)
+			if sum(counts) >= net.P.MinSpikes || tries >= 20 {
+				break
+			}
+			intensity++
+		}
+		if k >= d.Len()-keep {
+			recent = append(recent, slices.Clone(counts))
+		}
+	}
+	return recent, nil
+}
+
+// Assign labels each neuron with the class of images it fired most for
+// (mean count per class), from counts[k] the responses to the images whose
+// labels are labels[k].
+func (net *Net) Assign(counts [][]int, labels []int, classes int) {
+	n := net.P.Neurons
+	rates := make([][]float64, classes)
+	per := make([]int, classes)
+	for c := range rates {
+		rates[c] = make([]float64, n)
+	}
+	for k, row := range counts {
+		c := labels[k]
+		per[c]++
+		for j, v := range row {
+			rates[c][j] += float64(v)
+		}
+	}
+	for j := range n {
+		best, bestRate := -1, -1.0
+		for c := range classes {
+			if per[c] == 0 {
+				continue
+			}
+			if r := rates[c][j] / float64(per[c]); r > bestRate {
+				best, bestRate = c, r
+			}
+		}
+		net.Labels[j] = best
+	}
+}
+
+// Result is a test run.
+type Result struct {
+	Accuracy             float64 `json:"accuracy"`
+	SpikesPerSample      float64 `json:"spikes_per_sample"`
+	SynapticOpsPerSample float64 `json:"synaptic_ops_per_sample"`
+}
+
+// Evaluate classifies the images of d with learning off: the class whose
+// assigned neurons fired most on average.
+func (net *Net) Evaluate(ctx context.Context, d *data.Dataset, classes int) (Result, error) {
+	counts := make([]int, net.P.Neurons)
+	assigned := make([]int, classes)
+	for _, l := range net.Labels {
+		if l >= 0 {
+			assigned[l]++
+		}
+	}
+	correct := 0
+	s0, e0 := net.spikes, net.events
+	for k := range d.Len() {
+		if k%500 == 0 {
+			if err := ctx.Err(); err != nil {
+				return Result{}, err
+			}
+		}
+		intensity := net.P.Intensity
+		for tries := 0; ; tries++ {
+			net.present(d.X.Row(k), intensity, false, counts)
+			if sum(counts) >= net.P.MinSpikes || tries >= 20 {
+				break
+			}
+			intensity++
+		}
+		score := make([]float64, classes)
+		for j, c := range counts {
+			if l := net.Labels[j]; l >= 0 && assigned[l] > 0 {
+				score[l] += float64(c) / float64(assigned[l])
+			}
+		}
+		best := 0
+		for c := range score {
+			if score[c] > score[best] {
+				best = c
+			}
+		}
+		if best == d.Labels[k] {
+			correct++
+		}
+	}
+	n := float64(d.Len())
+	return Result{Accuracy: float64(correct) / n, SpikesPerSample: float64(net.spikes-s0) / n, SynapticOpsPerSample: float64(net.events-e0) / n}, nil
+}
+
+func sum(v []int) int {
+	s := 0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}

@@ -1,0 +1,44 @@
+package diehlcook
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/neurite/neurite/data"
+)
+
+func mnist(t *testing.T) (*data.Dataset, *data.Dataset) {
+	t.Helper()
+	tr, te, err := data.LoadMNIST("")
+	if err != nil {
+		t.Skipf("MNIST unavailable: %v", err)
+	}
+	return tr, te
+}
+
+// TestLearnsWithoutLabels: 100 excitatory neurons shown 1500 training
+// digits without labels, then labelled by their responses, classify 500
+// test digits far above chance (10%).
+func TestLearnsWithoutLabels(t *testing.T) {
+	tr, te := mnist(t)
+	net, err := New(Default(100), 784, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	train := tr.Head(1500)
+	counts, err := net.Train(context.Background(), train, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Assign(counts, train.Labels[train.Len()-len(counts):], 10)
+	res, err := net.Evaluate(context.Background(), te.Head(500), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("100 neurons, 1500 images: accuracy %.3f, %.0f spikes and %.0f synaptic events per test image, %.1fs", res.Accuracy, res.SpikesPerSample, res.SynapticOpsPerSample, time.Since(start).Seconds())
+	if res.Accuracy < 0.5 {
+		t.Errorf("accuracy %.3f, want ≥ 0.5", res.Accuracy)
+	}
+}

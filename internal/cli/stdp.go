@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/diehlcook"
+	"github.com/neurite/neurite/train"
+)
+
+// runSTDP trains Diehl & Cook's network without labels, assigns labels
+// from the responses to the last 10,000 training images, and scores the
+// test set.
+func runSTDP(ctx context.Context, o trainOptions, tr, te *data.Dataset, rep trainReport, stdout, stderr io.Writer) error {
+	if o.neurons < 1 {
+		return usagef("--neurons %d: must be at least 1", o.neurons)
+	}
+	net, err := diehlcook.New(diehlcook.Default(o.neurons), tr.Features(), o.seed)
+	if err != nil {
+		return err
+	}
+	var counts [][]int
+	for ep := range o.epochs {
+		bar := newProgress(stderr, o.progress, int64(tr.Len()), fmt.Sprintf("STDP pass %d/%d", ep+1, o.epochs))
+		start := time.Now()
+		if counts, err = net.Train(ctx, tr, func(p diehlcook.Progress) { bar.set(int64(p.Images)) }); err != nil {
+			return err
+		}
+		bar.finish()
+		sec := time.Since(start).Seconds()
+		rep.EpochSeconds = append(rep.EpochSeconds, sec)
+		rep.History = append(rep.History, train.Epoch{Epoch: ep + 1, Seconds: sec, Samples: tr.Len()})
+		fmt.Fprintf(stderr, "pass %d: %d images in %.1fs\n", ep+1, tr.Len(), sec)
+	}
+	net.Assign(counts, tr.Labels[tr.Len()-len(counts):], max(tr.Classes, 2))
+	res, err := net.Evaluate(ctx, te, max(tr.Classes, 2))
+	if err != nil {
+		return err
+	}
+	var seconds float64
+	for _, s := range rep.EpochSeconds {
+		seconds += s
+	}
+	rep.Params = len(net.W)
+	rep.TestAccuracy = res.Accuracy
+	rep.SamplesPerSecond = float64(tr.Len()*o.epochs) / seconds
+	rep.SpikesPerSample, rep.SynapticOpsPerSample = &res.SpikesPerSample, &res.SynapticOpsPerSample
+	if o.json {
+		return writeJSON(stdout, rep)
+	}
+	_, err = fmt.Fprintf(stdout, "%-8s %8s %8s %14s %12s %14s\n%-8s %8d %8d %14.4f %12.0f %14.0f\n",
+		"model", "neurons", "passes", "test accuracy", "spikes/image", "images/s", "stdp", o.neurons, o.epochs, res.Accuracy, res.SpikesPerSample, rep.SamplesPerSecond)
+	return err
+}
