@@ -258,6 +258,24 @@ func buildLayer(ls LayerSpec, i int, in []int, seed uint64, r *rand.Rand) (Layer
 			return nil, nil, fmt.Errorf("input shape %v: want spike trains [steps features]", in)
 		}
 		return &SpikeCount{}, []int{in[1]}, nil
+	case "leaky":
+		if len(in) != 2 {
+			return nil, nil, fmt.Errorf("input shape %v: want spike trains [steps features]", in)
+		}
+		if ls.Units <= 0 {
+			return nil, nil, fmt.Errorf("units = %d, must be positive", ls.Units)
+		}
+		beta := ls.Beta
+		if beta == 0 {
+			beta = 0.95
+		}
+		if !(beta > 0 && beta <= 1) {
+			return nil, nil, fmt.Errorf("beta %v must be in (0, 1]", beta)
+		}
+		d := NewDense(in[1], ls.Units, InitPyTorch, r)
+		l := &Leaky{In: d.In, Out: d.Out, Beta: float32(beta), W: d.W, B: d.B}
+		l.W.Name, l.B.Name = name+".weight", name+".bias"
+		return l, []int{ls.Units}, nil
 	case "softmax":
 		return &Softmax{}, in, nil
 	case "dropout":
@@ -288,11 +306,26 @@ func checkInit(i Init) (Init, error) {
 // SpikingMLP returns a spiking network trained with surrogate gradients:
 // inputs coded as spike trains over steps, LIF layers of the given
 // sizes (β = 0.95, threshold 1, fast-sigmoid slope 25 as snnTorch's
-// defaults), the output layer's spikes counted as logits.
+// defaults), and an output layer of LIF neurons whose spikes are counted
+// as logits.
 func SpikingMLP(inputs int, hidden []int, outputs, steps int, coding Coding) Spec {
+	return spikingMLP(inputs, hidden, outputs, steps, coding, false)
+}
+
+// SpikingMLPLeaky is SpikingMLP with a non-spiking leaky read-out: the
+// output layer integrates the last hidden layer's spikes and its mean
+// potential is the logits.
+func SpikingMLPLeaky(inputs int, hidden []int, outputs, steps int, coding Coding) Spec {
+	return spikingMLP(inputs, hidden, outputs, steps, coding, true)
+}
+
+func spikingMLP(inputs int, hidden []int, outputs, steps int, coding Coding, leaky bool) Spec {
 	s := Spec{Inputs: inputs, Loss: "softmax-cross-entropy", Layers: []LayerSpec{{Type: "spike-encode", Steps: steps, Coding: coding}}}
 	for _, h := range hidden {
 		s.Layers = append(s.Layers, LayerSpec{Type: "lif", Units: h})
+	}
+	if leaky {
+		return Spec{Inputs: s.Inputs, Loss: s.Loss, Layers: append(s.Layers, LayerSpec{Type: "leaky", Units: outputs})}
 	}
 	s.Layers = append(s.Layers, LayerSpec{Type: "lif", Units: outputs}, LayerSpec{Type: "spike-count"})
 	return s
@@ -401,6 +434,12 @@ func (s Spec) CountParams() int {
 			if len(shape) == 2 {
 				shape = []int{shape[1]}
 			}
+		case "leaky":
+			if len(shape) != 2 {
+				return total
+			}
+			add(shape[1]*l.Units + l.Units)
+			shape = []int{l.Units}
 		case "rnn", "lstm":
 			if len(shape) != 2 {
 				return total

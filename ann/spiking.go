@@ -234,3 +234,74 @@ func (c *SpikeCount) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor 
 	}
 	return dx
 }
+
+// Leaky is a non-spiking read-out: a dense projection into leaky
+// integrators, m_t = Beta·m_{t−1} + x_t·Wᵀ + b, whose potentials averaged
+// over time are the logits (N, Out). Reading out potentials instead of
+// spike counts gives the loss a graded signal at every step.
+type Leaky struct {
+	In, Out int
+	Beta    float32
+	W, B    *Param
+
+	x, cur, y, dcur, dx *tensor.Tensor
+}
+
+// Kind returns "leaky".
+func (l *Leaky) Kind() string { return "leaky" }
+
+// Params returns the weights and biases.
+func (l *Leaky) Params() []*Param { return []*Param{l.W, l.B} }
+
+// Forward integrates and averages over time.
+func (l *Leaky) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	if x.Dims() != 3 || x.Shape[2] != l.In {
+		panic(fmt.Sprintf("ann: leaky: input shape %v, want [batch steps %d]", x.Shape, l.In))
+	}
+	n, T := x.Shape[0], x.Shape[1]
+	cur := reuse(&l.cur, n, T, l.Out)
+	tensor.Gemm(tensor.NoTrans, tensor.Trans, n*T, l.Out, l.In, 1, x.Data, l.In, l.W.Value.Data, l.In, 0, cur.Data, l.Out)
+	y := reuse(&l.y, n, l.Out)
+	m := make([]float32, l.Out)
+	for i := range n {
+		clear(m)
+		row := y.Row(i)
+		clear(row)
+		for t := range T {
+			c := cur.Data[(i*T+t)*l.Out : (i*T+t+1)*l.Out]
+			for j := range m {
+				m[j] = l.Beta*m[j] + c[j] + l.B.Value.Data[j]
+				row[j] += m[j] / float32(T)
+			}
+		}
+	}
+	l.x = x
+	return y
+}
+
+// Backward: ∂L/∂m_t = ∂L/∂y / T + Beta·∂L/∂m_{t+1}.
+func (l *Leaky) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	n, T := l.x.Shape[0], l.x.Shape[1]
+	dcur := reuse(&l.dcur, n, T, l.Out)
+	for i := range n {
+		g := dy.Row(i)
+		for t := T - 1; t >= 0; t-- {
+			at := (i*T + t) * l.Out
+			for j := range l.Out {
+				d := g[j] / float32(T)
+				if t+1 < T {
+					d += l.Beta * dcur.Data[at+l.Out+j]
+				}
+				dcur.Data[at+j] = d
+			}
+		}
+	}
+	tensor.Gemm(tensor.Trans, tensor.NoTrans, l.Out, l.In, n*T, 1, dcur.Data, l.Out, l.x.Data, l.In, 0, l.W.Grad.Data, l.In)
+	tensor.SumRows(l.B.Grad.Data, tensor.FromData(dcur.Data, n*T, l.Out))
+	if !needInput {
+		return nil
+	}
+	dx := reuse(&l.dx, n, T, l.In)
+	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, n*T, l.In, l.Out, 1, dcur.Data, l.Out, l.W.Value.Data, l.In, 0, dx.Data, l.In)
+	return dx
+}

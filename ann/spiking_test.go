@@ -137,3 +137,48 @@ func TestSpikeEncoding(t *testing.T) {
 		t.Errorf("direct coding gave %v at step 2", dir.Data[2*4+2])
 	}
 }
+
+// TestLeakyReadoutGradient checks the leaky read-out's gradients against
+// central finite differences (it is smooth, unlike a spiking layer).
+func TestLeakyReadoutGradient(t *testing.T) {
+	const n, T, in, out = 2, 5, 3, 4
+	r := rand.New(rand.NewPCG(3, 4))
+	d := NewDense(in, out, InitPyTorch, r)
+	l := &Leaky{In: in, Out: out, Beta: 0.9, W: d.W, B: d.B}
+	x := tensor.New(n, T, in)
+	for i := range x.Data {
+		x.Data[i] = float32(r.NormFloat64())
+	}
+	g := tensor.New(n, out)
+	for i := range g.Data {
+		g.Data[i] = float32(r.NormFloat64())
+	}
+	loss := func() float64 {
+		y := l.Forward(x, true)
+		var s float64
+		for i, v := range y.Data {
+			s += float64(v) * float64(g.Data[i])
+		}
+		return s
+	}
+	loss()
+	dx := l.Backward(g, true)
+	check := func(name string, v []float32, grad []float32) {
+		for i := range v {
+			old := v[i]
+			v[i] = old + 1e-2
+			up := loss()
+			v[i] = old - 1e-2
+			down := loss()
+			v[i] = old
+			if want := (up - down) / 2e-2; math.Abs(float64(grad[i])-want) > 2e-3*(1+math.Abs(want)) {
+				t.Fatalf("%s[%d]: backward %v, finite difference %v", name, i, grad[i], want)
+			}
+		}
+	}
+	w, b := append([]float32(nil), l.W.Grad.Data...), append([]float32(nil), l.B.Grad.Data...)
+	dxs := append([]float32(nil), dx.Data...)
+	check("W", l.W.Value.Data, w)
+	check("b", l.B.Value.Data, b)
+	check("x", x.Data, dxs)
+}

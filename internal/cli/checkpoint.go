@@ -45,19 +45,20 @@ type runSettings struct {
 	TestSample  int     `json:"test_samples,omitempty"`
 	Steps       int     `json:"steps,omitempty"`
 	Coding      string  `json:"coding,omitempty"`
+	Readout     string  `json:"readout,omitempty"`
 }
 
 // settingFlags maps each stored setting to its flag, for conflict messages.
 var settingFlags = []string{"model", "data", "hidden", "activation", "optimizer", "schedule", "lr", "momentum",
 	"weight-decay", "nesterov", "batch", "max-batches", "warmup", "clip", "dropout", "val-split", "patience",
-	"normalize", "seed", "init", "freeze", "labels", "train-samples", "test-samples", "steps", "coding"}
+	"normalize", "seed", "init", "freeze", "labels", "train-samples", "test-samples", "steps", "coding", "readout"}
 
 func (o trainOptions) settings() runSettings {
 	return runSettings{Model: o.model, Data: o.data, Hidden: o.hidden, Activation: o.activation, Optimizer: o.optimizer,
 		Schedule: o.schedule, LR: o.lr, Momentum: o.momentum, WeightDecay: o.weightDecay, Nesterov: o.nesterov,
 		Epochs: o.epochs, Batch: o.batch, MaxBatches: o.maxBatches, Warmup: o.warmup, Clip: o.clip, Dropout: o.dropout,
 		ValSplit: o.valSplit, Patience: o.patience, Normalize: o.normalize, Seed: o.seed, Init: o.init, Freeze: o.freeze,
-		Labels: o.labels, TrainSample: o.trainSamples, TestSample: o.testSamples, Steps: o.steps, Coding: o.coding}
+		Labels: o.labels, TrainSample: o.trainSamples, TestSample: o.testSamples, Steps: o.steps, Coding: o.coding, Readout: o.readout}
 }
 
 // withSettings returns o running s, keeping o's output options, threads
@@ -71,6 +72,9 @@ func (o trainOptions) withSettings(s runSettings, epochsGiven bool) trainOptions
 	r.labels, r.trainSamples, r.testSamples = s.Labels, s.TrainSample, s.TestSample
 	if s.Steps > 0 {
 		r.steps, r.coding = s.Steps, s.Coding
+	}
+	if s.Readout != "" {
+		r.readout = s.Readout
 	}
 	if !epochsGiven {
 		r.epochs = s.Epochs

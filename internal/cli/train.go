@@ -40,7 +40,7 @@ type trainOptions struct {
 	labels                          string
 	trainSamples, testSamples       int
 	steps, neurons                  int
-	coding                          string
+	coding, readout                 string
 	freeze, checkpointEvery         int
 	// changed reports whether a flag was given on the command line.
 	changed func(flag string) bool
@@ -129,6 +129,7 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 	f.IntVar(&o.testSamples, "test-samples", 0, "evaluate on only the first N test examples (0: all)")
 	f.IntVar(&o.steps, "steps", 25, "snn: time steps each image is presented for")
 	f.StringVar(&o.coding, "coding", "rate", "snn: input coding: rate, latency or direct")
+	f.StringVar(&o.readout, "readout", "spikes", "snn: read out output spike counts (spikes) or a leaky integrator's mean potential (leaky)")
 	f.IntVar(&o.neurons, "neurons", 400, "stdp: excitatory neurons")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	f.BoolVar(&o.normalize, "normalize", true, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])")
@@ -175,6 +176,9 @@ func specFor(o trainOptions, hidden []int, d *data.Dataset) (ann.Spec, error) {
 			hidden = []int{128}
 		}
 		spec = ann.SpikingMLP(d.Features(), hidden, max(d.Classes, 2), o.steps, ann.Coding(o.coding))
+		if o.readout == "leaky" {
+			spec = ann.SpikingMLPLeaky(d.Features(), hidden, max(d.Classes, 2), o.steps, ann.Coding(o.coding))
+		}
 	default:
 		spec = ann.MLP(d.Features(), hidden, ann.Function(o.activation), max(d.Classes, 2), o.dropout)
 	}
@@ -224,10 +228,16 @@ func loadInit(o trainOptions, hidden []int, d *data.Dataset) (*ann.Sequential, m
 func spikingStats(net *ann.Sequential, d *data.Dataset) (spikes, ops float64, ok bool) {
 	var lifs []*ann.LIF
 	var enc *ann.SpikeEncode
+	var fanOut []int // the width of each LIF layer's consumer
 	for _, l := range net.Layers {
 		switch l := l.(type) {
 		case *ann.LIF:
+			if len(lifs) > 0 {
+				fanOut = append(fanOut, l.Out)
+			}
 			lifs = append(lifs, l)
+		case *ann.Leaky:
+			fanOut = append(fanOut, l.Out)
 		case *ann.SpikeEncode:
 			enc = l
 		}
@@ -254,8 +264,8 @@ func spikingStats(net *ann.Sequential, d *data.Dataset) (spikes, ops float64, ok
 		}
 		for k, l := range lifs {
 			spikes += float64(l.Spikes)
-			if k+1 < len(lifs) {
-				ops += float64(l.Spikes * lifs[k+1].Out)
+			if k < len(fanOut) {
+				ops += float64(l.Spikes * fanOut[k])
 			}
 		}
 	}
@@ -305,6 +315,8 @@ func (o trainOptions) validate() error {
 		return usagef("--patience needs --val-split")
 	case o.patience < 0 || o.warmup < 0 || o.clip < 0 || o.freeze < 0 || o.checkpointEvery < 0:
 		return usagef("--patience, --warmup, --clip, --freeze and --checkpoint-every must not be negative")
+	case o.readout != "spikes" && o.readout != "leaky":
+		return usagef("--readout %q: want spikes or leaky", o.readout)
 	case o.trainSamples < 0 || o.testSamples < 0:
 		return usagef("--train-samples and --test-samples must not be negative")
 	case o.freeze > 0 && o.init == "":
