@@ -553,3 +553,28 @@ func TestSpikingNetworkLearns(t *testing.T) {
 		t.Errorf("test accuracy %.3f, want ≥ 0.8", acc)
 	}
 }
+
+// TestSpikingMNIST3Epochs is the bar for surrogate gradients: a
+// LIF 784-128-10 network over 25 steps, rate-coded input, ≥ 97% after 3
+// epochs (measured 97.56%). Minutes: NEURITE_LONG=1.
+func TestSpikingMNIST3Epochs(t *testing.T) {
+	if os.Getenv("NEURITE_LONG") == "" {
+		t.Skip("3 epochs of a spiking network take ~1.5 minutes; set NEURITE_LONG=1")
+	}
+	tr, te := mnist(t)
+	net, err := ann.SpikingMLPLeaky(784, []int{128}, 10, 25, ann.RateCoding).Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, _ := optim.New("adam", 2e-3, 0, 0, false)
+	batches := (tr.Len() + 63) / 64
+	sched, _ := optim.NewSchedule("cosine", 3*batches, batches, 0)
+	if _, err := Fit(context.Background(), net, ann.SoftmaxCrossEntropy{}, opt, tr, nil, Config{Epochs: 3, Batch: 64, Seed: 1, Schedule: sched}); err != nil {
+		t.Fatal(err)
+	}
+	acc, _ := Evaluate(net, ann.SoftmaxCrossEntropy{}, te, 1000)
+	t.Logf("spiking 784-128-10, 3 epochs: %.4f", acc)
+	if acc < 0.97 {
+		t.Errorf("test accuracy %.4f, want ≥ 0.97", acc)
+	}
+}
