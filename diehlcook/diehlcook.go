@@ -286,6 +286,35 @@ func (net *Net) Train(ctx context.Context, d *data.Dataset, progress func(Progre
 	return recent, nil
 }
 
+// Responses presents every image of d with learning off (weights and
+// thresholds frozen) and returns each image's spike counts: the authors
+// assigned labels from such a pass over the whole training set, after
+// training, rather than from the responses recorded while learning.
+func (net *Net) Responses(ctx context.Context, d *data.Dataset, progress func(Progress)) ([][]int, error) {
+	out := make([][]int, d.Len())
+	for k := range d.Len() {
+		if k%100 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if progress != nil {
+				progress(Progress{Images: k, Total: d.Len(), Spikes: net.spikes})
+			}
+		}
+		counts := make([]int, net.P.Neurons)
+		intensity := net.P.Intensity
+		for tries := 0; ; tries++ {
+			net.present(d.X.Row(k), intensity, false, counts)
+			if sum(counts) >= net.P.MinSpikes || tries >= 20 {
+				break
+			}
+			intensity++
+		}
+		out[k] = counts
+	}
+	return out, nil
+}
+
 // Assign labels each neuron with the class of images it fired most for
 // (mean count per class), from counts[k] the responses to the images whose
 // labels are labels[k].

@@ -35,7 +35,16 @@ func runSTDP(ctx context.Context, o trainOptions, tr, te *data.Dataset, rep trai
 		rep.History = append(rep.History, train.Epoch{Epoch: ep + 1, Seconds: sec, Samples: tr.Len()})
 		fmt.Fprintf(stderr, "pass %d: %d images in %.1fs\n", ep+1, tr.Len(), sec)
 	}
-	net.Assign(counts, tr.Labels[tr.Len()-len(counts):], max(tr.Classes, 2))
+	labels := tr.Labels[tr.Len()-len(counts):]
+	if o.assignPass {
+		bar := newProgress(stderr, o.progress, int64(tr.Len()), "assigning labels (learning off)")
+		if counts, err = net.Responses(ctx, tr, func(p diehlcook.Progress) { bar.set(int64(p.Images)) }); err != nil {
+			return err
+		}
+		bar.finish()
+		labels = tr.Labels
+	}
+	net.Assign(counts, labels, max(tr.Classes, 2))
 	res, err := net.Evaluate(ctx, te, max(tr.Classes, 2))
 	if err != nil {
 		return err

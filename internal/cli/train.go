@@ -34,7 +34,7 @@ type trainOptions struct {
 	warmup                          int
 	clip, dropout, valSplit         float64
 	patience                        int
-	progress                        bool
+	progress, assignPass            bool
 	normalize                       bool
 	init, resume                    string
 	labels                          string
@@ -131,6 +131,7 @@ mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 	f.StringVar(&o.coding, "coding", "rate", "snn: input coding: rate, latency or direct")
 	f.StringVar(&o.readout, "readout", "spikes", "snn: read out output spike counts (spikes) or a leaky integrator's mean potential (leaky)")
 	f.IntVar(&o.neurons, "neurons", 400, "stdp: excitatory neurons")
+	f.BoolVar(&o.assignPass, "assign-pass", false, "stdp: assign labels from a learning-off pass over the training set (as the authors), not from the last 10,000 responses while learning")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	f.BoolVar(&o.normalize, "normalize", true, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])")
 	return cmd
