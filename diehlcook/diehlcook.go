@@ -161,16 +161,24 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 		// 1. Input spikes: conductance in, and depression from post1.
 		for _, i := range buckets[s] {
 			row := net.W[int(i)*n : int(i+1)*n]
-			for j, w := range row {
-				net.ge[j] += w
-			}
+			ge, post1 := net.ge[:len(row)], net.post1[:len(row)]
 			net.events += int64(n)
-			if learn {
-				for j := range row {
-					row[j] = math.Max(row[j]-p.NuPre*net.post1[j], 0)
+			if !learn {
+				for j, w := range row {
+					ge[j] += w
 				}
-				net.pre[i], net.preT[i] = 1, s
+				continue
 			}
+			// One pass: the spike's conductance with the weight as it was,
+			// then depression by the postsynaptic trace, clipped at 0.
+			for j, w := range row {
+				ge[j] += w
+				if w -= p.NuPre * post1[j]; w < 0 {
+					w = 0
+				}
+				row[j] = w
+			}
+			net.pre[i], net.preT[i] = 1, s
 		}
 		// 2. Excitatory neurons (Euler, as the authors' Brian code).
 		fired = fired[:0]
