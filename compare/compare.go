@@ -167,7 +167,7 @@ func Run(ctx context.Context, o Options, versions map[string]string, machine Mac
 		}
 	}
 	experiments := map[string]func(*env) (Difference, error){
-		"size": size, "topology": topology_, "speed": speed, "fault_tolerance": faultTolerance,
+		"size": size, "topology": wiring, "speed": speed, "fault_tolerance": faultTolerance,
 		"power": power, "signals": signals, "learning": learning,
 	}
 	for _, name := range Names {

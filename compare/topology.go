@@ -9,9 +9,9 @@ import (
 	"github.com/neurite/neurite/topology"
 )
 
-// topology_ compares the layered ANN's wiring with small-world and
+// wiring compares the layered ANN's wiring with small-world and
 // scale-free graphs, and measures how an ANN copes with sparsity.
-func topology_(e *env) (Difference, error) {
+func wiring(e *env) (Difference, error) {
 	d := Difference{Metrics: map[string]float64{}}
 	if err := e.trainMLP(); err != nil {
 		return d, err
