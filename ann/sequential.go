@@ -130,3 +130,15 @@ func (s *Sequential) Freeze(n int) error {
 	}
 	return nil
 }
+
+// DenseMACs counts the multiply–accumulates of one example's pass through
+// the dense layers (the figure energy estimates multiply).
+func (s *Sequential) DenseMACs() int {
+	n := 0
+	for _, l := range s.Layers {
+		if d, ok := l.(*Dense); ok {
+			n += d.In * d.Out
+		}
+	}
+	return n
+}

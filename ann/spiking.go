@@ -181,14 +181,23 @@ func (l *LIF) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 			}
 		}
 	})
-	tensor.Gemm(tensor.Trans, tensor.NoTrans, l.Out, l.In, n*T, 1, dcur.Data, l.Out, l.x.Data, l.In, 0, l.W.Grad.Data, l.In)
-	tensor.SumRows(l.B.Grad.Data, tensor.FromData(dcur.Data, n*T, l.Out))
+	return denseOverTimeBackward(l.W, l.B, l.x, dcur, &l.dx, needInput)
+}
+
+// denseOverTimeBackward finishes the backward pass of a dense projection
+// applied at every step, given ∂L/∂current (N, T, Out) and the input x
+// (N, T, In): weight and bias gradients summed over examples and steps,
+// and ∂L/∂x when needInput.
+func denseOverTimeBackward(w, b *Param, x, dcur *tensor.Tensor, dx **tensor.Tensor, needInput bool) *tensor.Tensor {
+	n, T, in, out := x.Shape[0], x.Shape[1], x.Shape[2], dcur.Shape[2]
+	tensor.Gemm(tensor.Trans, tensor.NoTrans, out, in, n*T, 1, dcur.Data, out, x.Data, in, 0, w.Grad.Data, in)
+	tensor.SumRows(b.Grad.Data, tensor.FromData(dcur.Data, n*T, out))
 	if !needInput {
 		return nil
 	}
-	dx := reuse(&l.dx, n, T, l.In)
-	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, n*T, l.In, l.Out, 1, dcur.Data, l.Out, l.W.Value.Data, l.In, 0, dx.Data, l.In)
-	return dx
+	d := reuse(dx, n, T, in)
+	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, n*T, in, out, 1, dcur.Data, out, w.Value.Data, in, 0, d.Data, in)
+	return d
 }
 
 // SpikeCount sums spikes over time: (N, T, F) → (N, F), the rate read-out.
@@ -296,12 +305,5 @@ func (l *Leaky) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 			}
 		}
 	}
-	tensor.Gemm(tensor.Trans, tensor.NoTrans, l.Out, l.In, n*T, 1, dcur.Data, l.Out, l.x.Data, l.In, 0, l.W.Grad.Data, l.In)
-	tensor.SumRows(l.B.Grad.Data, tensor.FromData(dcur.Data, n*T, l.Out))
-	if !needInput {
-		return nil
-	}
-	dx := reuse(&l.dx, n, T, l.In)
-	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, n*T, l.In, l.Out, 1, dcur.Data, l.Out, l.W.Value.Data, l.In, 0, dx.Data, l.In)
-	return dx
+	return denseOverTimeBackward(l.W, l.B, l.x, dcur, &l.dx, needInput)
 }

@@ -133,18 +133,6 @@ type env struct {
 	driftCorr                [2][]float64    // response correlations, plastic and frozen
 }
 
-// denseMACs counts the multiply–accumulates of one forward pass through a
-// network's dense layers.
-func denseMACs(net *ann.Sequential) int {
-	n := 0
-	for _, l := range net.Layers {
-		if d, ok := l.(*ann.Dense); ok {
-			n += d.In * d.Out
-		}
-	}
-	return n
-}
-
 // Run runs the experiments and returns their results. An experiment that
 // fails is reported as not_built with the error as its reason, so one
 // broken engine never hides the others; ctx cancels between steps.

@@ -89,7 +89,7 @@ func learning(e *env) (Difference, error) {
 		Series: []Series{{Name: "accuracy", Bars: true, X: []float64{0, 1, 2, 3}, Y: []float64{mlpAcc, cur.Accuracy, sg.accuracy, dc.accuracy}}}})
 	d.Tables = append(d.Tables, Table{Title: "Learning MNIST", Columns: []string{"learner", "examples", "accuracy", "wall time", "synaptic operations per test image"},
 		Rows: [][]string{
-			{"backpropagation, MLP 784-128-10 (the network of the other sections)", f("%d", mlpExamples), f("%.2f%%", 100*mlpAcc), f("%.1f s", mlpSeconds), f("%d MACs", denseMACs(e.mlp))},
+			{"backpropagation, MLP 784-128-10 (the network of the other sections)", f("%d", mlpExamples), f("%.2f%%", 100*mlpAcc), f("%.1f s", mlpSeconds), f("%d MACs", e.mlp.DenseMACs())},
 			{"conversion of that MLP to IF neurons (64 steps)", "— (reuses the MLP)", f("%.2f%%", 100*cur.Accuracy), "—", f("%.0f events + %.0f input MACs", cur.SynapticOpsPerSample, cur.InputMACsPerSample)},
 			{"surrogate gradients, LIF 784-128 + leaky read-out, 25 steps, rate coding", f("%.0f", sg.examples), f("%.2f%%", 100*sg.accuracy), f("%.1f s", sg.seconds), f("%.0f events", sg.ops)},
 			{f("STDP, Diehl & Cook, %.0f neurons, no labels", dc.neurons), f("%.0f", dc.examples), f("%.2f%%", 100*dc.accuracy), f("%.1f s", dc.seconds), f("%.0f events", dc.ops)},

@@ -49,7 +49,7 @@ func power(e *env) (Difference, error) {
 	if err != nil {
 		return d, err
 	}
-	macs := float64(denseMACs(e.mlp))
+	macs := float64(e.mlp.DenseMACs())
 	m := d.Metrics
 	brainPJ := brainWatts / (brainSynapsesLow * brainRateHz) * 1e12 // J per event → pJ
 	m["ann_macs_per_inference"] = macs

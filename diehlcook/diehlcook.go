@@ -256,6 +256,20 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 	}
 }
 
+// respond presents an image, raising the input intensity by one and
+// presenting it again while fewer than MinSpikes answer (at most 20
+// times), as the authors do; counts holds the last presentation's spikes.
+func (net *Net) respond(img []float32, learn bool, counts []int) {
+	intensity := net.P.Intensity
+	for tries := 0; ; tries++ {
+		net.present(img, intensity, learn, counts)
+		if sum(counts) >= net.P.MinSpikes || tries >= 20 {
+			return
+		}
+		intensity++
+	}
+}
+
 // Progress reports training.
 type Progress struct {
 	Images, Total int
@@ -279,14 +293,7 @@ func (net *Net) Train(ctx context.Context, d *data.Dataset, progress func(Progre
 			}
 		}
 		net.normalize()
-		intensity := net.P.Intensity
-		for tries := 0; ; tries++ {
-			net.present(d.X.Row(k), intensity, true, counts)
-			if sum(counts) >= net.P.MinSpikes || tries >= 20 {
-				break
-			}
-			intensity++
-		}
+		net.respond(d.X.Row(k), true, counts)
 		if k >= d.Len()-keep {
 			recent = append(recent, slices.Clone(counts))
 		}
@@ -310,14 +317,7 @@ func (net *Net) Responses(ctx context.Context, d *data.Dataset, progress func(Pr
 			}
 		}
 		counts := make([]int, net.P.Neurons)
-		intensity := net.P.Intensity
-		for tries := 0; ; tries++ {
-			net.present(d.X.Row(k), intensity, false, counts)
-			if sum(counts) >= net.P.MinSpikes || tries >= 20 {
-				break
-			}
-			intensity++
-		}
+		net.respond(d.X.Row(k), false, counts)
 		out[k] = counts
 	}
 	return out, nil
@@ -379,14 +379,7 @@ func (net *Net) Evaluate(ctx context.Context, d *data.Dataset, classes int) (Res
 				return Result{}, err
 			}
 		}
-		intensity := net.P.Intensity
-		for tries := 0; ; tries++ {
-			net.present(d.X.Row(k), intensity, false, counts)
-			if sum(counts) >= net.P.MinSpikes || tries >= 20 {
-				break
-			}
-			intensity++
-		}
+		net.respond(d.X.Row(k), false, counts)
 		score := make([]float64, classes)
 		for j, c := range counts {
 			if l := net.Labels[j]; l >= 0 && assigned[l] > 0 {

@@ -101,7 +101,7 @@ synaptic operations and spikes each image costs.`,
 			annAcc, _ := train.Evaluate(net, loss, normTest, 1000)
 			rep := convertReport{Model: o.model, Input: o.input, TestAccuracy: res.Accuracy, ANNAccuracy: annAcc, Timesteps: o.timesteps,
 				AccuracyByTimesteps: res.AccuracyByTimesteps, SynapticOpsPerSample: res.SynapticOpsPerSample,
-				InputMACsPerSample: res.InputMACsPerSample, SpikesPerSample: res.SpikesPerSample, ANNMACsPerSample: float64(denseMACs(net)),
+				InputMACsPerSample: res.InputMACsPerSample, SpikesPerSample: res.SpikesPerSample, ANNMACsPerSample: float64(net.DenseMACs()),
 				MeanDecisionStep: res.MeanDecisionStep, Scales: s.Scales, Samples: test.Len(), Seed: o.seed, Threads: o.threads,
 				WallSeconds: time.Since(start).Seconds()}
 			if o.json {
@@ -129,18 +129,6 @@ func seqInts(n int) []int {
 		s[i] = i
 	}
 	return s
-}
-
-// denseMACs counts the multiply–accumulates of one forward pass through the
-// dense layers.
-func denseMACs(net *ann.Sequential) int {
-	n := 0
-	for _, l := range net.Layers {
-		if d, ok := l.(*ann.Dense); ok {
-			n += d.In * d.Out
-		}
-	}
-	return n
 }
 
 func printConvert(w io.Writer, r convertReport) error {
