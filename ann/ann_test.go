@@ -20,6 +20,10 @@ func TestLayerGradients(t *testing.T) {
 		dense.B.Value.Data[i] = float32(r.Float64() - 0.5)
 	}
 	drop, _ := ann.NewDropout(0.3, 9)
+	lin := ann.NewDense(3, 4, ann.InitPyTorch, r)
+	// The leaky read-out is smooth, so the finite-difference suite applies
+	// (a spiking LIF layer's surrogate gradient has its own test).
+	leaky := &ann.Leaky{In: 3, Out: 4, Beta: 0.9, W: lin.W, B: lin.B}
 	cases := []struct {
 		name  string
 		layer ann.Layer
@@ -28,6 +32,7 @@ func TestLayerGradients(t *testing.T) {
 		{"dense", dense, []int{4, 7}},
 		{"softmax", &ann.Softmax{}, []int{3, 6}},
 		{"dropout", drop, []int{5, 8}},
+		{"leaky", leaky, []int{2, 5, 3}},
 	}
 	for _, f := range ann.Functions {
 		a, err := ann.NewActivation(f)
