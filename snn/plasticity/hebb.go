@@ -63,14 +63,8 @@ func (r *RateHebb) Prepare(p *snn.Projection, dt float64) error {
 func (r *RateHebb) Update(p *snn.Projection, n int64, pre, post []int32) {
 	r.pre.resize(p.Pre.Len())
 	r.post.resize(p.Post.Len())
-	r.pre.step()
-	r.post.step()
-	for _, i := range pre {
-		r.pre.v[i]++
-	}
-	for _, j := range post {
-		r.post.v[j]++
-	}
+	r.pre.advance(pre)
+	r.post.advance(post)
 	w := p.Weights
 	k := r.Rate * r.dtSec
 	for i := range p.Pre.Len() {
@@ -128,10 +122,7 @@ func (r *Scaling) Rate(j int) float64 { return r.post.v[j] * r.scale }
 
 // Update tracks the rates and scales the weights every Every ms.
 func (r *Scaling) Update(p *snn.Projection, n int64, pre, post []int32) {
-	r.post.step()
-	for _, j := range post {
-		r.post.v[j]++
-	}
+	r.post.advance(post)
 	if (n+1)%r.every != 0 {
 		return
 	}

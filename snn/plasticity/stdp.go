@@ -64,6 +64,15 @@ func (t *trace) step() {
 	}
 }
 
+// advance decays the trace by one step, then adds 1 for each neuron that
+// fired in it: the rate estimate the rate-based rules read.
+func (t *trace) advance(spikes []int32) {
+	t.step()
+	for _, i := range spikes {
+		t.v[i]++
+	}
+}
+
 func (t *trace) resize(n int) {
 	if len(t.v) != n {
 		t.v = make([]float64, n)

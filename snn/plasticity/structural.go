@@ -97,14 +97,8 @@ func (r *Structural) Update(p *snn.Projection, n int64, pre, post []int32) {
 		r.lastSpike[i] = n
 	}
 	if r.Growth == GrowActivity {
-		r.pre.step()
-		r.post.step()
-		for _, i := range pre {
-			r.pre.v[i]++
-		}
-		for _, j := range post {
-			r.post.v[j]++
-		}
+		r.pre.advance(pre)
+		r.post.advance(post)
 	}
 	if (n+1)%r.every != 0 {
 		return
