@@ -69,13 +69,14 @@ type Net struct {
 	r *rand.Rand
 
 	// Simulation state, reset before each image.
-	ve, ge, gi, vi, gei, gii []float64
-	refE, refI               []int
-	pre                      []float64 // presynaptic trace value at preT
-	preT                     []int     // step of the last presynaptic update, −1: never
-	post1, post2             []float64
-	events                   int64 // synaptic events simulated
-	spikes                   int64
+	exc, inh     layer
+	buckets      [][]int32 // input spikes of each step of a presentation
+	score        []float64 // Evaluate's per-class scores
+	pre          []float64 // presynaptic trace value at preT
+	preT         []int     // step of the last presynaptic update, −1: never
+	post1, post2 []float64
+	events       int64 // synaptic events simulated
+	spikes       int64
 }
 
 // New returns a network for images of in pixels with random initial
@@ -92,9 +93,7 @@ func New(p Params, in int, seed uint64) (*Net, error) {
 	for j := range net.Labels {
 		net.Labels[j] = -1
 	}
-	net.ve, net.ge, net.gi = make([]float64, n), make([]float64, n), make([]float64, n)
-	net.vi, net.gei, net.gii = make([]float64, n), make([]float64, n), make([]float64, n)
-	net.refE, net.refI = make([]int, n), make([]int, n)
+	net.exc, net.inh = newLayer(n), newLayer(n)
 	net.pre, net.preT = make([]float64, in), make([]int, in)
 	net.post1, net.post2 = make([]float64, n), make([]float64, n)
 	return net, nil
@@ -132,13 +131,19 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 	n := p.Neurons
 	clear(counts)
 	for j := range n {
-		net.ve[j], net.ge[j], net.gi[j], net.refE[j] = p.VRestE, 0, 0, 0
-		net.vi[j], net.gei[j], net.gii[j], net.refI[j] = p.VRestI, 0, 0, 0
+		net.exc.v[j], net.exc.ge[j], net.exc.gi[j], net.exc.ref[j] = p.VRestE, 0, 0, 0
+		net.inh.v[j], net.inh.ge[j], net.inh.gi[j], net.inh.ref[j] = p.VRestI, 0, 0, 0
 		net.post1[j], net.post2[j] = 0, 0
 	}
 	steps := int(math.Round(p.ExampleMS / p.DT))
-	// Input spikes, bucketed by step.
-	buckets := make([][]int32, steps)
+	// Input spikes, bucketed by step (the buckets are reused between images).
+	if len(net.buckets) != steps {
+		net.buckets = make([][]int32, steps)
+	}
+	buckets := net.buckets
+	for s := range buckets {
+		buckets[s] = buckets[s][:0]
+	}
 	for i, v := range img {
 		rate := float64(v) * p.MaxRateHz * intensity / 1000 // per ms
 		if rate <= 0 {
@@ -161,7 +166,7 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 		// 1. Input spikes: conductance in, and depression from post1.
 		for _, i := range buckets[s] {
 			row := net.W[int(i)*n : int(i+1)*n]
-			ge, post1 := net.ge[:len(row)], net.post1[:len(row)]
+			ge, post1 := net.exc.ge[:len(row)], net.post1[:len(row)]
 			net.events += int64(n)
 			if !learn {
 				for j, w := range row {
@@ -181,29 +186,17 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 			net.pre[i], net.preT[i] = 1, s
 		}
 		// 2. Excitatory neurons (Euler, as the authors' Brian code).
-		fired = fired[:0]
-		for j := range n {
-			v := net.ve[j]
-			if net.refE[j] > 0 {
-				net.refE[j]--
-			} else {
-				v += p.DT / p.TauE * ((p.VRestE - v) + net.ge[j]*(0-v) + net.gi[j]*(-100-v))
-			}
-			net.ve[j] = v
-			net.ge[j] *= dGe
-			net.gi[j] *= dGi
-			if v > p.VThreshE+net.Theta[j] && net.refE[j] == 0 {
-				fired = append(fired, j)
-			}
-			if learn {
+		fired = net.exc.step(fired[:0], p.DT/p.TauE, p.VRestE, -100, dGe, dGi, p.VThreshE, net.Theta)
+		if learn {
+			for j := range net.Theta {
 				net.Theta[j] *= thetaDecay
 			}
 		}
 		for _, j := range fired {
-			net.ve[j], net.refE[j] = p.VResetE, refE
+			net.exc.v[j], net.exc.ref[j] = p.VResetE, refE
 			counts[j]++
 			net.spikes++
-			net.gei[j] += p.WExcInh
+			net.inh.ge[j] += p.WExcInh
 			if learn {
 				net.Theta[j] += p.ThetaPlus
 				// Potentiation from every input's (lazily decayed) trace.
@@ -229,26 +222,12 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 			}
 		}
 		// 3. Inhibitory neurons.
-		firedI = firedI[:0]
-		for k := range n {
-			v := net.vi[k]
-			if net.refI[k] > 0 {
-				net.refI[k]--
-			} else {
-				v += p.DT / p.TauI * ((p.VRestI - v) + net.gei[k]*(0-v) + net.gii[k]*(-85-v))
-			}
-			net.vi[k] = v
-			net.gei[k] *= dGe
-			net.gii[k] *= dGi
-			if v > p.VThreshI && net.refI[k] == 0 {
-				firedI = append(firedI, k)
-			}
-		}
+		firedI = net.inh.step(firedI[:0], p.DT/p.TauI, p.VRestI, -85, dGe, dGi, p.VThreshI, nil)
 		for _, k := range firedI {
-			net.vi[k], net.refI[k] = p.VResetI, refI
+			net.inh.v[k], net.inh.ref[k] = p.VResetI, refI
 			for j := range n {
 				if j != k {
-					net.gi[j] += p.WInhExc
+					net.exc.gi[j] += p.WInhExc
 				}
 			}
 			net.events += int64(n - 1)
@@ -268,6 +247,42 @@ func (net *Net) respond(img []float32, learn bool, counts []int) {
 		}
 		intensity++
 	}
+}
+
+// layer is a population of conductance-based LIF neurons: potentials,
+// excitatory and inhibitory conductances, refractory steps left.
+type layer struct {
+	v, ge, gi []float64
+	ref       []int
+}
+
+func newLayer(n int) layer {
+	return layer{v: make([]float64, n), ge: make([]float64, n), gi: make([]float64, n), ref: make([]int, n)}
+}
+
+// step advances every neuron one Euler step of dv/dt = ((rest − v) +
+// ge·(0 − v) + gi·(eInh − v))/τ (dtTau = dt/τ; v held while refractory),
+// decays the conductances, and appends to fired the neurons above
+// threshold (plus theta[j] when theta is not nil) and not refractory.
+func (l *layer) step(fired []int, dtTau, rest, eInh, dGe, dGi, threshold float64, theta []float64) []int {
+	for j, v := range l.v {
+		if l.ref[j] > 0 {
+			l.ref[j]--
+		} else {
+			v += dtTau * ((rest - v) + l.ge[j]*(0-v) + l.gi[j]*(eInh-v))
+		}
+		l.v[j] = v
+		l.ge[j] *= dGe
+		l.gi[j] *= dGi
+		th := threshold
+		if theta != nil {
+			th += theta[j]
+		}
+		if v > th && l.ref[j] == 0 {
+			fired = append(fired, j)
+		}
+	}
+	return fired
 }
 
 // Progress reports training.
@@ -380,7 +395,11 @@ func (net *Net) Evaluate(ctx context.Context, d *data.Dataset, classes int) (Res
 			}
 		}
 		net.respond(d.X.Row(k), false, counts)
-		score := make([]float64, classes)
+		if len(net.score) != classes {
+			net.score = make([]float64, classes)
+		}
+		score := net.score
+		clear(score)
 		for j, c := range counts {
 			if l := net.Labels[j]; l >= 0 && assigned[l] > 0 {
 				score[l] += float64(c) / float64(assigned[l])
