@@ -231,7 +231,7 @@ func (e *env) loadMNIST() error {
 	if err != nil {
 		return err
 	}
-	e.rawTest = te.Subset(seq(te.Len()))
+	e.rawTest = te.Clone()
 	norm.Apply(tr)
 	norm.Apply(te)
 	e.train, e.test, e.norm = tr, te, norm

@@ -188,3 +188,12 @@ func TestWithLabels(t *testing.T) {
 		t.Errorf("WithLabels(7) kept %d examples", got.Len())
 	}
 }
+
+func TestClone(t *testing.T) {
+	d := &Dataset{Name: "toy", X: tensor.FromData([]float32{1, 2, 3, 4}, 2, 2), Labels: []int{0, 1}, Classes: 2}
+	c := d.Clone()
+	c.X.Data[0] = 9
+	if d.X.Data[0] != 1 || !slices.Equal(c.Labels, d.Labels) || c.Len() != 2 {
+		t.Errorf("clone shares data or differs: %v %v", d.X.Data, c.Labels)
+	}
+}

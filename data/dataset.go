@@ -54,6 +54,16 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 	return out
 }
 
+// Clone returns a copy of d whose examples can be changed (normalised, say)
+// without touching d's.
+func (d *Dataset) Clone() *Dataset {
+	idx := make([]int, d.Len())
+	for i := range idx {
+		idx[i] = i
+	}
+	return d.Subset(idx)
+}
+
 // Head returns the first n examples (all of them if n ≤ 0 or n ≥ Len).
 func (d *Dataset) Head(n int) *Dataset {
 	if n <= 0 || n >= d.Len() {

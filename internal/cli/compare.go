@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -44,7 +45,7 @@ Experiments whose engine is not built yet are reported as gaps, never invented.`
 			if o.profile != "quick" && o.profile != "full" {
 				return usagef("--profile %q: want quick or full", o.profile)
 			}
-			if o.only != "" && !contains(compare.Names, o.only) {
+			if o.only != "" && !slices.Contains(compare.Names, o.only) {
 				return usagef("--only %q: want one of %s", o.only, strings.Join(compare.Names, ", "))
 			}
 			stderr := cmd.ErrOrStderr()
@@ -72,15 +73,6 @@ Experiments whose engine is not built yet are reported as gaps, never invented.`
 	f.StringVar(&o.out, "out", "out", "directory for report.html, results.json and figures/")
 	f.StringVar(&o.dataDir, "data-dir", "", "directory holding the MNIST files (default: the Go module cache)")
 	return cmd
-}
-
-func contains(s []string, x string) bool {
-	for _, v := range s {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func countFigures(r *compare.Results) int {

@@ -76,7 +76,7 @@ synaptic operations and spikes each image costs.`,
 			}
 			test = test.Head(o.samples)
 			calib := trainSet.Head(o.calib)
-			calibNorm := calib.Subset(seqInts(calib.Len()))
+			calibNorm := calib.Clone()
 			if meta.Normalizer != nil {
 				meta.Normalizer.Apply(calibNorm)
 			}
@@ -93,7 +93,7 @@ synaptic operations and spikes each image costs.`,
 			if err != nil {
 				return err
 			}
-			normTest := test.Subset(seqInts(test.Len()))
+			normTest := test.Clone()
 			if meta.Normalizer != nil {
 				meta.Normalizer.Apply(normTest)
 			}
@@ -121,14 +121,6 @@ synaptic operations and spikes each image costs.`,
 	f.IntVar(&o.samples, "samples", 0, "test images to score (0: all)")
 	f.Float64Var(&o.percentile, "percentile", 99.9, "activation percentile used as each layer's scale")
 	return cmd
-}
-
-func seqInts(n int) []int {
-	s := make([]int, n)
-	for i := range s {
-		s[i] = i
-	}
-	return s
 }
 
 func printConvert(w io.Writer, r convertReport) error {
