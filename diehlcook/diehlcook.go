@@ -33,12 +33,15 @@ type Params struct {
 	Neurons                    int
 	DT                         float64 // ms
 	ExampleMS                  float64 // presentation per image
+	RestMS                     float64 // rest between presentations (input off)
 	MaxRateHz                  float64 // a white pixel's rate per unit of intensity (255/8)
 	VRestE, VResetE, VThreshE  float64
 	VRestI, VResetI, VThreshI  float64
 	TauE, TauI                 float64 // membrane time constants
 	TauGe, TauGi               float64
-	RefracE, RefracI           float64
+	RefracE, RefracI           float64 // potential held after a spike
+	IntervalE                  float64 // least time between two spikes of an excitatory neuron
+	ThetaInit, ThetaOffset     float64 // θ starts at ThetaInit; the threshold is VThreshE − ThetaOffset + θ
 	ThetaPlus, TauTheta        float64
 	WExcInh, WInhExc           float64
 	TauPre, TauPost1, TauPost2 float64
@@ -47,12 +50,18 @@ type Params struct {
 	Intensity                  float64 // starting input intensity (2 in the paper)
 }
 
-// Default returns Diehl & Cook's parameters for n excitatory neurons.
+// Default returns Diehl & Cook's parameters for n excitatory neurons, as
+// their Brian code has them. Two are easy to miss there: θ starts at 20 mV
+// against a 20 mV offset and decays (τ 10⁴ s, the length of ~20,000
+// presentations), so the base threshold drifts from −52 towards −72 mV as
+// training goes on; and an excitatory neuron's threshold also requires
+// its "timer" to exceed the 5 ms refractory period, but the timer runs at
+// 0.1 ms per ms, so the neuron fires at most once per 50 ms.
 func Default(n int) Params {
-	return Params{Neurons: n, DT: 0.5, ExampleMS: 350, MaxRateHz: 255.0 / 8,
+	return Params{Neurons: n, DT: 0.5, ExampleMS: 350, RestMS: 150, MaxRateHz: 255.0 / 8,
 		VRestE: -65, VResetE: -65, VThreshE: -52, VRestI: -60, VResetI: -45, VThreshI: -40,
-		TauE: 100, TauI: 10, TauGe: 1, TauGi: 2, RefracE: 5, RefracI: 2,
-		ThetaPlus: 0.05, TauTheta: 1e7, WExcInh: 10.4, WInhExc: 17,
+		TauE: 100, TauI: 10, TauGe: 1, TauGi: 2, RefracE: 5, RefracI: 2, IntervalE: 50,
+		ThetaInit: 20, ThetaOffset: 20, ThetaPlus: 0.05, TauTheta: 1e7, WExcInh: 10.4, WInhExc: 17,
 		TauPre: 20, TauPost1: 20, TauPost2: 40, NuPre: 0.0001, NuPost: 0.01, WMax: 1, WSum: 78,
 		MinSpikes: 5, Intensity: 2}
 }
@@ -62,28 +71,35 @@ type Net struct {
 	P     Params
 	In    int
 	W     []float64 // input→excitatory, row-major by input: W[i*N+j]
-	Theta []float64 // adaptive threshold rise per excitatory neuron, mV
+	Theta []float64 // adaptive threshold θ per excitatory neuron, mV
 	// Labels assigned to each neuron by Assign (−1 before).
 	Labels []int
 
 	r *rand.Rand
 
-	// Simulation state, reset before each image.
+	// Simulation state, carried from one presentation to the next.
+	now          int // steps simulated so far, rests included
 	exc, inh     layer
 	buckets      [][]int32 // input spikes of each step of a presentation
+	firedE       []int
+	firedI       []int
 	score        []float64 // Evaluate's per-class scores
-	pre          []float64 // presynaptic trace value at preT
-	preT         []int     // step of the last presynaptic update, −1: never
+	pre          []float64 // presynaptic trace value at step preT
+	preT         []int     // step of the last presynaptic spike
+	preDecay     []float64 // e^(−k·dt/τpre) for the steps k a trace stays above 1e-6
 	post1, post2 []float64
 	events       int64 // synaptic events simulated
 	spikes       int64
 }
 
+// never is the last-spike step of a neuron that has not fired.
+const never = math.MinInt / 2
+
 // New returns a network for images of in pixels with random initial
 // weights (uniform in [0.003, 0.303), as the authors' files) from seed.
 func New(p Params, in int, seed uint64) (*Net, error) {
-	if p.Neurons < 1 || in < 1 || !(p.DT > 0) || !(p.ExampleMS > p.DT) {
-		return nil, fmt.Errorf("diehlcook: %d neurons, %d inputs, dt %v, example %v ms", p.Neurons, in, p.DT, p.ExampleMS)
+	if p.Neurons < 1 || in < 1 || !(p.DT > 0) || !(p.ExampleMS > p.DT) || p.RestMS < 0 {
+		return nil, fmt.Errorf("diehlcook: %d neurons, %d inputs, dt %v, example %v ms, rest %v ms", p.Neurons, in, p.DT, p.ExampleMS, p.RestMS)
 	}
 	n := p.Neurons
 	net := &Net{P: p, In: in, W: make([]float64, in*n), Theta: make([]float64, n), Labels: make([]int, n), r: rand.New(rand.NewPCG(seed, 0x6463))}
@@ -91,10 +107,18 @@ func New(p Params, in int, seed uint64) (*Net, error) {
 		net.W[i] = (net.r.Float64() + 0.01) * 0.3
 	}
 	for j := range net.Labels {
-		net.Labels[j] = -1
+		net.Labels[j], net.Theta[j] = -1, p.ThetaInit
 	}
-	net.exc, net.inh = newLayer(n), newLayer(n)
+	// The authors start both populations 40 mV below rest.
+	net.exc, net.inh = newLayer(n, p.VRestE-40), newLayer(n, p.VRestI-40)
 	net.pre, net.preT = make([]float64, in), make([]int, in)
+	for i := range net.preT {
+		net.preT[i] = never
+	}
+	d := math.Exp(-p.DT / p.TauPre)
+	for x := 1.0; x >= 1e-6; x *= d {
+		net.preDecay = append(net.preDecay, x)
+	}
 	net.post1, net.post2 = make([]float64, n), make([]float64, n)
 	return net, nil
 }
@@ -123,18 +147,13 @@ func (net *Net) normalize() {
 }
 
 // present runs one image (intensities 0–1) for ExampleMS with learning on
-// or off and returns each excitatory neuron's spike count. Input spikes are
-// drawn from per-pixel Poisson processes at pixel·MaxRateHz·intensity Hz
-// (63.75 Hz for white at the starting intensity 2).
+// or off, then the rest, and returns each excitatory neuron's spike count
+// during the presentation. Input spikes are drawn from per-pixel Poisson
+// processes at pixel·MaxRateHz·intensity Hz (63.75 Hz for white at the
+// starting intensity 2).
 func (net *Net) present(img []float32, intensity float64, learn bool, counts []int) {
 	p := net.P
-	n := p.Neurons
 	clear(counts)
-	for j := range n {
-		net.exc.v[j], net.exc.ge[j], net.exc.gi[j], net.exc.ref[j] = p.VRestE, 0, 0, 0
-		net.inh.v[j], net.inh.ge[j], net.inh.gi[j], net.inh.ref[j] = p.VRestI, 0, 0, 0
-		net.post1[j], net.post2[j] = 0, 0
-	}
 	steps := int(math.Round(p.ExampleMS / p.DT))
 	// Input spikes, bucketed by step (the buckets are reused between images).
 	if len(net.buckets) != steps {
@@ -154,93 +173,146 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 			buckets[s] = append(buckets[s], int32(i))
 		}
 	}
-	for i := range net.In {
-		net.preT[i] = -1
+	for _, in := range buckets {
+		net.step(in, learn, counts)
 	}
-	dPre, dP1, dP2 := math.Exp(-p.DT/p.TauPre), math.Exp(-p.DT/p.TauPost1), math.Exp(-p.DT/p.TauPost2)
-	dGe, dGi := math.Exp(-p.DT/p.TauGe), math.Exp(-p.DT/p.TauGi)
+	net.rest(learn)
+}
+
+// rest lets the network settle with the input off for RestMS. The first
+// 20 ms are simulated (conductances fade within them: ge by 0.5 and gi by
+// 0.75 per step); the remainder is applied in closed form, every neuron
+// relaxing toward rest with no input, which is what the simulation of
+// those steps would compute to within 1e-6 mV.
+func (net *Net) rest(learn bool) {
+	p := net.P
+	steps := int(math.Round(p.RestMS / p.DT))
+	quiet := min(steps, int(math.Round(20/p.DT)))
+	for range quiet {
+		net.step(nil, learn, nil)
+	}
+	k := float64(steps - quiet)
+	net.exc.relax(p.VRestE, math.Pow(1-p.DT/p.TauE, k))
+	net.inh.relax(p.VRestI, math.Pow(1-p.DT/p.TauI, k))
+	if learn {
+		d1, d2 := math.Exp(-k*p.DT/p.TauPost1), math.Exp(-k*p.DT/p.TauPost2)
+		for j := range net.post1 {
+			net.post1[j] *= d1
+			net.post2[j] *= d2
+		}
+		decay := math.Pow(1-p.DT/p.TauTheta, k)
+		for j := range net.Theta {
+			net.Theta[j] *= decay
+		}
+	}
+	net.now += steps - quiet
+}
+
+// step advances the network by one time step in the order of Brian's
+// schedule: every neuron integrates (Euler, as the authors' code), then
+// thresholds are tested, then spikes are delivered (input spikes to the
+// excitatory conductances with STDP depression; excitatory spikes to their
+// inhibitory partners with STDP potentiation; inhibitory spikes to every
+// other excitatory neuron), then the neurons that fired are reset.
+// counts, when not nil, receives the excitatory spikes.
+func (net *Net) step(input []int32, learn bool, counts []int) {
+	p := net.P
+	n := p.Neurons
+	now := net.now
 	refE, refI := int(math.Round(p.RefracE/p.DT)), int(math.Round(p.RefracI/p.DT))
-	thetaDecay := math.Exp(-p.DT / p.TauTheta)
-	var fired, firedI []int
-	for s := range steps {
-		// 1. Input spikes: conductance in, and depression from post1.
-		for _, i := range buckets[s] {
-			row := net.W[int(i)*n : int(i+1)*n]
-			ge, post1 := net.exc.ge[:len(row)], net.post1[:len(row)]
-			net.events += int64(n)
-			if !learn {
-				for j, w := range row {
-					ge[j] += w
-				}
-				continue
-			}
-			// One pass: the spike's conductance with the weight as it was,
-			// then depression by the postsynaptic trace, clipped at 0.
+	net.exc.integrate(now, refE, p.DT, p.TauE, p.VRestE, -100, p.TauGe, p.TauGi)
+	net.inh.integrate(now, refI, p.DT, p.TauI, p.VRestI, -85, p.TauGe, p.TauGi)
+	if learn {
+		decay := 1 - p.DT/p.TauTheta
+		for j := range net.Theta {
+			net.Theta[j] *= decay
+		}
+	}
+	// The authors' timer must exceed IntervalE: one step more.
+	gapE := max(refE, int(math.Round(p.IntervalE/p.DT))+1)
+	firedE := net.exc.threshold(net.firedE[:0], now, gapE, p.VThreshE-p.ThetaOffset, net.Theta)
+	firedI := net.inh.threshold(net.firedI[:0], now, refI, p.VThreshI, nil)
+	net.firedE, net.firedI = firedE, firedI
+
+	// Input spikes: conductance in, and depression from post1.
+	for _, i := range input {
+		row := net.W[int(i)*n : int(i+1)*n]
+		ge, post1 := net.exc.ge[:len(row)], net.post1[:len(row)]
+		net.events += int64(n)
+		if !learn {
 			for j, w := range row {
 				ge[j] += w
-				if w -= p.NuPre * post1[j]; w < 0 {
-					w = 0
-				}
-				row[j] = w
 			}
-			net.pre[i], net.preT[i] = 1, s
+			continue
 		}
-		// 2. Excitatory neurons (Euler, as the authors' Brian code).
-		fired = net.exc.step(fired[:0], p.DT/p.TauE, p.VRestE, -100, dGe, dGi, p.VThreshE, net.Theta)
-		if learn {
-			for j := range net.Theta {
-				net.Theta[j] *= thetaDecay
+		// One pass: the spike's conductance with the weight as it was,
+		// then depression by the postsynaptic trace, clipped at 0.
+		for j, w := range row {
+			ge[j] += w
+			if w -= p.NuPre * post1[j]; w < 0 {
+				w = 0
 			}
+			row[j] = w
 		}
-		for _, j := range fired {
-			net.exc.v[j], net.exc.ref[j] = p.VResetE, refE
+		net.pre[i], net.preT[i] = 1, now
+	}
+	for _, j := range firedE {
+		net.inh.ge[j] += p.WExcInh
+		net.events++
+		if counts != nil {
 			counts[j]++
-			net.spikes++
-			net.inh.ge[j] += p.WExcInh
-			if learn {
-				net.Theta[j] += p.ThetaPlus
-				// Potentiation from every input's (lazily decayed) trace.
-				post2 := net.post2[j]
-				for i := range net.In {
-					if net.preT[i] < 0 {
-						continue
-					}
-					x := net.pre[i] * math.Pow(dPre, float64(s-net.preT[i]))
-					if x < 1e-6 {
-						continue
-					}
-					w := &net.W[i*n+j]
-					*w = math.Min(*w+p.NuPost*x*post2, p.WMax)
-				}
-				net.post1[j], net.post2[j] = 1, 1
+		}
+		net.spikes++
+		if !learn {
+			continue
+		}
+		// Potentiation from every input's trace, decayed since its spike.
+		post2 := net.post2[j]
+		for i, t := range net.preT {
+			if k := now - t; k < len(net.preDecay) {
+				w := &net.W[i*n+j]
+				*w = min(*w+p.NuPost*net.pre[i]*net.preDecay[k]*post2, p.WMax)
 			}
 		}
+		net.post1[j], net.post2[j] = 1, 1
+	}
+	for _, k := range firedI {
+		for j := range n {
+			if j != k {
+				net.exc.gi[j] += p.WInhExc
+			}
+		}
+		net.events += int64(n - 1)
+	}
+	for _, j := range firedE {
+		net.exc.v[j], net.exc.last[j] = p.VResetE, now
 		if learn {
-			for j := range n {
-				net.post1[j] *= dP1
-				net.post2[j] *= dP2
-			}
-		}
-		// 3. Inhibitory neurons.
-		firedI = net.inh.step(firedI[:0], p.DT/p.TauI, p.VRestI, -85, dGe, dGi, p.VThreshI, nil)
-		for _, k := range firedI {
-			net.inh.v[k], net.inh.ref[k] = p.VResetI, refI
-			for j := range n {
-				if j != k {
-					net.exc.gi[j] += p.WInhExc
-				}
-			}
-			net.events += int64(n - 1)
+			net.Theta[j] += p.ThetaPlus
 		}
 	}
+	for _, k := range firedI {
+		net.inh.v[k], net.inh.last[k] = p.VResetI, now
+	}
+	if learn {
+		d1, d2 := math.Exp(-p.DT/p.TauPost1), math.Exp(-p.DT/p.TauPost2)
+		for j := range n {
+			net.post1[j] *= d1
+			net.post2[j] *= d2
+		}
+	}
+	net.now++
 }
 
 // respond presents an image, raising the input intensity by one and
 // presenting it again while fewer than MinSpikes answer (at most 20
 // times), as the authors do; counts holds the last presentation's spikes.
+// While learning, the weights are normalised before every presentation.
 func (net *Net) respond(img []float32, learn bool, counts []int) {
 	intensity := net.P.Intensity
 	for tries := 0; ; tries++ {
+		if learn {
+			net.normalize()
+		}
 		net.present(img, intensity, learn, counts)
 		if sum(counts) >= net.P.MinSpikes || tries >= 20 {
 			return
@@ -250,39 +322,56 @@ func (net *Net) respond(img []float32, learn bool, counts []int) {
 }
 
 // layer is a population of conductance-based LIF neurons: potentials,
-// excitatory and inhibitory conductances, refractory steps left.
+// excitatory and inhibitory conductances, the step of the last spike.
 type layer struct {
 	v, ge, gi []float64
-	ref       []int
+	last      []int
 }
 
-func newLayer(n int) layer {
-	return layer{v: make([]float64, n), ge: make([]float64, n), gi: make([]float64, n), ref: make([]int, n)}
+func newLayer(n int, v0 float64) layer {
+	l := layer{v: make([]float64, n), ge: make([]float64, n), gi: make([]float64, n), last: make([]int, n)}
+	for j := range l.v {
+		l.v[j], l.last[j] = v0, never
+	}
+	return l
 }
 
-// step advances every neuron one Euler step of dv/dt = ((rest − v) +
-// ge·(0 − v) + gi·(eInh − v))/τ (dtTau = dt/τ; v held while refractory),
-// decays the conductances, and appends to fired the neurons above
-// threshold (plus theta[j] when theta is not nil) and not refractory.
-func (l *layer) step(fired []int, dtTau, rest, eInh, dGe, dGi, threshold float64, theta []float64) []int {
+// integrate advances every neuron one Euler step of dv/dt = ((rest − v) +
+// ge·(0 − v) + gi·(eInh − v))/τ, dge/dt = −ge/τge, dgi/dt = −gi/τgi. As in
+// Brian, v is held for ref steps after the step of a spike.
+func (l *layer) integrate(now, ref int, dt, tau, rest, eInh, tauGe, tauGi float64) {
+	dtTau, kGe, kGi := dt/tau, 1-dt/tauGe, 1-dt/tauGi
 	for j, v := range l.v {
-		if l.ref[j] > 0 {
-			l.ref[j]--
-		} else {
-			v += dtTau * ((rest - v) + l.ge[j]*(0-v) + l.gi[j]*(eInh-v))
+		if now-l.last[j] > ref {
+			l.v[j] = v + dtTau*((rest-v)+l.ge[j]*(0-v)+l.gi[j]*(eInh-v))
 		}
-		l.v[j] = v
-		l.ge[j] *= dGe
-		l.gi[j] *= dGi
+		l.ge[j] *= kGe
+		l.gi[j] *= kGi
+	}
+}
+
+// threshold appends to fired the neurons above threshold (plus theta[j]
+// when theta is not nil) whose last spike is at least gap steps old.
+func (l *layer) threshold(fired []int, now, gap int, threshold float64, theta []float64) []int {
+	for j, v := range l.v {
 		th := threshold
 		if theta != nil {
 			th += theta[j]
 		}
-		if v > th && l.ref[j] == 0 {
+		if v > th && now-l.last[j] >= gap {
 			fired = append(fired, j)
 		}
 	}
 	return fired
+}
+
+// relax applies k input-free steps at once: v approaches rest by the
+// factor keep = (1 − dt/τ)^k, conductances have faded.
+func (l *layer) relax(rest, keep float64) {
+	for j, v := range l.v {
+		l.v[j] = rest + (v-rest)*keep
+		l.ge[j], l.gi[j] = 0, 0
+	}
 }
 
 // Progress reports training.
