@@ -21,6 +21,7 @@ var tiers = map[string]int{
 	"tensor/internal/kernel": 0,
 	"internal/atomicfile":    0,
 	"internal/specfile":      0,
+	"internal/barrier":       0,
 	"topology":               0,
 	"energy":                 0,
 	"data":                   1,

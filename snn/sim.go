@@ -7,8 +7,9 @@ import (
 	"runtime"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/neurite/neurite/internal/barrier"
 )
 
 // SimOptions configure a simulation.
@@ -48,7 +49,7 @@ type Sim struct {
 	monitors []*SpikeMonitor
 	states   []*StateMonitor
 	plastic  []*projState // projections with a Plasticity rule
-	bar      barrier
+	bar      *barrier.Barrier
 }
 
 type popState struct {
@@ -99,7 +100,7 @@ func NewSim(net *Network, o SimOptions) (*Sim, error) {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	s := &Sim{Net: net, DT: dt, threads: threads}
-	s.bar.init(threads)
+	s.bar = barrier.New(threads)
 	index := map[*Population]*popState{}
 	for k, p := range net.Populations {
 		if p == nil || p.Model == nil {
@@ -296,7 +297,7 @@ func (s *Sim) work(t int, from, to int64) {
 				pj.eff[par][t] = eff
 			}
 		}
-		s.bar.wait()
+		s.bar.Wait()
 		if t == 0 {
 			s.record(n, par)
 		}
@@ -334,7 +335,7 @@ func (s *Sim) work(t int, from, to int64) {
 		if len(s.plastic) > 0 {
 			// Every worker has finished reading the weights of step n;
 			// the next step's barrier holds them until the rules are done.
-			s.bar.wait()
+			s.bar.Wait()
 			if t == 0 {
 				s.learn(n, par)
 			}
@@ -453,48 +454,4 @@ func (s *Sim) propagate(pj *projState, t int, n int64, par int64) {
 			}
 		}
 	}
-}
-
-// barrier is a reusable rendezvous for the workers: it spins briefly,
-// since steps are short, then sleeps on a condition variable so that an
-// oversubscribed machine is not burned by spinning.
-type barrier struct {
-	n     int32
-	count atomic.Int32
-	gen   atomic.Uint32
-	mu    sync.Mutex
-	cond  *sync.Cond
-}
-
-func (b *barrier) init(n int) {
-	b.n = int32(n)
-	b.cond = sync.NewCond(&b.mu)
-}
-
-func (b *barrier) wait() {
-	if b.n == 1 {
-		return
-	}
-	g := b.gen.Load()
-	if b.count.Add(1) == b.n {
-		b.count.Store(0)
-		b.mu.Lock()
-		b.gen.Add(1)
-		b.cond.Broadcast()
-		b.mu.Unlock()
-		return
-	}
-	for i := 0; i < 4000; i++ {
-		if b.gen.Load() != g {
-			return
-		}
-		if i%64 == 63 {
-			runtime.Gosched()
-		}
-	}
-	b.mu.Lock()
-	for b.gen.Load() == g {
-		b.cond.Wait()
-	}
-	b.mu.Unlock()
 }
