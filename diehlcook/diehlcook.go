@@ -1,21 +1,3 @@
-// Package diehlcook is unsupervised digit learning by spike-timing-dependent
-// plasticity, the network of Diehl & Cook (2015): Poisson-coded pixels
-// drive a layer of excitatory conductance-based LIF neurons with adaptive
-// thresholds through plastic synapses; each excitatory neuron excites one
-// inhibitory partner, which inhibits all the other excitatory neurons
-// (winner-take-all competition). Neurons specialise on their own, with no
-// labels and no backpropagation; labels are only read afterwards, by
-// assigning each neuron the class it responds to most.
-//
-// Parameters are those of the authors' Brian code (dt = 0.5 ms, 350 ms per
-// image and a rest between images, τ_exc 100 ms, thresholds −52 mV plus an
-// adaptive θ, STDP with a presynaptic trace and two postsynaptic traces,
-// input weights normalised to sum 78 per neuron, input intensity raised
-// when fewer than 5 spikes answer an image). It is simulated
-// event-driven for the synapses: an input spike adds its 400-wide row of
-// weights and depresses it in the same pass; only neuron states are
-// updated every step, and the rest between images is replaced by
-// resetting the state it exists to let decay.
 package diehlcook
 
 import (
@@ -23,9 +5,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/internal/barrier"
 )
 
 // Params are the model's constants; Default returns the paper's.
@@ -74,6 +59,10 @@ type Net struct {
 	Theta []float64 // adaptive threshold θ per excitatory neuron, mV
 	// Labels assigned to each neuron by Assign (−1 before).
 	Labels []int
+	// Threads is the number of workers simulating the network, each a
+	// share of the neurons; 0 means runtime.GOMAXPROCS(0). Results are
+	// bit-identical for any value.
+	Threads int
 
 	r *rand.Rand
 
@@ -81,15 +70,26 @@ type Net struct {
 	now          int // steps simulated so far, rests included
 	exc, inh     layer
 	buckets      [][]int32 // input spikes of each step of a presentation
-	firedE       []int
-	firedI       []int
 	score        []float64 // Evaluate's per-class scores
-	pre          []float64 // presynaptic trace value at step preT
-	preT         []int     // step of the last presynaptic spike
 	preDecay     []float64 // e^(−k·dt/τpre) for the steps k a trace stays above 1e-6
 	post1, post2 []float64
-	events       int64 // synaptic events simulated
-	spikes       int64
+	workers      []*worker
+	bar          *barrier.Barrier
+}
+
+// worker simulates the excitatory neurons [lo, hi) and their inhibitory
+// partners: every step it integrates and tests them, then (after one
+// barrier, so that all workers know which inhibitory neurons fired)
+// delivers the step's spikes into their columns of the weights and their
+// conductances. Nothing it writes is read by another worker except its
+// inhibitory spikes, kept by step parity so that the next step's can be
+// found while the others still read this step's.
+type worker struct {
+	lo, hi         int
+	preT           []int // step of each input's last spike (its trace is 1 then)
+	firedE         []int
+	firedI         [2][]int
+	events, spikes int64
 }
 
 // never is the last-spike step of a neuron that has not fired.
@@ -111,10 +111,6 @@ func New(p Params, in int, seed uint64) (*Net, error) {
 	}
 	// The authors start both populations 40 mV below rest.
 	net.exc, net.inh = newLayer(n, p.VRestE-40), newLayer(n, p.VRestI-40)
-	net.pre, net.preT = make([]float64, in), make([]int, in)
-	for i := range net.preT {
-		net.preT[i] = never
-	}
 	d := math.Exp(-p.DT / p.TauPre)
 	for x := 1.0; x >= 1e-6; x *= d {
 		net.preDecay = append(net.preDecay, x)
@@ -173,10 +169,63 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 			buckets[s] = append(buckets[s], int32(i))
 		}
 	}
-	for _, in := range buckets {
-		net.step(in, learn, counts)
-	}
+	net.run(buckets, learn, counts)
 	net.rest(learn)
+}
+
+// run simulates one step per input bucket (counting excitatory spikes into
+// counts when it is not nil) on the workers.
+func (net *Net) run(buckets [][]int32, learn bool, counts []int) {
+	net.split()
+	if len(net.workers) == 1 {
+		net.workers[0].run(net, buckets, learn, counts)
+	} else {
+		var wg sync.WaitGroup
+		for _, w := range net.workers {
+			wg.Go(func() { w.run(net, buckets, learn, counts) })
+		}
+		wg.Wait()
+	}
+	net.now += len(buckets)
+}
+
+// split deals the neurons to Threads workers in runs of 8 (a cache line
+// of float64), keeping each worker's input history.
+func (net *Net) split() {
+	t := net.Threads
+	if t <= 0 {
+		t = runtime.GOMAXPROCS(0)
+	}
+	n := net.P.Neurons
+	t = max(1, min(t, (n+7)/8))
+	if len(net.workers) == t {
+		return
+	}
+	preT := make([]int, net.In)
+	for i := range preT {
+		preT[i] = never
+	}
+	ws := make([]*worker, t)
+	for k := range ws {
+		lo, hi := 8*((n+7)/8*k/t), 8*((n+7)/8*(k+1)/t)
+		ws[k] = &worker{lo: min(lo, n), hi: min(hi, n), preT: slices.Clone(preT)}
+	}
+	if len(net.workers) > 0 { // carry the input history and the counters
+		for _, w := range ws {
+			copy(w.preT, net.workers[0].preT)
+		}
+		ws[0].spikes, ws[0].events = net.counters()
+	}
+	net.workers, net.bar = ws, barrier.New(t)
+}
+
+// counters returns the excitatory spikes and synaptic events simulated.
+func (net *Net) counters() (spikes, events int64) {
+	for _, w := range net.workers {
+		spikes += w.spikes
+		events += w.events
+	}
+	return spikes, events
 }
 
 // rest lets the network settle with the input off for RestMS. The first
@@ -188,9 +237,7 @@ func (net *Net) rest(learn bool) {
 	p := net.P
 	steps := int(math.Round(p.RestMS / p.DT))
 	quiet := min(steps, int(math.Round(20/p.DT)))
-	for range quiet {
-		net.step(nil, learn, nil)
-	}
+	net.run(make([][]int32, quiet), learn, nil)
 	k := float64(steps - quiet)
 	net.exc.relax(p.VRestE, math.Pow(1-p.DT/p.TauE, k))
 	net.inh.relax(p.VRestI, math.Pow(1-p.DT/p.TauI, k))
@@ -208,99 +255,113 @@ func (net *Net) rest(learn bool) {
 	net.now += steps - quiet
 }
 
-// step advances the network by one time step in the order of Brian's
-// schedule: every neuron integrates (Euler, as the authors' code), then
-// thresholds are tested, then spikes are delivered (input spikes to the
-// excitatory conductances with STDP depression; excitatory spikes to their
-// inhibitory partners with STDP potentiation; inhibitory spikes to every
-// other excitatory neuron), then the neurons that fired are reset.
-// counts, when not nil, receives the excitatory spikes.
-func (net *Net) step(input []int32, learn bool, counts []int) {
+// run advances the worker's neurons by one time step per bucket of input
+// spikes, in the order of Brian's schedule: every neuron integrates
+// (Euler, as the authors' code), thresholds are tested, spikes are
+// delivered (input spikes to the excitatory conductances with STDP
+// depression; excitatory spikes to their inhibitory partners with STDP
+// potentiation; inhibitory spikes to every other excitatory neuron), and
+// the neurons that fired are reset.
+func (w *worker) run(net *Net, buckets [][]int32, learn bool, counts []int) {
 	p := net.P
-	n := p.Neurons
-	now := net.now
+	n, lo, hi := p.Neurons, w.lo, w.hi
 	refE, refI := int(math.Round(p.RefracE/p.DT)), int(math.Round(p.RefracI/p.DT))
-	net.exc.integrate(now, refE, p.DT, p.TauE, p.VRestE, -100, p.TauGe, p.TauGi)
-	net.inh.integrate(now, refI, p.DT, p.TauI, p.VRestI, -85, p.TauGe, p.TauGi)
-	if learn {
-		decay := 1 - p.DT/p.TauTheta
-		for j := range net.Theta {
-			net.Theta[j] *= decay
-		}
-	}
 	// The authors' timer must exceed IntervalE: one step more.
 	gapE := max(refE, int(math.Round(p.IntervalE/p.DT))+1)
-	firedE := net.exc.threshold(net.firedE[:0], now, gapE, p.VThreshE-p.ThetaOffset, net.Theta)
-	firedI := net.inh.threshold(net.firedI[:0], now, refI, p.VThreshI, nil)
-	net.firedE, net.firedI = firedE, firedI
-
-	// Input spikes: conductance in, and depression from post1.
-	for _, i := range input {
-		row := net.W[int(i)*n : int(i+1)*n]
-		ge, post1 := net.exc.ge[:len(row)], net.post1[:len(row)]
-		net.events += int64(n)
-		if !learn {
-			for j, w := range row {
-				ge[j] += w
-			}
-			continue
+	thetaDecay := 1 - p.DT/p.TauTheta
+	d1, d2 := math.Exp(-p.DT/p.TauPost1), math.Exp(-p.DT/p.TauPost2)
+	exc, inh, theta := &net.exc, &net.inh, net.Theta
+	post1, post2 := net.post1[lo:hi], net.post2[lo:hi]
+	for s, input := range buckets {
+		now := net.now + s
+		for _, i := range input {
+			w.preT[i] = now
 		}
-		// One pass: the spike's conductance with the weight as it was,
-		// then depression by the postsynaptic trace, clipped at 0.
-		for j, w := range row {
-			ge[j] += w
-			if w -= p.NuPre * post1[j]; w < 0 {
-				w = 0
-			}
-			row[j] = w
-		}
-		net.pre[i], net.preT[i] = 1, now
-	}
-	for _, j := range firedE {
-		net.inh.ge[j] += p.WExcInh
-		net.events++
-		if counts != nil {
-			counts[j]++
-		}
-		net.spikes++
-		if !learn {
-			continue
-		}
-		// Potentiation from every input's trace, decayed since its spike.
-		post2 := net.post2[j]
-		for i, t := range net.preT {
-			if k := now - t; k < len(net.preDecay) {
-				w := &net.W[i*n+j]
-				*w = min(*w+p.NuPost*net.pre[i]*net.preDecay[k]*post2, p.WMax)
-			}
-		}
-		net.post1[j], net.post2[j] = 1, 1
-	}
-	for _, k := range firedI {
-		for j := range n {
-			if j != k {
-				net.exc.gi[j] += p.WInhExc
-			}
-		}
-		net.events += int64(n - 1)
-	}
-	for _, j := range firedE {
-		net.exc.v[j], net.exc.last[j] = p.VResetE, now
+		exc.integrate(lo, hi, now, refE, p.DT, p.TauE, p.VRestE, -100, p.TauGe, p.TauGi)
+		inh.integrate(lo, hi, now, refI, p.DT, p.TauI, p.VRestI, -85, p.TauGe, p.TauGi)
 		if learn {
-			net.Theta[j] += p.ThetaPlus
+			for j := lo; j < hi; j++ {
+				theta[j] *= thetaDecay
+			}
+		}
+		w.firedE = exc.threshold(w.firedE[:0], lo, hi, now, gapE, p.VThreshE-p.ThetaOffset, theta)
+		w.firedI[now&1] = inh.threshold(w.firedI[now&1][:0], lo, hi, now, refI, p.VThreshI, nil)
+		net.bar.Wait()
+
+		// Input spikes: conductance in, and depression from post1.
+		ge := exc.ge[lo:hi]
+		for _, i := range input {
+			row := net.W[int(i)*n+lo : int(i)*n+hi]
+			w.events += int64(len(row))
+			if !learn {
+				for j, x := range row {
+					ge[j] += x
+				}
+				continue
+			}
+			// One pass: the spike's conductance with the weight as it
+			// was, then depression by the postsynaptic trace, clipped at 0.
+			for j, x := range row {
+				ge[j] += x
+				if x -= p.NuPre * post1[j]; x < 0 {
+					x = 0
+				}
+				row[j] = x
+			}
+		}
+		for _, j := range w.firedE {
+			inh.ge[j] += p.WExcInh
+			w.events++
+			w.spikes++
+			if counts != nil {
+				counts[j]++
+			}
+			if !learn {
+				continue
+			}
+			// Potentiation from every input's trace, decayed since its spike.
+			p2 := net.post2[j]
+			for i, t := range w.preT {
+				if k := now - t; k < len(net.preDecay) {
+					x := &net.W[i*n+j]
+					*x = min(*x+p.NuPost*net.preDecay[k]*p2, p.WMax)
+				}
+			}
+			net.post1[j], net.post2[j] = 1, 1
+		}
+		gi := exc.gi[lo:hi]
+		for _, o := range net.workers {
+			for _, k := range o.firedI[now&1] {
+				// Onto every excitatory neuron but its own partner.
+				before, after := gi, gi[:0]
+				if lo <= k && k < hi {
+					before, after = gi[:k-lo], gi[k-lo+1:]
+				}
+				for j := range before {
+					before[j] += p.WInhExc
+				}
+				for j := range after {
+					after[j] += p.WInhExc
+				}
+				w.events += int64(len(before) + len(after))
+			}
+		}
+		for _, j := range w.firedE {
+			exc.v[j], exc.last[j] = p.VResetE, now
+			if learn {
+				theta[j] += p.ThetaPlus
+			}
+		}
+		for _, k := range w.firedI[now&1] {
+			inh.v[k], inh.last[k] = p.VResetI, now
+		}
+		if learn {
+			for j := range post1 {
+				post1[j] *= d1
+				post2[j] *= d2
+			}
 		}
 	}
-	for _, k := range firedI {
-		net.inh.v[k], net.inh.last[k] = p.VResetI, now
-	}
-	if learn {
-		d1, d2 := math.Exp(-p.DT/p.TauPost1), math.Exp(-p.DT/p.TauPost2)
-		for j := range n {
-			net.post1[j] *= d1
-			net.post2[j] *= d2
-		}
-	}
-	net.now++
 }
 
 // respond presents an image, raising the input intensity by one and
@@ -339,9 +400,10 @@ func newLayer(n int, v0 float64) layer {
 // integrate advances every neuron one Euler step of dv/dt = ((rest − v) +
 // ge·(0 − v) + gi·(eInh − v))/τ, dge/dt = −ge/τge, dgi/dt = −gi/τgi. As in
 // Brian, v is held for ref steps after the step of a spike.
-func (l *layer) integrate(now, ref int, dt, tau, rest, eInh, tauGe, tauGi float64) {
+func (l *layer) integrate(lo, hi, now, ref int, dt, tau, rest, eInh, tauGe, tauGi float64) {
 	dtTau, kGe, kGi := dt/tau, 1-dt/tauGe, 1-dt/tauGi
-	for j, v := range l.v {
+	for j := lo; j < hi; j++ {
+		v := l.v[j]
 		if now-l.last[j] > ref {
 			l.v[j] = v + dtTau*((rest-v)+l.ge[j]*(0-v)+l.gi[j]*(eInh-v))
 		}
@@ -350,10 +412,12 @@ func (l *layer) integrate(now, ref int, dt, tau, rest, eInh, tauGe, tauGi float6
 	}
 }
 
-// threshold appends to fired the neurons above threshold (plus theta[j]
-// when theta is not nil) whose last spike is at least gap steps old.
-func (l *layer) threshold(fired []int, now, gap int, threshold float64, theta []float64) []int {
-	for j, v := range l.v {
+// threshold appends to fired the neurons of [lo, hi) above threshold (plus
+// theta[j] when theta is not nil) whose last spike is at least gap steps
+// old.
+func (l *layer) threshold(fired []int, lo, hi, now, gap int, threshold float64, theta []float64) []int {
+	for j := lo; j < hi; j++ {
+		v := l.v[j]
 		th := threshold
 		if theta != nil {
 			th += theta[j]
@@ -393,7 +457,8 @@ func (net *Net) Train(ctx context.Context, d *data.Dataset, progress func(Progre
 				return nil, err
 			}
 			if progress != nil {
-				progress(Progress{Images: k, Total: d.Len(), Spikes: net.spikes})
+				spikes, _ := net.counters()
+				progress(Progress{Images: k, Total: d.Len(), Spikes: spikes})
 			}
 		}
 		net.normalize()
@@ -417,7 +482,8 @@ func (net *Net) Responses(ctx context.Context, d *data.Dataset, progress func(Pr
 				return nil, err
 			}
 			if progress != nil {
-				progress(Progress{Images: k, Total: d.Len(), Spikes: net.spikes})
+				spikes, _ := net.counters()
+				progress(Progress{Images: k, Total: d.Len(), Spikes: spikes})
 			}
 		}
 		counts := make([]int, net.P.Neurons)
@@ -476,7 +542,7 @@ func (net *Net) Evaluate(ctx context.Context, d *data.Dataset, classes int) (Res
 		}
 	}
 	correct := 0
-	s0, e0 := net.spikes, net.events
+	s0, e0 := net.counters()
 	for k := range d.Len() {
 		if k%500 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -505,7 +571,8 @@ func (net *Net) Evaluate(ctx context.Context, d *data.Dataset, classes int) (Res
 		}
 	}
 	n := float64(d.Len())
-	return Result{Accuracy: float64(correct) / n, SpikesPerSample: float64(net.spikes-s0) / n, SynapticOpsPerSample: float64(net.events-e0) / n}, nil
+	s1, e1 := net.counters()
+	return Result{Accuracy: float64(correct) / n, SpikesPerSample: float64(s1-s0) / n, SynapticOpsPerSample: float64(e1-e0) / n}, nil
 }
 
 func sum(v []int) int {

@@ -3,6 +3,7 @@ package diehlcook
 import (
 	"context"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -70,5 +71,36 @@ func TestDiehlCook400(t *testing.T) {
 	t.Logf("400 neurons, one pass: accuracy %.4f, training %v", res.Accuracy, trained)
 	if res.Accuracy < 0.85 {
 		t.Errorf("accuracy %.4f, want ≥ 0.85", res.Accuracy)
+	}
+}
+
+// TestThreadsSameBits: the workers own disjoint neurons, so weights,
+// thresholds and responses are bit-identical for any number of them.
+func TestThreadsSameBits(t *testing.T) {
+	tr, te := mnist(t)
+	var ref *Net
+	var refRes Result
+	for _, threads := range []int{1, 2, 3} {
+		net, err := New(Default(40), 784, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net.Threads = threads
+		counts, err := net.Train(context.Background(), tr.Head(60), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net.Assign(counts, tr.Labels[:60], 10)
+		res, err := net.Evaluate(context.Background(), te.Head(30), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref, refRes = net, res
+			continue
+		}
+		if !slices.Equal(net.W, ref.W) || !slices.Equal(net.Theta, ref.Theta) || res != refRes {
+			t.Errorf("%d threads differ from 1: result %+v vs %+v", threads, res, refRes)
+		}
 	}
 }
