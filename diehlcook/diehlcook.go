@@ -71,6 +71,7 @@ type Net struct {
 	exc, inh     layer
 	buckets      [][]int32 // input spikes of each step of a presentation
 	score        []float64 // Evaluate's per-class scores
+	scale        []float64 // normalize's column sums, then factors
 	preDecay     []float64 // e^(−k·dt/τpre) for the steps k a trace stays above 1e-6
 	post1, post2 []float64
 	workers      []*worker
@@ -122,22 +123,28 @@ func New(p Params, in int, seed uint64) (*Net, error) {
 // normalize scales each neuron's incoming weights to sum to WSum.
 func (net *Net) normalize() {
 	n := net.P.Neurons
-	sums := make([]float64, n)
+	if len(net.scale) != n {
+		net.scale = make([]float64, n)
+	}
+	sums := net.scale
+	clear(sums)
 	for i := range net.In {
 		row := net.W[i*n : (i+1)*n]
+		row = row[:len(sums)]
 		for j, w := range row {
 			sums[j] += w
 		}
 	}
-	for j := range sums {
-		if sums[j] > 0 {
-			sums[j] = net.P.WSum / sums[j]
+	for j, s := range sums {
+		if s > 0 {
+			sums[j] = net.P.WSum / s
 		}
 	}
 	for i := range net.In {
 		row := net.W[i*n : (i+1)*n]
-		for j := range row {
-			row[j] *= sums[j]
+		row = row[:len(sums)]
+		for j, f := range sums {
+			row[j] *= f
 		}
 	}
 }
@@ -265,10 +272,13 @@ func (net *Net) rest(learn bool) {
 func (w *worker) run(net *Net, buckets [][]int32, learn bool, counts []int) {
 	p := net.P
 	n, lo, hi := p.Neurons, w.lo, w.hi
-	refE, refI := int(math.Round(p.RefracE/p.DT)), int(math.Round(p.RefracI/p.DT))
 	// The authors' timer must exceed IntervalE: one step more.
-	gapE := max(refE, int(math.Round(p.IntervalE/p.DT))+1)
-	thetaDecay := 1 - p.DT/p.TauTheta
+	de := newDynamics(p, p.TauE, p.VRestE, -100, p.VThreshE-p.ThetaOffset, p.RefracE, max(p.RefracE, p.IntervalE+p.DT))
+	di := newDynamics(p, p.TauI, p.VRestI, -85, p.VThreshI, p.RefracI, p.RefracI)
+	thetaKeep := 1.0
+	if learn {
+		thetaKeep = 1 - p.DT/p.TauTheta
+	}
 	d1, d2 := math.Exp(-p.DT/p.TauPost1), math.Exp(-p.DT/p.TauPost2)
 	exc, inh, theta := &net.exc, &net.inh, net.Theta
 	post1, post2 := net.post1[lo:hi], net.post2[lo:hi]
@@ -277,15 +287,8 @@ func (w *worker) run(net *Net, buckets [][]int32, learn bool, counts []int) {
 		for _, i := range input {
 			w.preT[i] = now
 		}
-		exc.integrate(lo, hi, now, refE, p.DT, p.TauE, p.VRestE, -100, p.TauGe, p.TauGi)
-		inh.integrate(lo, hi, now, refI, p.DT, p.TauI, p.VRestI, -85, p.TauGe, p.TauGi)
-		if learn {
-			for j := lo; j < hi; j++ {
-				theta[j] *= thetaDecay
-			}
-		}
-		w.firedE = exc.threshold(w.firedE[:0], lo, hi, now, gapE, p.VThreshE-p.ThetaOffset, theta)
-		w.firedI[now&1] = inh.threshold(w.firedI[now&1][:0], lo, hi, now, refI, p.VThreshI, nil)
+		w.firedE = exc.advance(w.firedE[:0], lo, hi, now, &de, theta, thetaKeep)
+		w.firedI[now&1] = inh.advance(w.firedI[now&1][:0], lo, hi, now, &di, nil, 1)
 		net.bar.Wait()
 
 		// Input spikes: conductance in, and depression from post1.
@@ -397,33 +400,46 @@ func newLayer(n int, v0 float64) layer {
 	return l
 }
 
-// integrate advances every neuron one Euler step of dv/dt = ((rest − v) +
-// ge·(0 − v) + gi·(eInh − v))/τ, dge/dt = −ge/τge, dgi/dt = −gi/τgi. As in
-// Brian, v is held for ref steps after the step of a spike.
-func (l *layer) integrate(lo, hi, now, ref int, dt, tau, rest, eInh, tauGe, tauGi float64) {
-	dtTau, kGe, kGi := dt/tau, 1-dt/tauGe, 1-dt/tauGi
-	for j := lo; j < hi; j++ {
-		v := l.v[j]
-		if now-l.last[j] > ref {
-			l.v[j] = v + dtTau*((rest-v)+l.ge[j]*(0-v)+l.gi[j]*(eInh-v))
-		}
-		l.ge[j] *= kGe
-		l.gi[j] *= kGi
-	}
+// dynamics are a population's constants, per time step.
+type dynamics struct {
+	dtTau, rest, eInh, keepGe, keepGi float64 // dt/τ, mV, mV, 1 − dt/τge, 1 − dt/τgi
+	threshold                         float64 // mV, plus θ where there is one
+	ref, gap                          int     // steps v is held after a spike; least steps between spikes
 }
 
-// threshold appends to fired the neurons of [lo, hi) above threshold (plus
-// theta[j] when theta is not nil) whose last spike is at least gap steps
-// old.
-func (l *layer) threshold(fired []int, lo, hi, now, gap int, threshold float64, theta []float64) []int {
-	for j := lo; j < hi; j++ {
-		v := l.v[j]
-		th := threshold
+func newDynamics(p Params, tau, rest, eInh, threshold, ref, gap float64) dynamics {
+	return dynamics{dtTau: p.DT / tau, rest: rest, eInh: eInh, keepGe: 1 - p.DT/p.TauGe, keepGi: 1 - p.DT/p.TauGi,
+		threshold: threshold, ref: int(math.Round(ref / p.DT)), gap: int(math.Round(gap / p.DT))}
+}
+
+// advance moves the neurons [lo, hi) one Euler step of dv/dt = ((rest −
+// v) + ge·(0 − v) + gi·(eInh − v))/τ, dge/dt = −ge/τge, dgi/dt = −gi/τgi,
+// with v held for ref steps after the step of a spike as in Brian; θ, when
+// given, decays by thetaKeep. It appends to fired the neurons then above
+// threshold (+ θ) whose last spike is at least gap steps old.
+func (l *layer) advance(fired []int, lo, hi, now int, d *dynamics, theta []float64, thetaKeep float64) []int {
+	v, ge, gi, last := l.v[lo:hi], l.ge[lo:hi], l.gi[lo:hi], l.last[lo:hi]
+	ge, gi, last = ge[:len(v)], gi[:len(v)], last[:len(v)]
+	if theta != nil {
+		theta = theta[lo:hi]
+		theta = theta[:len(v)]
+	}
+	for j, x := range v {
+		g, h, since := ge[j], gi[j], now-last[j]
+		if since > d.ref {
+			x += d.dtTau * ((d.rest - x) + g*(0-x) + h*(d.eInh-x))
+			v[j] = x
+		}
+		ge[j], gi[j] = g*d.keepGe, h*d.keepGi
+		th := d.threshold
 		if theta != nil {
+			if thetaKeep != 1 {
+				theta[j] *= thetaKeep
+			}
 			th += theta[j]
 		}
-		if v > th && now-l.last[j] >= gap {
-			fired = append(fired, j)
+		if x > th && since >= d.gap {
+			fired = append(fired, lo+j)
 		}
 	}
 	return fired

@@ -104,3 +104,32 @@ func TestThreadsSameBits(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTrain400 trains the 400-neuron network on 300 digits
+// (after 300 to get past the first, quiet presentations) on Threads =
+// GOMAXPROCS workers: go test -bench Train400 -cpu 1,2 ./diehlcook
+func BenchmarkTrain400(b *testing.B) {
+	tr, _, err := data.LoadMNIST("")
+	if err != nil {
+		b.Skipf("MNIST unavailable: %v", err)
+	}
+	net, err := New(Default(400), 784, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := net.Train(context.Background(), tr.Head(300), nil); err != nil {
+		b.Fatal(err)
+	}
+	idx := make([]int, 300)
+	for k := range idx {
+		idx[k] = 300 + k
+	}
+	images := tr.Subset(idx)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := net.Train(context.Background(), images, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(images.Len()*b.N)/b.Elapsed().Seconds(), "images/s")
+}

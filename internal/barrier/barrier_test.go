@@ -39,3 +39,24 @@ func TestRounds(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWait measures one round of n goroutines meeting at the barrier
+// with no work between rounds: go test -bench Wait -cpu 2 ./internal/barrier
+func BenchmarkWait(b *testing.B) {
+	for _, n := range []int{2} {
+		bar := New(n)
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		for range n - 1 {
+			wg.Go(func() {
+				for range b.N {
+					bar.Wait()
+				}
+			})
+		}
+		for range b.N {
+			bar.Wait()
+		}
+		wg.Wait()
+	}
+}
