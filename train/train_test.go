@@ -338,9 +338,12 @@ func TestVanishingGradientOverTime(t *testing.T) {
 // TestLongCNNAndLSTM holds the accuracy figures for the
 // convolutional and recurrent presets on full MNIST (standardised inputs,
 // as neurite train): the row-by-row LSTM-128 with Adam 1e-3 reaches ≥ 97%
-// after 2 epochs (measured 98.08%), and LeNet-5 with SGD 0.05, momentum
-// 0.9 and a cosine schedule reaches LeCun et al.'s 99.05% after 10 epochs
-// (measured 99.18%). Slow (minutes): NEURITE_LONG=1.
+// after 2 epochs (measured 98.08%); LeNet-5 with SGD 0.05, momentum 0.9,
+// batch 64 and the rate decayed to 0 by a cosine reaches ≥ 98.5% after 2
+// epochs (measured 98.90% and 98.95%, seeds 1 and 2; PyTorch 98.84% on
+// average with the same recipe, while with a constant rate both average
+// ~98.2%: scripts/lenet5-accuracy-vs-pytorch.sh) and LeCun et al.'s
+// 99.05% after 10 epochs (measured 99.18%). Slow (minutes): NEURITE_LONG=1.
 func TestLongCNNAndLSTM(t *testing.T) {
 	if os.Getenv("NEURITE_LONG") == "" {
 		t.Skip("full MNIST training of LeNet-5 and the LSTM: set NEURITE_LONG=1")
@@ -348,6 +351,7 @@ func TestLongCNNAndLSTM(t *testing.T) {
 	tr, te := standardizedMNIST(t, 0, 0)
 	for _, tc := range []recipe{
 		{"lstm", ann.RowSequence(true, 128), "adam", 1e-3, 0, 2, "", 0.97},
+		{"lenet5", ann.LeNet5(), "sgd", 0.05, 0.9, 2, "cosine", 0.985},
 		{"lenet5", ann.LeNet5(), "sgd", 0.05, 0.9, 10, "cosine", 0.9905},
 	} {
 		tc.check(t, tr, te)

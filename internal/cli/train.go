@@ -85,7 +85,7 @@ YAML: {"inputs": 784, "layers": [{"type": "dense", "units": 128}, {"type": "relu
 held out for testing). MNIST inputs are standardised with the training set's
 mean and deviation (0.1307, 0.3081); CSV features column by column.`,
 		Example: `  neurite train --model mlp --hidden 128 --activation relu --data mnist --epochs 5 --batch 64 --lr 0.1 --out model.ckpt --json
-  neurite train --model lenet5 --data mnist --epochs 2 --lr 0.05 --momentum 0.9
+  neurite train --model lenet5 --data mnist --epochs 2 --lr 0.05 --momentum 0.9 --schedule cosine
   neurite train --model lstm --data mnist --epochs 2 --optimizer adam --lr 0.001
   neurite train --model lenet5 --data mnist --epochs 2 --out lenet5.ckpt --checkpoint-every 200
   neurite train --resume lenet5.ckpt --epochs 4
