@@ -64,7 +64,8 @@ type Net struct {
 	// bit-identical for any value.
 	Threads int
 
-	r *rand.Rand
+	r   *rand.Rand
+	src *rand.PCG // r's state
 
 	// Simulation state, carried from one presentation to the next.
 	now          int // steps simulated so far, rests included
@@ -103,7 +104,8 @@ func New(p Params, in int, seed uint64) (*Net, error) {
 		return nil, fmt.Errorf("diehlcook: %d neurons, %d inputs, dt %v, example %v ms, rest %v ms", p.Neurons, in, p.DT, p.ExampleMS, p.RestMS)
 	}
 	n := p.Neurons
-	net := &Net{P: p, In: in, W: make([]float64, in*n), Theta: make([]float64, n), Labels: make([]int, n), r: rand.New(rand.NewPCG(seed, 0x6463))}
+	net := &Net{P: p, In: in, W: make([]float64, in*n), Theta: make([]float64, n), Labels: make([]int, n), src: rand.NewPCG(seed, 0x6463)}
+	net.r = rand.New(net.src)
 	for i := range net.W {
 		net.W[i] = (net.r.Float64() + 0.01) * 0.3
 	}
@@ -155,10 +157,16 @@ func (net *Net) normalize() {
 // processes at pixel·MaxRateHz·intensity Hz (63.75 Hz for white at the
 // starting intensity 2).
 func (net *Net) present(img []float32, intensity float64, learn bool, counts []int) {
-	p := net.P
 	clear(counts)
+	net.run(net.inputSpikes(img, intensity), learn, counts)
+	net.rest(learn)
+}
+
+// inputSpikes draws a presentation's input spikes, bucketed by step (the
+// buckets are reused between images).
+func (net *Net) inputSpikes(img []float32, intensity float64) [][]int32 {
+	p := net.P
 	steps := int(math.Round(p.ExampleMS / p.DT))
-	// Input spikes, bucketed by step (the buckets are reused between images).
 	if len(net.buckets) != steps {
 		net.buckets = make([][]int32, steps)
 	}
@@ -176,8 +184,7 @@ func (net *Net) present(img []float32, intensity float64, learn bool, counts []i
 			buckets[s] = append(buckets[s], int32(i))
 		}
 	}
-	net.run(buckets, learn, counts)
-	net.rest(learn)
+	return buckets
 }
 
 // run simulates one step per input bucket (counting excitatory spikes into
@@ -237,15 +244,25 @@ func (net *Net) counters() (spikes, events int64) {
 
 // rest lets the network settle with the input off for RestMS. The first
 // 20 ms are simulated (conductances fade within them: ge by 0.5 and gi by
-// 0.75 per step); the remainder is applied in closed form, every neuron
-// relaxing toward rest with no input, which is what the simulation of
-// those steps would compute to within 1e-6 mV.
+// 0.75 per step). If no neuron can then reach its threshold while it
+// relaxes toward rest, the remainder is applied in closed form, which is
+// what simulating those steps would compute to within 1e-6 mV; otherwise
+// (a neuron whose θ has decayed below rest fires on its own) it is
+// simulated too.
 func (net *Net) rest(learn bool) {
 	p := net.P
 	steps := int(math.Round(p.RestMS / p.DT))
 	quiet := min(steps, int(math.Round(20/p.DT)))
 	net.run(make([][]int32, quiet), learn, nil)
 	k := float64(steps - quiet)
+	thetaKeep := 1.0
+	if learn {
+		thetaKeep = math.Pow(1-p.DT/p.TauTheta, k)
+	}
+	if !net.silentWhileRelaxing(thetaKeep) {
+		net.run(make([][]int32, steps-quiet), learn, nil)
+		return
+	}
 	net.exc.relax(p.VRestE, math.Pow(1-p.DT/p.TauE, k))
 	net.inh.relax(p.VRestI, math.Pow(1-p.DT/p.TauI, k))
 	if learn {
@@ -254,12 +271,29 @@ func (net *Net) rest(learn bool) {
 			net.post1[j] *= d1
 			net.post2[j] *= d2
 		}
-		decay := math.Pow(1-p.DT/p.TauTheta, k)
 		for j := range net.Theta {
-			net.Theta[j] *= decay
+			net.Theta[j] *= thetaKeep
 		}
 	}
 	net.now += steps - quiet
+}
+
+// silentWhileRelaxing reports whether every neuron stays at or below its
+// threshold while its potential moves monotonically toward rest and θ
+// shrinks to at least thetaKeep of its value.
+func (net *Net) silentWhileRelaxing(thetaKeep float64) bool {
+	p := net.P
+	for j, v := range net.exc.v {
+		if max(v, p.VRestE) > p.VThreshE-p.ThetaOffset+net.Theta[j]*thetaKeep {
+			return false
+		}
+	}
+	for _, v := range net.inh.v {
+		if max(v, p.VRestI) > p.VThreshI {
+			return false
+		}
+	}
+	return true
 }
 
 // run advances the worker's neurons by one time step per bucket of input

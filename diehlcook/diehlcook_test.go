@@ -2,6 +2,8 @@ package diehlcook
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"testing"
@@ -132,4 +134,112 @@ func BenchmarkTrain400(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(images.Len()*b.N)/b.Elapsed().Seconds(), "images/s")
+}
+
+// TestRestClosedForm: a presentation followed by the rest in closed form
+// leaves the network where simulating every step of the rest does, both
+// when the network is quiet and when a neuron whose θ has decayed below
+// rest fires on its own (the closed form must then step aside).
+func TestRestClosedForm(t *testing.T) {
+	tr, _ := mnist(t)
+	for _, spontaneous := range []bool{false, true} {
+		a, _ := New(Default(30), 784, 3)
+		if _, err := a.Train(context.Background(), tr.Head(20), nil); err != nil {
+			t.Fatal(err)
+		}
+		if spontaneous {
+			a.Theta[4] = 0 // threshold −72 mV, below rest
+		}
+		b := a.clone()
+		img := tr.X.Row(20)
+		counts := make([]int, 30)
+		a.normalize()
+		b.normalize()
+		a.present(img, 2, true, counts)
+		b.run(b.inputSpikes(img, 2), true, counts)
+		b.run(make([][]int32, int(b.P.RestMS/b.P.DT)), true, nil)
+		if a.now != b.now {
+			t.Fatalf("steps: closed form %d, simulated %d", a.now, b.now)
+		}
+		near := func(what string, x, y []float64, tol float64) {
+			for j := range x {
+				if math.Abs(x[j]-y[j]) > tol {
+					t.Errorf("spontaneous %v: %s[%d] = %v after the closed form, %v simulated", spontaneous, what, j, x[j], y[j])
+					return
+				}
+			}
+		}
+		near("v exc", a.exc.v, b.exc.v, 1e-6)
+		near("v inh", a.inh.v, b.inh.v, 1e-6)
+		near("theta", a.Theta, b.Theta, 1e-9)
+		near("post1", a.post1, b.post1, 1e-9)
+		near("post2", a.post2, b.post2, 1e-9)
+		near("w", a.W, b.W, 1e-12)
+		sa, _ := a.counters()
+		sb, _ := b.counters()
+		if sa != sb {
+			t.Errorf("spontaneous %v: %d spikes with the closed form, %d simulated", spontaneous, sa, sb)
+		}
+		if spontaneous && sa == 0 {
+			t.Errorf("the neuron below rest never fired")
+		}
+	}
+}
+
+// clone returns an independent copy of the network and its random stream.
+func (net *Net) clone() *Net {
+	c := *net
+	c.W, c.Theta, c.Labels = slices.Clone(net.W), slices.Clone(net.Theta), slices.Clone(net.Labels)
+	src := *net.src
+	c.src = &src
+	c.r = rand.New(c.src)
+	for _, l := range []*layer{&c.exc, &c.inh} {
+		l.v, l.ge, l.gi, l.last = slices.Clone(l.v), slices.Clone(l.ge), slices.Clone(l.gi), slices.Clone(l.last)
+	}
+	c.post1, c.post2 = slices.Clone(net.post1), slices.Clone(net.post2)
+	c.buckets, c.workers, c.scale = nil, nil, nil
+	c.split()
+	for _, w := range c.workers {
+		copy(w.preT, net.workers[0].preT)
+	}
+	c.workers[0].spikes, c.workers[0].events = net.counters()
+	return &c
+}
+
+// TestSpikeInterval: one excitatory neuron driven far above threshold
+// fires once per 50.5 ms (the authors' timer, 101 steps), not once per
+// 5 ms refractory period, and its potential is held at reset for the
+// refractory period after each spike.
+func TestSpikeInterval(t *testing.T) {
+	for _, tc := range []struct {
+		interval float64
+		gap      int // least steps between spikes
+		min      int // spikes at least, in 700 steps
+	}{{50, 101, 6}, {0, 10, 40}} {
+		p := Default(1)
+		p.IntervalE = tc.interval
+		net, err := New(p, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net.W[0] = 5
+		var spikes []int
+		for s, in := range net.inputSpikes([]float32{1}, 200) {
+			net.run([][]int32{in}, false, nil)
+			if net.exc.last[0] == s {
+				spikes = append(spikes, s)
+			}
+			if len(spikes) > 0 && s-spikes[len(spikes)-1] <= 10 && net.exc.v[0] != p.VResetE {
+				t.Fatalf("interval %v: v = %v at step %d, %d after a spike; want it held at %v", tc.interval, net.exc.v[0], s, s-spikes[len(spikes)-1], p.VResetE)
+			}
+		}
+		if len(spikes) < tc.min {
+			t.Errorf("interval %v: %d spikes, want ≥ %d", tc.interval, len(spikes), tc.min)
+		}
+		for k := 1; k < len(spikes); k++ {
+			if d := spikes[k] - spikes[k-1]; d < tc.gap || d > tc.gap+3 {
+				t.Errorf("interval %v: spikes %d steps apart, want %d to %d (driven as fast as allowed)", tc.interval, d, tc.gap, tc.gap+3)
+			}
+		}
+	}
 }
