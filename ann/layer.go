@@ -39,6 +39,16 @@ type Layer interface {
 	Kind() string
 }
 
+// Random is a layer that draws random numbers as it runs (dropout's
+// masks, rate-coded spikes). A checkpoint saves each one's stream
+// position so that a resumed run draws exactly what the uninterrupted one
+// would have.
+type Random interface {
+	Layer
+	RNGState() ([]byte, error)
+	SetRNGState([]byte) error
+}
+
 // reuse returns *t if it already has the given shape, else a new tensor
 // of that shape stored into *t: layers keep their buffers across batches.
 func reuse(t **tensor.Tensor, shape ...int) *tensor.Tensor {

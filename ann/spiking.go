@@ -1,6 +1,7 @@
 package ann
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -46,6 +47,22 @@ type SpikeEncode struct {
 
 // Kind returns "spike-encode".
 func (e *SpikeEncode) Kind() string { return "spike-encode" }
+
+// RNGState returns the position of the spike stream (the number of
+// batches encoded), and SetRNGState moves it back there: a checkpoint
+// resumes with the spikes it would have drawn.
+func (e *SpikeEncode) RNGState() ([]byte, error) {
+	return binary.BigEndian.AppendUint64(nil, e.calls), nil
+}
+
+// SetRNGState restores a position returned by RNGState.
+func (e *SpikeEncode) SetRNGState(b []byte) error {
+	if len(b) != 8 {
+		return fmt.Errorf("ann: spike-encode random state: %d bytes, want 8", len(b))
+	}
+	e.calls = binary.BigEndian.Uint64(b)
+	return nil
+}
 
 // Params returns none.
 func (e *SpikeEncode) Params() []*Param { return nil }

@@ -7,6 +7,7 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -72,9 +73,28 @@ type State struct {
 	SinceBest          int     `json:"since_best"`
 	History            []Epoch `json:"history"`
 	StoppedEarly       bool    `json:"stopped_early"`
-	// Dropout holds each dropout layer's mask-stream position, by layer
-	// index (see ann.Dropout.RNGState).
-	Dropout map[int][]byte `json:"dropout,omitempty"`
+	// Random holds the stream position of each layer that draws random
+	// numbers (dropout, rate-coded spike encoding), by layer index (see
+	// ann.Random).
+	Random map[int][]byte `json:"random,omitempty"`
+}
+
+// UnmarshalJSON also reads "dropout", Random's name in checkpoints written
+// before spike encoders kept their stream position.
+func (s *State) UnmarshalJSON(b []byte) error {
+	type plain State
+	var v struct {
+		plain
+		Dropout map[int][]byte `json:"dropout"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = State(v.plain)
+	if s.Random == nil {
+		s.Random = v.Dropout
+	}
+	return nil
 }
 
 // Done reports whether the run had finished all its epochs (or stopped
@@ -140,7 +160,7 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 	if cfg.Resume != nil {
 		st = *cfg.Resume
 		st.History = slices.Clone(st.History)
-		if err := restoreDropout(net, st.Dropout); err != nil {
+		if err := restoreRandom(net, st.Random); err != nil {
 			return Result{}, err
 		}
 		if st.Batch > batches || st.Epoch < 0 || st.Seen < 0 {
@@ -153,7 +173,7 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 			return nil
 		}
 		var err error
-		if st.Dropout, err = dropoutState(net); err != nil {
+		if st.Random, err = randomState(net); err != nil {
 			return err
 		}
 		st.History, st.StoppedEarly = res.Epochs, res.StoppedEarly
@@ -241,7 +261,7 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 		}
 	}
 	var err error
-	if st.Dropout, err = dropoutState(net); err != nil {
+	if st.Random, err = randomState(net); err != nil {
 		return res, err
 	}
 	st.History, st.StoppedEarly = res.Epochs, res.StoppedEarly
@@ -249,12 +269,12 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 	return res, nil
 }
 
-// dropoutState returns the mask-stream position of every dropout layer.
-func dropoutState(net *ann.Sequential) (map[int][]byte, error) {
+// randomState returns the stream position of every random layer.
+func randomState(net *ann.Sequential) (map[int][]byte, error) {
 	var m map[int][]byte
 	for i, l := range net.Layers {
-		if d, ok := l.(*ann.Dropout); ok {
-			b, err := d.RNGState()
+		if r, ok := l.(ann.Random); ok {
+			b, err := r.RNGState()
 			if err != nil {
 				return nil, err
 			}
@@ -267,26 +287,26 @@ func dropoutState(net *ann.Sequential) (map[int][]byte, error) {
 	return m, nil
 }
 
-// restoreDropout moves the dropout layers' streams back to a saved
-// position; every dropout layer must have one, and only those.
-func restoreDropout(net *ann.Sequential, m map[int][]byte) error {
+// restoreRandom moves the random layers' streams back to a saved
+// position; every random layer must have one, and only those.
+func restoreRandom(net *ann.Sequential, m map[int][]byte) error {
 	n := 0
 	for i, l := range net.Layers {
-		d, ok := l.(*ann.Dropout)
+		r, ok := l.(ann.Random)
 		if !ok {
 			continue
 		}
 		b, ok := m[i]
 		if !ok {
-			return fmt.Errorf("train: resume state has no random state for dropout layer %d", i)
+			return fmt.Errorf("train: resume state has no random state for layer %d (%s)", i, l.Kind())
 		}
-		if err := d.SetRNGState(b); err != nil {
+		if err := r.SetRNGState(b); err != nil {
 			return fmt.Errorf("train: layer %d: %w", i, err)
 		}
 		n++
 	}
 	if n != len(m) {
-		return fmt.Errorf("train: resume state has %d dropout random states, the network %d dropout layers", len(m), n)
+		return fmt.Errorf("train: resume state has %d random states, the network %d random layers", len(m), n)
 	}
 	return nil
 }

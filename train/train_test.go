@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -580,5 +581,22 @@ func TestSpikingMNIST3Epochs(t *testing.T) {
 	t.Logf("spiking 784-128-10, 3 epochs: %.4f", acc)
 	if acc < 0.97 {
 		t.Errorf("test accuracy %.4f, want ≥ 0.97", acc)
+	}
+}
+
+// TestStateReadsOldRandomKey: checkpoints written before spike encoders
+// kept their stream position stored it under "dropout"; they still load.
+func TestStateReadsOldRandomKey(t *testing.T) {
+	for _, tc := range []struct{ doc, key string }{
+		{`{"epoch": 1, "dropout": {"2": "AAEC"}}`, "dropout"},
+		{`{"epoch": 1, "random": {"2": "AAEC"}}`, "random"},
+	} {
+		var st State
+		if err := json.Unmarshal([]byte(tc.doc), &st); err != nil {
+			t.Fatal(err)
+		}
+		if st.Epoch != 1 || !slices.Equal(st.Random[2], []byte{0, 1, 2}) {
+			t.Errorf("%q: epoch %d, random %v; want 1 and layer 2 = [0 1 2]", tc.key, st.Epoch, st.Random)
+		}
 	}
 }

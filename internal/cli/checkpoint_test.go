@@ -42,6 +42,7 @@ func TestResumeBitIdentical(t *testing.T) {
 		{"mlp", []string{"--model", "mlp", "--hidden", "32", "--dropout", "0.2", "--optimizer", "adam", "--lr", "0.001"}},
 		{"lenet5", []string{"--model", "lenet5", "--lr", "0.05", "--momentum", "0.9"}},
 		{"lstm", []string{"--model", "lstm", "--hidden", "16", "--optimizer", "adam", "--lr", "0.001", "--clip", "1"}},
+		{"snn", []string{"--model", "snn", "--hidden", "16", "--steps", "5", "--coding", "rate", "--optimizer", "adam", "--lr", "0.001"}},
 	}
 	for _, m := range models {
 		t.Run(m.name, func(t *testing.T) {
