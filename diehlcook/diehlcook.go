@@ -51,6 +51,34 @@ func Default(n int) Params {
 		MinSpikes: 5, Intensity: 2}
 }
 
+// Validate checks that the parameters describe a network that can be
+// simulated: positive sizes, time constants and step, and at most a
+// million steps per presentation or rest.
+func (p Params) Validate() error {
+	if p.Neurons < 1 || p.MinSpikes < 0 {
+		return fmt.Errorf("diehlcook: %d neurons, %d minimum spikes", p.Neurons, p.MinSpikes)
+	}
+	positive := map[string]float64{"dt": p.DT, "example_ms": p.ExampleMS, "max_rate_hz": p.MaxRateHz,
+		"tau_e": p.TauE, "tau_i": p.TauI, "tau_ge": p.TauGe, "tau_gi": p.TauGi, "tau_theta": p.TauTheta,
+		"tau_pre": p.TauPre, "tau_post1": p.TauPost1, "tau_post2": p.TauPost2, "intensity": p.Intensity}
+	for name, v := range positive {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("diehlcook: %s = %v, want a positive number", name, v)
+		}
+	}
+	finite := []float64{p.RestMS, p.VRestE, p.VResetE, p.VThreshE, p.VRestI, p.VResetI, p.VThreshI, p.RefracE, p.RefracI,
+		p.IntervalE, p.ThetaInit, p.ThetaOffset, p.ThetaPlus, p.WExcInh, p.WInhExc, p.NuPre, p.NuPost, p.WMax, p.WSum}
+	for _, v := range finite {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("diehlcook: a parameter is %v", v)
+		}
+	}
+	if p.RestMS < 0 || p.ExampleMS < p.DT || p.ExampleMS/p.DT > 1e6 || p.RestMS/p.DT > 1e6 {
+		return fmt.Errorf("diehlcook: dt %v ms, example %v ms, rest %v ms: want a presentation of 1 to 10⁶ steps and a rest of 0 to 10⁶", p.DT, p.ExampleMS, p.RestMS)
+	}
+	return nil
+}
+
 // Net is the network's learned state.
 type Net struct {
 	P     Params
@@ -100,8 +128,11 @@ const never = math.MinInt / 2
 // New returns a network for images of in pixels with random initial
 // weights (uniform in [0.003, 0.303), as the authors' files) from seed.
 func New(p Params, in int, seed uint64) (*Net, error) {
-	if p.Neurons < 1 || in < 1 || !(p.DT > 0) || !(p.ExampleMS > p.DT) || p.RestMS < 0 {
-		return nil, fmt.Errorf("diehlcook: %d neurons, %d inputs, dt %v, example %v ms, rest %v ms", p.Neurons, in, p.DT, p.ExampleMS, p.RestMS)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if in < 1 {
+		return nil, fmt.Errorf("diehlcook: %d inputs, want at least 1", in)
 	}
 	n := p.Neurons
 	net := &Net{P: p, In: in, W: make([]float64, in*n), Theta: make([]float64, n), Labels: make([]int, n), src: rand.NewPCG(seed, 0x6463)}

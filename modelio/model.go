@@ -139,6 +139,9 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 	// Optimizer state rides beside the weights.
 	var weights []Tensor
 	for _, t := range f.Tensors {
+		if t.F64 != nil {
+			return nil, Meta{}, fmt.Errorf("modelio: tensor %q is F64; network weights and optimizer state are F32", t.Name)
+		}
 		if key, ok := strings.CutPrefix(t.Name, OptimizerPrefix); ok {
 			if m.Optimizer == nil {
 				m.Optimizer = &optim.State{Buffers: map[string][]float32{}}
@@ -216,6 +219,11 @@ func TensorsSHA256(ts []Tensor) string {
 			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
 			h.Write(buf[:])
 		}
+		var b8 [8]byte
+		for _, v := range t.F64 {
+			binary.LittleEndian.PutUint64(b8[:], math.Float64bits(v))
+			h.Write(b8[:])
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -262,6 +270,9 @@ func LoadWeights(net *ann.Sequential, f *File, ignore ...string) error {
 		}
 		if !slices.Equal(t.Shape, p.Value.Shape) {
 			return fmt.Errorf("modelio: tensor %q has shape %v, the network needs %v", p.Name, t.Shape, p.Value.Shape)
+		}
+		if t.F64 != nil {
+			return fmt.Errorf("modelio: tensor %q is F64; network weights are F32", p.Name)
 		}
 	}
 	for _, p := range params {

@@ -143,6 +143,14 @@ func FuzzDecode(f *testing.F) {
 			f.Add(seed)
 		}
 	}
+	// An STDP network: F64 tensors and its own format.
+	stdp := filepath.Join(f.TempDir(), "stdp.safetensors")
+	if err := SaveSTDP(stdp, smallSTDP(f), STDPMeta{Classes: 3}); err != nil {
+		f.Fatal(err)
+	}
+	if seed, err := os.ReadFile(stdp); err == nil {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := Decode(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
@@ -151,6 +159,7 @@ func FuzzDecode(f *testing.F) {
 		if net, _, err := FromFile(file); err == nil {
 			LoadWeights(net, file)
 		}
+		STDPFromFile(file, 1)
 	})
 }
 

@@ -14,11 +14,30 @@ import (
 	"github.com/neurite/neurite/internal/atomicfile"
 )
 
-// Tensor is a named float32 tensor of a file.
+// Tensor is a named tensor of a file: F32 values in Data, or F64 values
+// in F64 (then Data is nil). Network weights are F32; F64 holds state that
+// must come back bit for bit from float64 code (the STDP network's).
 type Tensor struct {
 	Name  string
 	Shape []int
 	Data  []float32
+	F64   []float64
+}
+
+// Len returns the number of values the tensor holds.
+func (t Tensor) Len() int {
+	if t.F64 != nil {
+		return len(t.F64)
+	}
+	return len(t.Data)
+}
+
+// dtype returns the tensor's safetensors dtype and element size.
+func (t Tensor) dtype() (string, int64) {
+	if t.F64 != nil {
+		return "F64", 8
+	}
+	return "F32", 4
 }
 
 // File is the content of a safetensors file: tensors and string metadata.
@@ -60,11 +79,15 @@ func Encode(w io.Writer, f *File) error {
 	}
 	var off int64
 	for _, t := range tensors {
-		if n := numel(t.Shape); n != len(t.Data) {
-			return fmt.Errorf("modelio: tensor %s: shape %v holds %d values, have %d", t.Name, t.Shape, n, len(t.Data))
+		if t.F64 != nil && t.Data != nil {
+			return fmt.Errorf("modelio: tensor %s has both F32 and F64 values", t.Name)
 		}
-		size := int64(4 * len(t.Data))
-		header[t.Name] = headerEntry{DType: "F32", Shape: nonNil(t.Shape), Offsets: [2]int64{off, off + size}}
+		if n := numel(t.Shape); n != t.Len() {
+			return fmt.Errorf("modelio: tensor %s: shape %v holds %d values, have %d", t.Name, t.Shape, n, t.Len())
+		}
+		dtype, width := t.dtype()
+		size := width * int64(t.Len())
+		header[t.Name] = headerEntry{DType: dtype, Shape: nonNil(t.Shape), Offsets: [2]int64{off, off + size}}
 		off += size
 	}
 	hdr, err := json.Marshal(header)
@@ -82,14 +105,25 @@ func Encode(w io.Writer, f *File) error {
 		return err
 	}
 	buf := make([]byte, 0, 1<<16)
+	flush := func() error {
+		if len(buf) < cap(buf)-8 {
+			return nil
+		}
+		_, err := w.Write(buf)
+		buf = buf[:0]
+		return err
+	}
 	for _, t := range tensors {
 		for _, v := range t.Data {
 			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-			if len(buf) == cap(buf) {
-				if _, err := w.Write(buf); err != nil {
-					return err
-				}
-				buf = buf[:0]
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		for _, v := range t.F64 {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+			if err := flush(); err != nil {
+				return err
 			}
 		}
 	}
@@ -113,7 +147,7 @@ func numel(shape []int) int {
 }
 
 // Decode reads a safetensors file of total size bytes from r. Only F32
-// tensors are accepted.
+// and F64 tensors are accepted.
 func Decode(r io.Reader, size int64) (*File, error) {
 	var n uint64
 	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
@@ -137,6 +171,7 @@ func Decode(r io.Reader, size int64) (*File, error) {
 		name       string
 		begin, end int64
 		shape      []int
+		width      int64 // bytes per value: 4 (F32) or 8 (F64)
 	}
 	var spans []span
 	for name, msg := range raw {
@@ -150,24 +185,25 @@ func Decode(r io.Reader, size int64) (*File, error) {
 		if err := json.Unmarshal(msg, &e); err != nil {
 			return nil, fmt.Errorf("modelio: tensor %q: %w", name, err)
 		}
-		if e.DType != "F32" {
-			return nil, fmt.Errorf("modelio: tensor %q has dtype %q; only F32 is supported", name, e.DType)
+		width := map[string]int64{"F32": 4, "F64": 8}[e.DType]
+		if width == 0 {
+			return nil, fmt.Errorf("modelio: tensor %q has dtype %q; only F32 and F64 are supported", name, e.DType)
 		}
 		if len(e.Shape) > maxDims {
 			return nil, fmt.Errorf("modelio: tensor %q has %d dimensions (at most %d)", name, len(e.Shape), maxDims)
 		}
 		count := int64(1)
 		for _, d := range e.Shape {
-			if d < 0 || (d > 0 && count > dataSize/4/int64(d)+1) {
+			if d < 0 || (d > 0 && count > dataSize/width/int64(d)+1) {
 				return nil, fmt.Errorf("modelio: tensor %q: shape %v is larger than the file's %d data bytes", name, e.Shape, dataSize)
 			}
 			count *= int64(d)
 		}
 		b, end := e.Offsets[0], e.Offsets[1]
-		if b < 0 || end < b || end > dataSize || end-b != 4*count {
-			return nil, fmt.Errorf("modelio: tensor %q: bytes [%d, %d) do not hold shape %v as F32 within the %d data bytes", name, b, end, e.Shape, dataSize)
+		if b < 0 || end < b || end > dataSize || end-b != width*count {
+			return nil, fmt.Errorf("modelio: tensor %q: bytes [%d, %d) do not hold shape %v as %s within the %d data bytes", name, b, end, e.Shape, e.DType, dataSize)
 		}
-		spans = append(spans, span{name, b, end, e.Shape})
+		spans = append(spans, span{name, b, end, e.Shape, width})
 	}
 	// The data must be laid out without overlaps or gaps, in offset order.
 	slices.SortFunc(spans, func(a, b span) int { return int(a.begin - b.begin) })
@@ -186,13 +222,25 @@ func Decode(r io.Reader, size int64) (*File, error) {
 		return nil, fmt.Errorf("modelio: data: %w", err)
 	}
 	for _, s := range spans {
-		t := Tensor{Name: s.name, Shape: s.shape, Data: make([]float32, (s.end-s.begin)/4)}
-		for k := range t.Data {
-			v := math.Float32frombits(binary.LittleEndian.Uint32(data[s.begin+4*int64(k):]))
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		t := Tensor{Name: s.name, Shape: s.shape}
+		count := (s.end - s.begin) / s.width
+		if s.width == 8 {
+			t.F64 = make([]float64, count)
+		} else {
+			t.Data = make([]float32, count)
+		}
+		for k := range count {
+			var v float64
+			if s.width == 8 {
+				v = math.Float64frombits(binary.LittleEndian.Uint64(data[s.begin+8*k:]))
+				t.F64[k] = v
+			} else {
+				x := math.Float32frombits(binary.LittleEndian.Uint32(data[s.begin+4*k:]))
+				v, t.Data[k] = float64(x), x
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("modelio: tensor %q holds a non-finite value (%v) at element %d", s.name, v, k)
 			}
-			t.Data[k] = v
 		}
 		f.Tensors = append(f.Tensors, t)
 	}

@@ -95,7 +95,7 @@ func inspectFile(path string) (inspectReport, error) {
 		// Not neurite's: list what is there.
 		rep.Model = "foreign"
 		for _, t := range f.Tensors {
-			rep.Params += len(t.Data)
+			rep.Params += t.Len()
 			rep.Tensors = append(rep.Tensors, inspectTensor{Name: t.Name, Shape: t.Shape})
 		}
 		rep.WeightsSHA256 = modelio.TensorsSHA256(f.Tensors)
