@@ -104,6 +104,9 @@ func Load(path string) (*ann.Sequential, Meta, error) {
 
 // FromFile rebuilds a network from a decoded file.
 func FromFile(f *File) (*ann.Sequential, Meta, error) {
+	if IsSTDP(f) {
+		return nil, Meta{}, fmt.Errorf("modelio: an STDP network, not a model of layers: neurite eval and inspect read it (LoadSTDP in Go)")
+	}
 	if f.Metadata[keyFormat] != formatName {
 		return nil, Meta{}, fmt.Errorf("modelio: not a neurite model (format %q, want %q)", f.Metadata[keyFormat], formatName)
 	}

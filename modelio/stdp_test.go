@@ -60,7 +60,7 @@ func TestSTDPRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := FromFile(f); err == nil || !strings.Contains(err.Error(), "not a neurite model") {
+	if _, _, err := FromFile(f); err == nil || !strings.Contains(err.Error(), "an STDP network") {
 		t.Errorf("an STDP file loaded as a model of layers: %v", err)
 	}
 }

@@ -260,3 +260,37 @@ func testdataDir(t *testing.T) string {
 	}
 	return filepath.Join(filepath.Dir(file), "..", "..", "modelio", "testdata")
 }
+
+// TestSTDPSaveEval: an STDP network trained with --out is the one inspect
+// describes and eval scores: eval's accuracy on the 10,000 test images
+// (fresh input spikes) is within 5 points of what train measured on the
+// first 2,000.
+func TestSTDPSaveEval(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, stdout, stderr := run(t, "train", "--model", "stdp", "--neurons", "10", "--train-samples", "300", "--test-samples", "2000", "--out", "stdp.safetensors", "--json")
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	var trained trainReport
+	if err := json.Unmarshal([]byte(stdout), &trained); err != nil {
+		t.Fatal(err)
+	}
+	if r := inspectJSON(t, "stdp.safetensors"); r.Model != "stdp" || r.Neurons != 10 || r.Inputs != 784 || r.Images != 300 || r.Params != 7850 {
+		t.Errorf("inspect: %+v", r)
+	}
+	code, stdout, stderr = run(t, "eval", "--model", "stdp.safetensors", "--seed", "2", "--json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, stderr)
+	}
+	var ev evalReport
+	if err := json.Unmarshal([]byte(stdout), &ev); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("train %.4f, eval %.4f", trained.TestAccuracy, ev.Accuracy)
+	if math.Abs(ev.Accuracy-trained.TestAccuracy) > 0.05 || ev.Samples != 10000 || ev.SpikesPerSample == nil {
+		t.Errorf("eval %.4f on %d images, train measured %.4f", ev.Accuracy, ev.Samples, trained.TestAccuracy)
+	}
+	if code, _, stderr := run(t, "export", "--model", "stdp.safetensors", "--format", "onnx", "--out", "x.onnx"); code == 0 || !strings.Contains(stderr, "an STDP network") {
+		t.Errorf("export of an STDP network: exit %d: %s", code, stderr)
+	}
+}

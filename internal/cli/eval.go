@@ -26,6 +26,35 @@ type evalReport struct {
 	Samples  int     `json:"samples"`
 	Model    string  `json:"model"`
 	Data     string  `json:"data"`
+	// An STDP network has no loss; it reports its activity instead.
+	SpikesPerSample      *float64 `json:"spikes_per_sample,omitempty"`
+	SynapticOpsPerSample *float64 `json:"synaptic_ops_per_sample,omitempty"`
+}
+
+// evalSTDP scores an STDP network file on the test set: its Poisson input
+// spikes are drawn from seed, so accuracy varies slightly with it.
+func evalSTDP(cmd *cobra.Command, f *modelio.File, path, dataName string, seed uint64, asJSON bool, test *data.Dataset) error {
+	net, meta, err := modelio.STDPFromFile(f, seed)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if test.Features() != net.In {
+		return fmt.Errorf("%s takes %d inputs; %s has %d features", path, net.In, dataName, test.Features())
+	}
+	if test.Classes > meta.Classes {
+		return fmt.Errorf("%s labels %d classes; %s has %d", path, meta.Classes, dataName, test.Classes)
+	}
+	res, err := net.Evaluate(cmd.Context(), test, meta.Classes)
+	if err != nil {
+		return err
+	}
+	rep := evalReport{Accuracy: res.Accuracy, Samples: test.Len(), Model: path, Data: dataName,
+		SpikesPerSample: &res.SpikesPerSample, SynapticOpsPerSample: &res.SynapticOpsPerSample}
+	if asJSON {
+		return writeJSON(cmd.OutOrStdout(), rep)
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "%-10s %12s %10s\n%-10.4f %12.1f %10d\n", "accuracy", "spikes/image", "samples", rep.Accuracy, res.SpikesPerSample, rep.Samples)
+	return err
 }
 
 func newEvalCmd() *cobra.Command {
@@ -50,13 +79,20 @@ four rows of a truth table, or for a CSV file the same 20% that train held out
 				return err
 			}
 			defer restore()
-			net, meta, err := modelio.Load(o.model)
+			f, err := modelio.ReadFile(o.model)
 			if err != nil {
 				return err
 			}
 			_, test, _, err := data.Open(o.data, o.dataDir, o.seed)
 			if err != nil {
 				return err
+			}
+			if modelio.IsSTDP(f) {
+				return evalSTDP(cmd, f, o.model, o.data, o.seed, o.json, test)
+			}
+			net, meta, err := modelio.FromFile(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", o.model, err)
 			}
 			if test.Features() != meta.Spec.Inputs {
 				return fmt.Errorf("%s takes %d inputs; %s has %d features", o.model, meta.Spec.Inputs, o.data, test.Features())

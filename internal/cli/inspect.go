@@ -28,8 +28,13 @@ type inspectReport struct {
 	OptimizerSteps int            `json:"optimizer_steps,omitempty"`
 	// Training is the checkpoint's settings and position, verbatim.
 	Training json.RawMessage `json:"training,omitempty"`
-	// Tensors lists a foreign file's tensors (no neurite architecture).
+	// Tensors lists a foreign file's tensors (no neurite architecture) or
+	// an STDP network's.
 	Tensors []inspectTensor `json:"tensors,omitempty"`
+	// Neurons and Images describe an STDP network: excitatory neurons and
+	// training presentations.
+	Neurons int `json:"neurons,omitempty"`
+	Images  int `json:"images,omitempty"`
 }
 
 type inspectLayer struct {
@@ -87,6 +92,18 @@ func inspectFile(path string) (inspectReport, error) {
 		return inspectReport{}, err
 	}
 	rep := inspectReport{Path: path, Format: "safetensors", Bytes: st.Size(), Layers: []inspectLayer{}}
+	if modelio.IsSTDP(f) {
+		net, meta, err := modelio.STDPFromFile(f, 0)
+		if err != nil {
+			return inspectReport{}, fmt.Errorf("%s: %w", path, err)
+		}
+		rep.Model, rep.Params, rep.Inputs, rep.Classes = "stdp", len(net.W)+len(net.Theta), net.In, meta.Classes
+		rep.Dataset, rep.Neurons, rep.Images, rep.WeightsSHA256 = meta.Dataset, net.P.Neurons, meta.Images, modelio.TensorsSHA256(f.Tensors)
+		for _, t := range f.Tensors {
+			rep.Tensors = append(rep.Tensors, inspectTensor{Name: t.Name, Shape: t.Shape})
+		}
+		return rep, nil
+	}
 	net, meta, err := modelio.FromFile(f)
 	if err != nil {
 		if _, ok := f.Metadata["format"]; ok {
@@ -121,7 +138,12 @@ func printInspect(cmd *cobra.Command, r inspectReport) error {
 	fmt.Fprintf(w, "file\t%s (%s, %d bytes)\n", r.Path, r.Format, r.Bytes)
 	fmt.Fprintf(w, "model\t%s\n", r.Model)
 	fmt.Fprintf(w, "parameters\t%d\n", r.Params)
-	if r.Model != "foreign" {
+	switch r.Model {
+	case "foreign":
+	case "stdp":
+		fmt.Fprintf(w, "inputs, neurons, classes\t%d, %d, %d\n", r.Inputs, r.Neurons, r.Classes)
+		fmt.Fprintf(w, "trained\t%d presentations of %s, without labels (STDP)\n", r.Images, r.Dataset)
+	default:
 		fmt.Fprintf(w, "inputs, classes\t%d, %d\n", r.Inputs, r.Classes)
 		fmt.Fprintf(w, "trained\t%d epochs on %s, %d optimizer steps\n", r.Epoch, r.Dataset, r.OptimizerSteps)
 	}

@@ -8,12 +8,13 @@ import (
 
 	"github.com/neurite/neurite/data"
 	"github.com/neurite/neurite/diehlcook"
+	"github.com/neurite/neurite/modelio"
 	"github.com/neurite/neurite/train"
 )
 
 // runSTDP trains Diehl & Cook's network without labels, assigns labels
-// from the responses to the last 10,000 training images, and scores the
-// test set.
+// from the responses to the last 10,000 training images (or a separate
+// pass), scores the test set, and saves the network with --out.
 func runSTDP(ctx context.Context, o trainOptions, tr, te *data.Dataset, rep trainReport, stdout, stderr io.Writer) error {
 	if o.neurons < 1 {
 		return usagef("--neurons %d: must be at least 1", o.neurons)
@@ -57,6 +58,14 @@ func runSTDP(ctx context.Context, o trainOptions, tr, te *data.Dataset, rep trai
 	rep.TestAccuracy = res.Accuracy
 	rep.SamplesPerSecond = float64(tr.Len()*o.epochs) / seconds
 	rep.SpikesPerSample, rep.SynapticOpsPerSample = &res.SpikesPerSample, &res.SynapticOpsPerSample
+	if o.out != "" {
+		meta := modelio.STDPMeta{Classes: max(tr.Classes, 2), Images: tr.Len() * o.epochs, Dataset: o.data}
+		if err := modelio.SaveSTDP(o.out, net, meta); err != nil {
+			return err
+		}
+		rep.Out = o.out
+		fmt.Fprintf(stderr, "saved %s\n", o.out)
+	}
 	if o.json {
 		return writeJSON(stdout, rep)
 	}

@@ -379,8 +379,8 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	if !isPath && !presets[o.model] {
 		return usagef("--model %q: want mlp, perceptron, lenet5, lstm, rnn, snn, stdp or a model spec file", o.model)
 	}
-	if o.model == "stdp" && (o.out != "" || o.resume != "" || o.init != "") {
-		return usagef("--model stdp cannot be saved, resumed or fine-tuned yet (--out, --resume, --init)")
+	if o.model == "stdp" && (o.resume != "" || o.init != "" || o.checkpointEvery != 0) {
+		return usagef("--model stdp cannot be resumed, fine-tuned or checkpointed mid-pass yet (--resume, --init, --checkpoint-every); --out saves the trained network")
 	}
 	if o.model == "stdp" && !o.changed("epochs") {
 		o.epochs = 1 // one unsupervised pass, as Diehl & Cook's 100- and 400-neuron figures
