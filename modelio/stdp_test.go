@@ -118,7 +118,9 @@ func TestSTDPHostile(t *testing.T) {
 			w := tensor(f, "input_weights")
 			w.Data, w.F64 = make([]float32, len(w.F64)), nil
 		}},
-		{"missing theta", `"theta" is missing`, func(f *File) { f.Tensors = slices.DeleteFunc(f.Tensors, func(t Tensor) bool { return t.Name == "theta" }) }},
+		{"missing theta", `"theta" is missing`, func(f *File) {
+			f.Tensors = slices.DeleteFunc(f.Tensors, func(t Tensor) bool { return t.Name == "theta" })
+		}},
 		{"zero time step", "dt = 0", func(f *File) {
 			f.Metadata[keySTDPParams] = strings.Replace(f.Metadata[keySTDPParams], `"DT":0.5`, `"DT":0`, 1)
 		}},
