@@ -98,7 +98,7 @@ func TestSTDPHostile(t *testing.T) {
 		}
 		return back
 	}
-	tensor := func(f *File, name string) *Tensor {
+	find := func(f *File, name string) *Tensor {
 		for k := range f.Tensors {
 			if f.Tensors[k].Name == name {
 				return &f.Tensors[k]
@@ -110,12 +110,12 @@ func TestSTDPHostile(t *testing.T) {
 		name, want string
 		change     func(f *File)
 	}{
-		{"label beyond the classes", "label 3", func(f *File) { tensor(f, "labels").Data[0] = 3 }},
-		{"fractional label", "label 1.5", func(f *File) { tensor(f, "labels").Data[0] = 1.5 }},
-		{"negative weight", "outside [0, 1]", func(f *File) { tensor(f, "input_weights").F64[5] = -0.1 }},
-		{"negative theta", "theta 2", func(f *File) { tensor(f, "theta").F64[2] = -1 }},
+		{"label beyond the classes", "label 3", func(f *File) { find(f, "labels").Data[0] = 3 }},
+		{"fractional label", "label 1.5", func(f *File) { find(f, "labels").Data[0] = 1.5 }},
+		{"negative weight", "outside [0, 1]", func(f *File) { find(f, "input_weights").F64[5] = -0.1 }},
+		{"negative theta", "theta 2", func(f *File) { find(f, "theta").F64[2] = -1 }},
 		{"weights as F32", "wrong dtype", func(f *File) {
-			w := tensor(f, "input_weights")
+			w := find(f, "input_weights")
 			w.Data, w.F64 = make([]float32, len(w.F64)), nil
 		}},
 		{"missing theta", `"theta" is missing`, func(f *File) {
