@@ -58,19 +58,26 @@ func (p Params) Validate() error {
 	if p.Neurons < 1 || p.MinSpikes < 0 {
 		return fmt.Errorf("diehlcook: %d neurons, %d minimum spikes", p.Neurons, p.MinSpikes)
 	}
-	positive := map[string]float64{"dt": p.DT, "example_ms": p.ExampleMS, "max_rate_hz": p.MaxRateHz,
-		"tau_e": p.TauE, "tau_i": p.TauI, "tau_ge": p.TauGe, "tau_gi": p.TauGi, "tau_theta": p.TauTheta,
-		"tau_pre": p.TauPre, "tau_post1": p.TauPost1, "tau_post2": p.TauPost2, "intensity": p.Intensity}
-	for name, v := range positive {
-		if !(v > 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("diehlcook: %s = %v, want a positive number", name, v)
-		}
+	type named struct {
+		name     string
+		v        float64
+		positive bool
 	}
-	finite := []float64{p.RestMS, p.VRestE, p.VResetE, p.VThreshE, p.VRestI, p.VResetI, p.VThreshI, p.RefracE, p.RefracI,
-		p.IntervalE, p.ThetaInit, p.ThetaOffset, p.ThetaPlus, p.WExcInh, p.WInhExc, p.NuPre, p.NuPost, p.WMax, p.WSum}
-	for _, v := range finite {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("diehlcook: a parameter is %v", v)
+	for _, f := range []named{{"DT", p.DT, true}, {"ExampleMS", p.ExampleMS, true}, {"RestMS", p.RestMS, false},
+		{"MaxRateHz", p.MaxRateHz, true}, {"VRestE", p.VRestE, false}, {"VResetE", p.VResetE, false},
+		{"VThreshE", p.VThreshE, false}, {"VRestI", p.VRestI, false}, {"VResetI", p.VResetI, false},
+		{"VThreshI", p.VThreshI, false}, {"TauE", p.TauE, true}, {"TauI", p.TauI, true}, {"TauGe", p.TauGe, true},
+		{"TauGi", p.TauGi, true}, {"RefracE", p.RefracE, false}, {"RefracI", p.RefracI, false},
+		{"IntervalE", p.IntervalE, false}, {"ThetaInit", p.ThetaInit, false}, {"ThetaOffset", p.ThetaOffset, false},
+		{"ThetaPlus", p.ThetaPlus, false}, {"TauTheta", p.TauTheta, true}, {"WExcInh", p.WExcInh, false},
+		{"WInhExc", p.WInhExc, false}, {"TauPre", p.TauPre, true}, {"TauPost1", p.TauPost1, true},
+		{"TauPost2", p.TauPost2, true}, {"NuPre", p.NuPre, false}, {"NuPost", p.NuPost, false},
+		{"WMax", p.WMax, false}, {"WSum", p.WSum, false}, {"Intensity", p.Intensity, true}} {
+		switch {
+		case math.IsNaN(f.v) || math.IsInf(f.v, 0):
+			return fmt.Errorf("diehlcook: %s = %v, want a finite number", f.name, f.v)
+		case f.positive && !(f.v > 0):
+			return fmt.Errorf("diehlcook: %s = %v, want a positive number", f.name, f.v)
 		}
 	}
 	if p.RestMS < 0 || p.ExampleMS < p.DT || p.ExampleMS/p.DT > 1e6 || p.RestMS/p.DT > 1e6 {

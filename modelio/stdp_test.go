@@ -121,7 +121,7 @@ func TestSTDPHostile(t *testing.T) {
 		{"missing theta", `"theta" is missing`, func(f *File) {
 			f.Tensors = slices.DeleteFunc(f.Tensors, func(t Tensor) bool { return t.Name == "theta" })
 		}},
-		{"zero time step", "dt = 0", func(f *File) {
+		{"zero time step", "DT = 0", func(f *File) {
 			f.Metadata[keySTDPParams] = strings.Replace(f.Metadata[keySTDPParams], `"DT":0.5`, `"DT":0`, 1)
 		}},
 		{"a billion steps per image", "10⁶ steps", func(f *File) {
