@@ -13,22 +13,26 @@
 //
 //	tier 0  tensor                  float32 arrays and kernels: GEMM, im2col, softmax, activations
 //	        tensor/internal/kernel  the AVX2+FMA assembly micro-kernel and its Go reference
-//	        topology                connection rules producing sender-ordered CSR graphs
+//	        topology                graphs and connection rules (CSR), generators, graph metrics
 //	        internal/atomicfile     all-or-nothing file writes
-//	tier 1  snn                     spiking neurons, synapses, delays, the simulators, presets, specs
-//	        ann                     layers, losses, Sequential, architecture specs, the perceptron
+//	        internal/specfile       decoding of the spec files users write (YAML or JSON)
+//	        internal/barrier        the workers' per-step rendezvous, shared by the simulators
+//	tier 1  snn                     spiking neurons, synapses, delays, the simulator, presets, specs
+//	        ann                     layers (dense, conv, recurrent, spiking), losses, Sequential, specs
 //	        data                    datasets (MNIST, CSV, logic tables), normalisation, spike encoders
 //	tier 2  snn/snntest             conformance suite for neuron models and the engine
 //	        ann/anntest             finite-difference gradient checks for layers and losses
 //	        optim                   SGD, Adam(W), learning-rate schedules, gradient clipping
-//	tier 3  modelio                 safetensors model files
-//	tier 4  train                   the training loop: batches, schedules, early stopping, divergence
-//	tier 6  report                  figures (spike rasters) and, later, the HTML report
+//	        snn/plasticity          STDP, triplet, Oja, homeostatic scaling, structural plasticity
+//	        lesion                  removing units or synapses from either kind of network
+//	        diehlcook               Diehl & Cook's unsupervised STDP digit learner
+//	tier 3  modelio                 safetensors model files and checkpoints, STDP networks, ONNX export
+//	tier 4  train                   the training loop: batches, schedules, early stopping, checkpoints
+//	        convert                 trained ReLU networks run as integrate-and-fire neurons
+//	tier 5  compare                 the seven experiments behind neurite compare
+//	tier 6  report                  figures and the HTML report
 //	tier 7  internal/cli            one file per command of the neurite CLI
 //	        cmd/neurite             main, which only calls cli.Main
-//
-// Planned packages and their tiers (see docs/architecture.md): energy (0);
-// snn/plasticity (2); convert (4); compare (5).
 //
 // # Where to start
 //
