@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/neurite/neurite/internal/specfile"
 	"github.com/neurite/neurite/topology"
@@ -74,6 +75,47 @@ type ProjectionSpec struct {
 	// populations' positions and replaces Delay.
 	Conduction *Conduction `json:"conduction,omitempty"`
 	STP        *STP        `json:"stp,omitempty"`
+	// Plasticity sets a learning rule on the projection.
+	Plasticity *PlasticitySpec `json:"plasticity,omitempty"`
+}
+
+// PlasticitySpec names a learning rule and sets its parameters by field
+// name. The rules are registered by name with RegisterPlasticity;
+// importing snn/plasticity registers stdp, triplet, rate-hebb, scaling and
+// structural (the neurite command does).
+type PlasticitySpec struct {
+	Rule   string          `json:"rule"`
+	Params json.RawMessage `json:"params,omitempty"`
+}
+
+var (
+	rulesMu sync.RWMutex
+	rules   = map[string]func(params json.RawMessage) (Plasticity, error){}
+)
+
+// RegisterPlasticity makes a learning rule available to network specs
+// under name: newRule builds a fresh rule from the spec's parameters (raw
+// JSON, possibly empty) or says what is wrong with them.
+func RegisterPlasticity(name string, newRule func(params json.RawMessage) (Plasticity, error)) {
+	rulesMu.Lock()
+	defer rulesMu.Unlock()
+	rules[name] = newRule
+}
+
+// build makes the rule the spec names.
+func (ps *PlasticitySpec) build() (Plasticity, error) {
+	rulesMu.RLock()
+	newRule, ok := rules[ps.Rule]
+	names := sortedKeys(rules)
+	rulesMu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("plasticity rule %q is not registered (have %v; importing snn/plasticity registers its rules)", ps.Rule, names)
+	}
+	rule, err := newRule(ps.Params)
+	if err != nil {
+		return nil, fmt.Errorf("plasticity %s: %w", ps.Rule, err)
+	}
+	return rule, nil
 }
 
 // InputSpec describes one external input.
@@ -192,6 +234,11 @@ func (s *Spec) Build(seed uint64) (*Network, error) {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
 			proj.STP = &stp
+		}
+		if js.Plasticity != nil {
+			if proj.Plasticity, err = js.Plasticity.build(); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
 		}
 	}
 	for k, is := range s.Inputs {

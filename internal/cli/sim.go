@@ -16,6 +16,7 @@ import (
 	"github.com/neurite/neurite/internal/atomicfile"
 	"github.com/neurite/neurite/report"
 	"github.com/neurite/neurite/snn"
+	_ "github.com/neurite/neurite/snn/plasticity" // registers the learning rules spec files name
 )
 
 // simOptions are the flags of "neurite sim".

@@ -50,7 +50,7 @@ type RateHebb struct {
 // Prepare checks the parameters.
 func (r *RateHebb) Prepare(p *snn.Projection, dt float64) error {
 	if !(r.Rate > 0) || !(r.Tau > 0) || r.WMax < 0 {
-		return fmt.Errorf("RateHebb needs positive Rate and Tau and WMax ≥ 0 (got %+v)", *r)
+		return fmt.Errorf("RateHebb needs positive Rate and Tau and WMax ≥ 0 (got Rate %v, Tau %v, WMax %v)", r.Rate, r.Tau, r.WMax)
 	}
 	p.PerSynapseWeights()
 	r.pre, r.post = newTrace(p.Pre.Len(), r.Tau, dt), newTrace(p.Post.Len(), r.Tau, dt)
@@ -107,7 +107,7 @@ type Scaling struct {
 // Prepare checks the parameters.
 func (r *Scaling) Prepare(p *snn.Projection, dt float64) error {
 	if !(r.Target > 0) || !(r.Tau > 0) || !(r.Every > 0) || !(r.Gain > 0 && r.Gain <= 1) || r.WMax < 0 {
-		return fmt.Errorf("Scaling needs positive Target, Tau and Every, Gain in (0, 1] and WMax ≥ 0 (got %+v)", *r)
+		return fmt.Errorf("Scaling needs positive Target, Tau and Every, Gain in (0, 1] and WMax ≥ 0 (got Target %v, Tau %v, Every %v, Gain %v, WMax %v)", r.Target, r.Tau, r.Every, r.Gain, r.WMax)
 	}
 	p.PerSynapseWeights()
 	r.post = newTrace(p.Post.Len(), r.Tau, dt)

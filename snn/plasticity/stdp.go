@@ -104,7 +104,7 @@ type STDP struct {
 // Prepare checks the parameters and sets up traces and the index.
 func (r *STDP) Prepare(p *snn.Projection, dt float64) error {
 	if !(r.TauPlus > 0) || !(r.TauMinus > 0) || !(r.WMax > 0) || r.APlus < 0 || r.AMinus < 0 {
-		return fmt.Errorf("STDP needs positive TauPlus, TauMinus and WMax and non-negative amplitudes (got %+v)", *r)
+		return fmt.Errorf("STDP needs positive TauPlus, TauMinus and WMax and non-negative amplitudes (got APlus %v, AMinus %v, TauPlus %v, TauMinus %v, WMax %v)", r.APlus, r.AMinus, r.TauPlus, r.TauMinus, r.WMax)
 	}
 	p.PerSynapseWeights()
 	r.pre, r.post = newTrace(p.Pre.Len(), r.TauPlus, dt), newTrace(p.Post.Len(), r.TauMinus, dt)
@@ -167,7 +167,7 @@ type Triplet struct {
 func (r *Triplet) Prepare(p *snn.Projection, dt float64) error {
 	for _, tau := range []float64{r.TauPlus, r.TauMinus, r.TauX, r.TauY} {
 		if !(tau > 0) {
-			return fmt.Errorf("triplet STDP needs positive time constants (got %+v)", *r)
+			return fmt.Errorf("triplet STDP needs positive time constants (got TauPlus %v, TauMinus %v, TauX %v, TauY %v)", r.TauPlus, r.TauMinus, r.TauX, r.TauY)
 		}
 	}
 	if !(r.WMax > 0) {
