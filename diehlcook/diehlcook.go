@@ -217,8 +217,11 @@ func (net *Net) inputSpikes(img []float32, intensity float64) [][]int32 {
 		if rate <= 0 {
 			continue
 		}
-		for t := net.r.ExpFloat64() / rate; t < p.ExampleMS; t += net.r.ExpFloat64() / rate {
+		for t := net.r.ExpFloat64() / rate; ; t += net.r.ExpFloat64() / rate {
 			s := int(t / p.DT)
+			if s >= steps { // the presentation is a whole number of steps
+				break
+			}
 			buckets[s] = append(buckets[s], int32(i))
 		}
 	}

@@ -243,3 +243,17 @@ func TestSpikeInterval(t *testing.T) {
 		}
 	}
 }
+
+// TestUnevenPresentation: a presentation that is not a whole number of
+// steps is rounded to one (it used to index past the last step).
+func TestUnevenPresentation(t *testing.T) {
+	p := Default(4)
+	p.ExampleMS = 350.2 // 700.4 steps → 700
+	net, err := New(p, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(net.inputSpikes([]float32{1, 1, 1}, 50)); got != 700 {
+		t.Errorf("%d steps, want 700", got)
+	}
+}
