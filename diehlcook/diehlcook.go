@@ -108,7 +108,7 @@ type Net struct {
 	buckets      [][]int32 // input spikes of each step of a presentation
 	score        []float64 // Evaluate's per-class scores
 	scale        []float64 // normalize's column sums, then factors
-	preDecay     []float64 // e^(−k·dt/τpre) for the steps k a trace stays above 1e-6
+	preDecay     []float64 // e^(−k·dt/τpre) while above 1e-6 (at most 2¹⁶ steps); older traces count as 0
 	post1, post2 []float64
 	workers      []*worker
 	bar          *barrier.Barrier
@@ -153,7 +153,7 @@ func New(p Params, in int, seed uint64) (*Net, error) {
 	// The authors start both populations 40 mV below rest.
 	net.exc, net.inh = newLayer(n, p.VRestE-40), newLayer(n, p.VRestI-40)
 	d := math.Exp(-p.DT / p.TauPre)
-	for x := 1.0; x >= 1e-6; x *= d {
+	for x := 1.0; x >= 1e-6 && len(net.preDecay) < 1<<16; x *= d {
 		net.preDecay = append(net.preDecay, x)
 	}
 	net.post1, net.post2 = make([]float64, n), make([]float64, n)

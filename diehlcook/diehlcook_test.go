@@ -257,3 +257,17 @@ func TestUnevenPresentation(t *testing.T) {
 		t.Errorf("%d steps, want 700", got)
 	}
 }
+
+// TestHugeTraceTimeConstant: a presynaptic trace that never decays (a
+// file may ask for τ = 1e300 ms) is tabulated for 2¹⁶ steps, not forever.
+func TestHugeTraceTimeConstant(t *testing.T) {
+	p := Default(4)
+	p.TauPre = 1e300
+	net, err := New(p, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(net.preDecay) != 1<<16 {
+		t.Errorf("%d tabulated steps, want %d", len(net.preDecay), 1<<16)
+	}
+}
