@@ -106,6 +106,7 @@ type Net struct {
 	now          int // steps simulated so far, rests included
 	exc, inh     layer
 	buckets      [][]int32 // input spikes of each step of a presentation
+	silence      [][]int32 // empty buckets for the rest
 	score        []float64 // Evaluate's per-class scores
 	scale        []float64 // normalize's column sums, then factors
 	preDecay     []float64 // e^(−k·dt/τpre) while above 1e-6 (at most 2¹⁶ steps); older traces count as 0
@@ -294,14 +295,17 @@ func (net *Net) rest(learn bool) {
 	p := net.P
 	steps := int(math.Round(p.RestMS / p.DT))
 	quiet := min(steps, int(math.Round(20/p.DT)))
-	net.run(make([][]int32, quiet), learn, nil)
+	if len(net.silence) < steps {
+		net.silence = make([][]int32, steps)
+	}
+	net.run(net.silence[:quiet], learn, nil)
 	k := float64(steps - quiet)
 	thetaKeep := 1.0
 	if learn {
 		thetaKeep = math.Pow(1-p.DT/p.TauTheta, k)
 	}
 	if !net.silentWhileRelaxing(thetaKeep) {
-		net.run(make([][]int32, steps-quiet), learn, nil)
+		net.run(net.silence[:steps-quiet], learn, nil)
 		return
 	}
 	net.exc.relax(p.VRestE, math.Pow(1-p.DT/p.TauE, k))
@@ -543,22 +547,30 @@ func (net *Net) Train(ctx context.Context, d *data.Dataset, progress func(Progre
 	recent := make([][]int, 0, keep)
 	counts := make([]int, net.P.Neurons)
 	for k := range d.Len() {
-		if k%100 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if progress != nil {
-				spikes, _ := net.counters()
-				progress(Progress{Images: k, Total: d.Len(), Spikes: spikes})
-			}
+		if err := net.report(ctx, k, d.Len(), progress); err != nil {
+			return nil, err
 		}
-		net.normalize()
-		net.respond(d.X.Row(k), true, counts)
+		net.respond(d.X.Row(k), true, counts) // normalises before each presentation
 		if k >= d.Len()-keep {
 			recent = append(recent, slices.Clone(counts))
 		}
 	}
 	return recent, nil
+}
+
+// report checks for cancellation and reports progress every 100 images.
+func (net *Net) report(ctx context.Context, k, total int, progress func(Progress)) error {
+	if k%100 != 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if progress != nil {
+		spikes, _ := net.counters()
+		progress(Progress{Images: k, Total: total, Spikes: spikes})
+	}
+	return nil
 }
 
 // Responses presents every image of d with learning off (weights and
@@ -568,14 +580,8 @@ func (net *Net) Train(ctx context.Context, d *data.Dataset, progress func(Progre
 func (net *Net) Responses(ctx context.Context, d *data.Dataset, progress func(Progress)) ([][]int, error) {
 	out := make([][]int, d.Len())
 	for k := range d.Len() {
-		if k%100 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if progress != nil {
-				spikes, _ := net.counters()
-				progress(Progress{Images: k, Total: d.Len(), Spikes: spikes})
-			}
+		if err := net.report(ctx, k, d.Len(), progress); err != nil {
+			return nil, err
 		}
 		counts := make([]int, net.P.Neurons)
 		net.respond(d.X.Row(k), false, counts)
