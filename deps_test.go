@@ -31,7 +31,7 @@ var tiers = map[string]int{
 	"ann/anntest":            2,
 	"snn/snntest":            2,
 	"lesion":                 2,
-	"diehlcook":              2,
+	"snn/diehlcook":          2,
 	"modelio":                3,
 	"train":                  4,
 	"convert":                4,

@@ -25,7 +25,7 @@
 //	        optim                   SGD, Adam(W), learning-rate schedules, gradient clipping
 //	        snn/plasticity          STDP, triplet, Oja, homeostatic scaling, structural plasticity
 //	        lesion                  removing units or synapses from either kind of network
-//	        diehlcook               Diehl & Cook's unsupervised STDP digit learner
+//	        snn/diehlcook           Diehl & Cook's unsupervised STDP digit learner
 //	tier 3  modelio                 safetensors model files and checkpoints, STDP networks, ONNX export
 //	tier 4  train                   the training loop: batches, schedules, early stopping, checkpoints
 //	        convert                 trained ReLU networks run as integrate-and-fire neurons

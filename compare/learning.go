@@ -8,7 +8,7 @@ import (
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
-	"github.com/neurite/neurite/diehlcook"
+	"github.com/neurite/neurite/snn/diehlcook"
 	"github.com/neurite/neurite/optim"
 	"github.com/neurite/neurite/snn"
 	"github.com/neurite/neurite/snn/plasticity"

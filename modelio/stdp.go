@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/neurite/neurite/diehlcook"
+	"github.com/neurite/neurite/snn/diehlcook"
 )
 
 // STDPMeta is what an STDP network file says besides its state.

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/neurite/neurite/data"
-	"github.com/neurite/neurite/diehlcook"
+	"github.com/neurite/neurite/snn/diehlcook"
 	"github.com/neurite/neurite/tensor"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/neurite/neurite/data"
-	"github.com/neurite/neurite/diehlcook"
+	"github.com/neurite/neurite/snn/diehlcook"
 	"github.com/neurite/neurite/modelio"
 	"github.com/neurite/neurite/train"
 )

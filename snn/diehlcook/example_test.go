@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/neurite/neurite/data"
-	"github.com/neurite/neurite/diehlcook"
+	"github.com/neurite/neurite/snn/diehlcook"
 )
 
 // A small Diehl & Cook network learns digits without labels; labels are
