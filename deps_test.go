@@ -35,10 +35,12 @@ var tiers = map[string]int{
 	"modelio":                3,
 	"train":                  4,
 	"convert":                4,
-	"compare":                5,
-	"report":                 6,
-	"internal/cli":           7,
-	"cmd/neurite":            7,
+	"figure":                 1,
+	"experiment":             5,
+	"compare":                6,
+	"report":                 7,
+	"internal/cli":           8,
+	"cmd/neurite":            8,
 }
 
 // sameTier lists the imports allowed within a tier. ann and snn must never

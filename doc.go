@@ -20,6 +20,7 @@
 //	tier 1  snn                     spiking neurons, synapses, delays, the simulator, presets, specs
 //	        ann                     layers (dense, conv, recurrent, spiking), losses, Sequential, specs
 //	        data                    datasets (MNIST, CSV, logic tables), normalisation, spike encoders
+//	        figure                  plots of single jobs: spike rasters, degree distributions
 //	tier 2  snn/snntest             conformance suite for neuron models and the engine
 //	        ann/anntest             finite-difference gradient checks for layers and losses
 //	        optim                   SGD, Adam(W), learning-rate schedules, gradient clipping
@@ -29,9 +30,10 @@
 //	tier 3  modelio                 safetensors model files and checkpoints, STDP networks, ONNX export
 //	tier 4  train                   the training loop: batches, schedules, early stopping, checkpoints
 //	        convert                 trained ReLU networks run as integrate-and-fire neurons
-//	tier 5  compare                 the seven experiments behind neurite compare
-//	tier 6  report                  figures and the HTML report
-//	tier 7  internal/cli            one file per command of the neurite CLI
+//	tier 5  experiment              whole jobs, one call each: train, evaluate, predict, convert, simulate…
+//	tier 6  compare                 the seven experiments behind neurite compare, built from experiment's jobs
+//	tier 7  report                  the comparison's figures and HTML report
+//	tier 8  internal/cli            one file per command: flags → settings → one call → print
 //	        cmd/neurite             main, which only calls cli.Main
 //
 // # Where to start

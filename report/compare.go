@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/neurite/neurite/compare"
+	"github.com/neurite/neurite/figure"
 	"github.com/neurite/neurite/internal/atomicfile"
 )
 
@@ -111,7 +112,7 @@ func DrawFigure(fig compare.Figure, format string) (svg []byte, err error) {
 	}
 	positive := func(v float64, log bool) bool { return !log || v > 0 }
 	for k, s := range fig.Series {
-		col := palette[k%len(palette)]
+		col := figure.Colour(k)
 		if s.Bars {
 			vals := make(plotter.Values, len(s.Y))
 			for i, v := range s.Y {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/neurite/neurite/report"
+	"github.com/neurite/neurite/figure"
 	"github.com/neurite/neurite/topology"
 )
 
@@ -167,7 +167,7 @@ func runGraph(kind string, o graphOptions, stdout, stderr io.Writer) error {
 	rep.PathLength, rep.ConnectedFraction = g.PathLength(samples, r)
 	hubs, share := g.Hubs()
 	rep.Hubs, rep.HubEdgeShare = len(hubs), share
-	series := report.DegreeSeries{Name: kind, Counts: hist}
+	series := figure.DegreeSeries{Name: kind, Counts: hist}
 	if fit, err := topology.FitPowerLaw(g.Degrees(), o.bootstrap, r); err != nil {
 		rep.PowerLawError = err.Error()
 	} else {
@@ -186,7 +186,7 @@ func runGraph(kind string, o graphOptions, stdout, stderr io.Writer) error {
 	}
 	if o.plot != "" {
 		title := fmt.Sprintf("%s: %d nodes, %d edges", kind, g.N, g.Edges())
-		if err := report.DegreePlot(o.plot, title, []report.DegreeSeries{series}); err != nil {
+		if err := figure.DegreePlot(o.plot, title, []figure.DegreeSeries{series}); err != nil {
 			return err
 		}
 	}

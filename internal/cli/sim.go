@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/neurite/neurite/internal/atomicfile"
-	"github.com/neurite/neurite/report"
+	"github.com/neurite/neurite/figure"
 	"github.com/neurite/neurite/snn"
 	_ "github.com/neurite/neurite/snn/plasticity" // registers the learning rules spec files name
 )
@@ -113,15 +113,15 @@ func runSim(ctx context.Context, model string, o simOptions, stdout, stderr io.W
 		}
 	}
 	if o.raster != "" {
-		groups := make([]report.SpikeGroup, len(mons))
+		groups := make([]figure.SpikeGroup, len(mons))
 		for k, m := range mons {
 			times := make([]float64, m.Len())
 			for i := range times {
 				times[i] = m.Time(i)
 			}
-			groups[k] = report.SpikeGroup{Name: m.Pop.Name, Size: m.Pop.Len(), Times: times, Index: m.Index}
+			groups[k] = figure.SpikeGroup{Name: m.Pop.Name, Size: m.Pop.Len(), Times: times, Index: m.Index}
 		}
-		if err := report.Raster(o.raster, model, groups, 200_000); err != nil {
+		if err := figure.Raster(o.raster, model, groups, 200_000); err != nil {
 			return err
 		}
 		rep.Files = append(rep.Files, o.raster)
@@ -262,7 +262,7 @@ func runEventSim(ctx context.Context, o simOptions, stdout, stderr io.Writer) er
 	}
 	wall := time.Since(runStart)
 	ne := int(0.8 * float64(n))
-	groups := []report.SpikeGroup{{Name: "exc", Size: ne}, {Name: "inh", Size: n - ne}}
+	groups := []figure.SpikeGroup{{Name: "exc", Size: ne}, {Name: "inh", Size: n - ne}}
 	for _, s := range e.Spikes {
 		g := 0
 		if int(s.Neuron) >= ne {
@@ -304,7 +304,7 @@ func runEventSim(ctx context.Context, o simOptions, stdout, stderr io.Writer) er
 		rep.Files = append(rep.Files, path)
 	}
 	if o.raster != "" {
-		if err := report.Raster(o.raster, "cuba-event", groups, 200_000); err != nil {
+		if err := figure.Raster(o.raster, "cuba-event", groups, 200_000); err != nil {
 			return err
 		}
 		rep.Files = append(rep.Files, o.raster)

@@ -1,4 +1,4 @@
-package report
+package figure
 
 import (
 	"fmt"
@@ -23,10 +23,13 @@ type SpikeGroup struct {
 	Index []int32   // neuron of each spike
 }
 
-// palette colours successive groups; it is the Okabe–Ito set, readable
-// with colour-vision deficiencies.
-var palette = []color.RGBA{
-	{0, 114, 178, 255}, {213, 94, 0, 255}, {0, 158, 115, 255}, {204, 121, 167, 255}, {230, 159, 0, 255},
+// Colour returns the colour of the k-th series or group: the Okabe–Ito
+// set, readable with colour-vision deficiencies, repeating after five.
+func Colour(k int) color.RGBA {
+	palette := [...]color.RGBA{
+		{0, 114, 178, 255}, {213, 94, 0, 255}, {0, 158, 115, 255}, {204, 121, 167, 255}, {230, 159, 0, 255},
+	}
+	return palette[k%len(palette)]
 }
 
 // Raster draws a spike raster (time against neuron, one dot per spike,
@@ -36,7 +39,7 @@ var palette = []color.RGBA{
 func Raster(path, title string, groups []SpikeGroup, maxDots int) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if format != "svg" && format != "png" {
-		return fmt.Errorf("report: raster %s: want a .svg or .png file", path)
+		return fmt.Errorf("figure: raster %s: want a .svg or .png file", path)
 	}
 	p := plot.New()
 	p.X.Label.Text = "time (ms)"
@@ -56,7 +59,7 @@ func Raster(path, title string, groups []SpikeGroup, maxDots int) error {
 		}
 		s.GlyphStyle.Shape = draw.CircleGlyph{}
 		s.GlyphStyle.Radius = vg.Points(0.6)
-		s.GlyphStyle.Color = palette[k%len(palette)]
+		s.GlyphStyle.Color = Colour(k)
 		p.Add(s)
 		p.Legend.Add(g.Name, s)
 		offset += g.Size

@@ -1,4 +1,4 @@
-package report
+package figure
 
 import (
 	"fmt"
@@ -35,7 +35,7 @@ type DegreeSeries struct {
 func DegreePlot(path, title string, series []DegreeSeries) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if format != "svg" && format != "png" {
-		return fmt.Errorf("report: degree plot %s: want a .svg or .png file", path)
+		return fmt.Errorf("figure: degree plot %s: want a .svg or .png file", path)
 	}
 	p := plot.New()
 	p.Title.Text = title
@@ -65,7 +65,7 @@ func DegreePlot(path, title string, series []DegreeSeries) error {
 		}
 		sc.GlyphStyle.Shape = draw.CircleGlyph{}
 		sc.GlyphStyle.Radius = vg.Points(1.5)
-		sc.GlyphStyle.Color = palette[s%len(palette)]
+		sc.GlyphStyle.Color = Colour(s)
 		p.Add(sc)
 		p.Legend.Add(ser.Name, sc)
 		if ser.Alpha > 1 && ser.XMin > 0 && ser.XMin < len(ser.Counts) {
@@ -84,7 +84,7 @@ func DegreePlot(path, title string, series []DegreeSeries) error {
 			if err != nil {
 				return err
 			}
-			l.Color = palette[s%len(palette)]
+			l.Color = Colour(s)
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 			p.Add(l)
 			p.Legend.Add(fmt.Sprintf("power law α = %.2f, k ≥ %d", ser.Alpha, ser.XMin), l)
