@@ -23,6 +23,7 @@ var tiers = map[string]int{
 	"internal/specfile":      0,
 	"internal/barrier":       0,
 	"topology":               0,
+	"energy":                 0,
 	"data":                   1,
 	"ann":                    1,
 	"snn":                    1,

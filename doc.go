@@ -14,6 +14,7 @@
 //	tier 0  tensor                  float32 arrays and kernels: GEMM, im2col, softmax, activations
 //	        tensor/internal/kernel  the AVX2+FMA assembly micro-kernel and its Go reference
 //	        topology                graphs and connection rules (CSR), generators, graph metrics
+//	        energy                  what one operation is (MAC, synaptic event, spike); cited energies per operation
 //	        internal/atomicfile     all-or-nothing file writes
 //	        internal/specfile       decoding of the spec files users write (YAML or JSON)
 //	        internal/barrier        the workers' per-step rendezvous, shared by the simulators
