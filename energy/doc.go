@@ -27,12 +27,13 @@
 // and added into the target's current or conductance (an accumulate, no
 // multiply). A spike of a neuron with fan-out k is k synaptic events.
 //
-// A spike is one neuron reaching its threshold at one time step. [Ops]
-// keeps two counts: Spikes, fired by the network's own neurons (hidden,
-// output, inhibitory), and InputSpikes, produced by encoding the input as
-// spike trains (Poisson or rate coding, latency coding). Input spikes
-// are real events for the hardware: their fan-out is counted in
-// SynapticEvents like any other spike's.
+// A spike is one neuron reaching its threshold at one time step, or one
+// spike of the input when the input is encoded as spike trains (Poisson
+// or rate coding, latency coding). Input spikes are real events for the
+// hardware: they count in Spikes, and their fan-out in SynapticEvents,
+// like any other spike; InputSpikes says how many of the Spikes encode
+// the input, so Spikes − InputSpikes were fired by the network's own
+// neurons (hidden, output, inhibitory).
 //
 // Not counted: bias additions, activation functions, normalisation,
 // pooling, softmax, and the per-neuron state update of a spiking neuron

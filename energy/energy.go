@@ -10,11 +10,11 @@ type Ops struct {
 	// SynapticEvents are spikes times the fan-out of the neuron (or
 	// input) that fired them: one weight read and added at a target each.
 	SynapticEvents float64 `json:"synaptic_events"`
-	// Spikes are the spikes fired by the network's neurons (hidden,
-	// output, inhibitory), not counting the input's.
+	// Spikes are all the spikes: the network's neurons' (hidden, output,
+	// inhibitory) and the input's.
 	Spikes float64 `json:"spikes"`
-	// InputSpikes are the spikes produced by encoding the input as
-	// spike trains; zero for analog input.
+	// InputSpikes are the part of Spikes produced by encoding the input
+	// as spike trains; zero for analog input.
 	InputSpikes float64 `json:"input_spikes"`
 }
 

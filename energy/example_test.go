@@ -12,7 +12,7 @@ import (
 // events. Which is cheaper depends on the hardware's cost per operation.
 func ExampleJoules() {
 	mlp := energy.Ops{MACs: 784*128 + 128*10}
-	snn := energy.Ops{InputSpikes: 2000, Spikes: 300, SynapticEvents: 2000*128 + 300*10}
+	snn := energy.Ops{Spikes: 2000 + 300, InputSpikes: 2000, SynapticEvents: 2000*128 + 300*10}
 	fmt.Printf("MLP, fp32 arithmetic: %.3g J\n", energy.Joules(mlp, energy.Costs{MAC: energy.PJPerMACFP32}))
 	fmt.Printf("MLP, Titan X at peak: %.3g J\n", energy.Joules(mlp, energy.Costs{MAC: energy.PJPerMACTitanX}))
 	fmt.Printf("SNN on Loihi:         %.3g J\n", energy.Joules(snn, energy.Costs{SynapticEvent: energy.PJPerEventLoihi}))
