@@ -15,6 +15,10 @@
 // or PyTorch's default). [Perceptron] is Rosenblatt's original, trained by
 // its own rule.
 //
+// [Sequential.CountOps] counts the operations one example costs (MACs,
+// synaptic events, spikes) as package energy defines them, for dense,
+// convolutional, recurrent and spiking networks alike.
+//
 // Training loops, optimizers and model files live in packages train,
 // optim and modelio; gradient checks for new layers in ann/anntest.
 //

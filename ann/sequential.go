@@ -132,7 +132,9 @@ func (s *Sequential) Freeze(n int) error {
 }
 
 // DenseMACs counts the multiply–accumulates of one example's pass through
-// the dense layers (the figure energy estimates multiply).
+// the dense layers (the figure energy estimates multiply). CountOps counts
+// every layer, spiking ones included, without needing this shortcut's
+// assumption that only dense layers do work.
 func (s *Sequential) DenseMACs() int {
 	n := 0
 	for _, l := range s.Layers {
