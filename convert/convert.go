@@ -27,9 +27,11 @@
 //
 // The network is simulated clock-driven, a batch of images at a time, with
 // the tensor engine: a layer's input each step is the previous layer's
-// spike vector times its weights, a GEMM on a 0/1 matrix. Synaptic
-// operations are counted as events: every spike times the fan-out of the
-// neuron that fired.
+// spike vector times its weights, a GEMM on a 0/1 matrix. Operations are
+// counted as package energy defines them ([Result.Ops]): synaptic events
+// are every spike, the Poisson input's included, times the fan-out of the
+// neuron that fired; the analog input current costs its MACs once per
+// image.
 package convert
 
 import (
@@ -39,6 +41,7 @@ import (
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/snn"
 	"github.com/neurite/neurite/tensor"
 )
@@ -188,7 +191,11 @@ type Result struct {
 	// InputMACsPerSample counts the multiply–accumulates of the analog
 	// input current (current coding: once per image, since it is constant).
 	InputMACsPerSample float64 `json:"input_macs_per_sample"`
-	SpikesPerSample    float64 `json:"spikes_per_sample"`
+	// SpikesPerSample counts every spike, input spikes included.
+	SpikesPerSample float64 `json:"spikes_per_sample"`
+	// InputSpikesPerSample counts the Poisson input's spikes (zero with
+	// current coding), which SpikesPerSample includes.
+	InputSpikesPerSample float64 `json:"input_spikes_per_sample,omitempty"`
 	// DecisionStep is, averaged over the examples classified correctly at
 	// the end, the first step from which the prediction stays correct.
 	MeanDecisionStep float64 `json:"mean_decision_step"`
@@ -215,7 +222,7 @@ func (s *SNN) Run(d *data.Dataset, timesteps int, checkpoints []int) (Result, er
 	}
 	correct := make([]int, len(cps))
 	res := Result{Timesteps: timesteps}
-	var ops, inMACs, spikes, decided float64
+	var ops, inMACs, spikes, inSpikes, decided float64
 	nDecided := 0
 	const batch = 500
 	for lo := 0; lo < d.Len(); lo += batch {
@@ -227,6 +234,7 @@ func (s *SNN) Run(d *data.Dataset, timesteps int, checkpoints []int) (Result, er
 		ops += b.ops
 		inMACs += b.inMACs
 		spikes += b.spikes
+		inSpikes += b.inSpikes
 		decided += b.decided
 		nDecided += b.nDecided
 	}
@@ -236,17 +244,26 @@ func (s *SNN) Run(d *data.Dataset, timesteps int, checkpoints []int) (Result, er
 	}
 	res.Accuracy = res.AccuracyByTimesteps[len(cps)-1][1]
 	res.SynapticOpsPerSample, res.InputMACsPerSample, res.SpikesPerSample = ops/n, inMACs/n, spikes/n
+	res.InputSpikesPerSample = inSpikes / n
 	if nDecided > 0 {
 		res.MeanDecisionStep = decided / float64(nDecided)
 	}
 	return res, nil
 }
 
+// Ops returns the run's operations per sample as package energy defines
+// them: the input current's MACs, the synaptic events, and the spikes
+// (input spikes included, and counted apart in InputSpikes).
+func (r Result) Ops() energy.Ops {
+	return energy.Ops{MACs: r.InputMACsPerSample, SynapticEvents: r.SynapticOpsPerSample,
+		Spikes: r.SpikesPerSample, InputSpikes: r.InputSpikesPerSample}
+}
+
 type batchResult struct {
-	correct             []int
-	ops, inMACs, spikes float64
-	decided             float64
-	nDecided            int
+	correct                       []int
+	ops, inMACs, spikes, inSpikes float64
+	decided                       float64
+	nDecided                      int
 }
 
 func (s *SNN) runBatch(d *data.Dataset, lo, hi, timesteps int, cps []int) batchResult {
@@ -293,6 +310,7 @@ func (s *SNN) runBatch(d *data.Dataset, lo, hi, timesteps int, cps []int) batchR
 						if stream.Uniform(int64(t), (lo+i)*f+j) < float64(p) {
 							in[j] = 1
 							out.spikes++
+							out.inSpikes++
 							out.ops += float64(l.out)
 						}
 					}
