@@ -1,7 +1,9 @@
 package modelio
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -128,6 +130,60 @@ func TestONNXAgainstOnnxRuntime(t *testing.T) {
 				if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*math.Max(1, math.Abs(float64(want[i]))) {
 					t.Fatalf("output %d: onnxruntime %v, neurite %v", i, got[i], want[i])
 				}
+			}
+		})
+	}
+}
+
+// TestONNXEncodingStable pins the exact bytes EncodeONNX writes for
+// networks covering every exportable layer kind, the normalisation and the
+// input reshape, so that a change to how layers are exported cannot alter
+// a model silently. The weights are set to a fixed pattern, so only the
+// encoder decides the bytes. When the encoding changes on purpose (and
+// TestONNXAgainstOnnxRuntime still passes), update the hashes.
+func TestONNXEncodingStable(t *testing.T) {
+	mlp := ann.MLP(20, []int{16, 12}, ann.Tanh, 5, 0.3)
+	mlp.Layers = append(mlp.Layers[:2], append([]ann.LayerSpec{{Type: "batchnorm"}, {Type: "sigmoid"},
+		{Type: "dense", Units: 12}, {Type: "leaky-relu"}, {Type: "dense", Units: 9}, {Type: "step"}, {Type: "identity"},
+		{Type: "dense", Units: 12}, {Type: "leaky-relu", Slope: 0.3}, {Type: "relu"}}, mlp.Layers[2:]...)...)
+	mlp.Layers = append(mlp.Layers, ann.LayerSpec{Type: "softmax"})
+	conv := ann.Spec{Inputs: 2 * 9 * 9, Shape: []int{2, 9, 9}, Loss: "softmax-cross-entropy", Layers: []ann.LayerSpec{
+		{Type: "conv2d", Filters: 4, Kernel: 3, Stride: 2, Padding: 1}, {Type: "batchnorm"}, {Type: "relu"},
+		{Type: "avgpool", Kernel: 2, Stride: 1}, {Type: "conv2d", Filters: 3, Kernel: 2}, {Type: "maxpool", Kernel: 2},
+		{Type: "flatten"}, {Type: "dense", Units: 4}}}
+	seq := ann.Spec{Inputs: 6 * 5, Shape: []int{6, 5}, Loss: "softmax-cross-entropy", Layers: []ann.LayerSpec{
+		{Type: "rnn", Units: 7, Sequence: true}, {Type: "lstm", Units: 4, Sequence: true}, {Type: "flatten"}, {Type: "dense", Units: 3}}}
+	for _, c := range []struct {
+		name string
+		spec ann.Spec
+		norm *data.Normalizer
+		want string
+	}{
+		{"mlp", mlp, &data.Normalizer{Mean: []float32{0.3}, Std: []float32{0.7}},
+			"a54aa698e6d554e26be2771b2b29e2d49135b9e4d4248ed21102113bb0d8c11c"},
+		{"conv", conv, &data.Normalizer{Mean: []float32{0.1, 0.2}, Std: []float32{0.3, 0.4}},
+			"086a450c102804239d039a21530039b59addd35bfe52cedb6a999fed2fda655b"},
+		{"recurrent", seq, nil,
+			"eb889831ab386fa05067e25be744e8f7f99a9a999d85b72a3bd1c64914160bff"},
+		{"lstm", ann.RowSequence(true, 3), nil,
+			"660edbd0d3c4ad41a6267dea9067e9f774d330460d2c7afb0e964aea97b3a335"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			net, err := c.spec.Build(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, p := range append(net.Params(), net.Buffers()...) {
+				for i := range p.Value.Data {
+					p.Value.Data[i] = float32((i+k)%13)/8 - 0.75
+				}
+			}
+			b, err := EncodeONNX(net, Meta{Spec: c.spec, Normalizer: c.norm}, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != c.want {
+				t.Errorf("EncodeONNX(%s) has SHA-256 %s, want %s", c.name, got, c.want)
 			}
 		})
 	}
