@@ -64,7 +64,7 @@ inference throughput.`,
 		Example: "  neurite bench " + model + " --threads 1 --json\n  neurite bench " + model + " --max-batches 100 --runs 5",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			hidden, err := parseHidden(o.hidden)
+			hidden, err := parseSizes("hidden", o.hidden)
 			if err != nil {
 				return err
 			}
@@ -106,7 +106,11 @@ func runBenchTrain(model string, hidden []int, dataDir string, runs, batch, maxB
 	case "lenet5":
 		spec = ann.LeNet5()
 	default:
-		spec = ann.RowSequence(model == "lstm", hiddenOr(hidden, 128))
+		units := 128
+		if len(hidden) > 0 {
+			units = hidden[0]
+		}
+		spec = ann.RowSequence(model == "lstm", units)
 	}
 	net, err := spec.Build(cf.seed)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/experiment"
 	"github.com/neurite/neurite/modelio"
 	"github.com/neurite/neurite/tensor"
 )
@@ -66,7 +67,9 @@ func TestResumeBitIdentical(t *testing.T) {
 			// one (step 8 of 10) is mid-epoch.
 			train("--epochs", "2", "--checkpoint-every", "4")
 			mid := inspectJSON(t, filepath.Join("out", m.name+".ckpt"))
-			var rec trainingRecord
+			var rec struct {
+				State struct{ Step, Epoch, Batch int }
+			}
 			if err := json.Unmarshal(mid.Training, &rec); err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +103,7 @@ func TestResumeErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--lr", "0.5"}, "--lr 0.5 conflicts with the checkpoint"},
+		{[]string{"--lr", "0.5"}, "--lr 0.5: conflicts with the checkpoint"},
 		{[]string{"--epochs", "1"}, "already trained 2 epochs"},
 		{[]string{"--init", "a.ckpt"}, "exclude each other"},
 	} {
@@ -145,7 +148,7 @@ func TestInitFreeze(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	var rep trainReport
+	var rep experiment.TrainReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.Model != "mlp" || rep.TrainSamples != 40 {
 		t.Errorf("fine-tuning report: model %q, %d training samples (%v)", rep.Model, rep.TrainSamples, err)
 	}
@@ -271,7 +274,7 @@ func TestSTDPSaveEval(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
-	var trained trainReport
+	var trained experiment.TrainReport
 	if err := json.Unmarshal([]byte(stdout), &trained); err != nil {
 		t.Fatal(err)
 	}

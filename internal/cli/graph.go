@@ -120,7 +120,7 @@ func buildGraph(kind string, o graphOptions, r *rand.Rand) (*topology.Graph, err
 	case "spatial":
 		return topology.Spatial(o.n, o.dims, o.size, o.p0, o.lambda, r)
 	case "layered":
-		sizes, err := parseHidden(o.layers)
+		sizes, err := parseSizes("layers", o.layers)
 		if err != nil || len(sizes) < 2 {
 			return nil, usagef("--layers %q: want at least two positive sizes separated by commas", o.layers)
 		}

@@ -11,8 +11,11 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"github.com/spf13/cobra"
+
+	"github.com/neurite/neurite/experiment"
 )
 
 // Version is neurite's release version.
@@ -116,4 +119,37 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// flagError turns a library's *experiment.FieldError into a usage error
+// that names the flag (Go field MaxBatches → --max-batches); other errors
+// pass through.
+func flagError(err error) error {
+	var fe *experiment.FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	if fe.Value == nil {
+		return usagef("--%s: %s", flagName(fe.Field), fe.Msg)
+	}
+	v := fe.Value
+	if ints, ok := v.([]int); ok {
+		v = joinInts(ints)
+	}
+	return usagef("--%s %v: %s", flagName(fe.Field), v, fe.Msg)
+}
+
+// flagName returns the dash-case flag of a Go field name: LR → lr,
+// MaxBatches → max-batches, TrainSamples → train-samples.
+func flagName(field string) string {
+	var b strings.Builder
+	runes := []rune(field)
+	for i, r := range runes {
+		upper := unicode.IsUpper(r)
+		if upper && i > 0 && (unicode.IsLower(runes[i-1]) || i+1 < len(runes) && unicode.IsLower(runes[i+1])) {
+			b.WriteByte('-')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }

@@ -13,8 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/neurite/neurite/internal/atomicfile"
 	"github.com/neurite/neurite/figure"
+	"github.com/neurite/neurite/internal/atomicfile"
 	"github.com/neurite/neurite/snn"
 	_ "github.com/neurite/neurite/snn/plasticity" // registers the learning rules spec files name
 )

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/experiment"
 )
 
 // TestTrainEvalPredict runs the three commands as a user would: a short
@@ -107,7 +108,7 @@ func TestTrainUsageErrors(t *testing.T) {
 func TestTrainXORAndPerceptron(t *testing.T) {
 	code, stdout, _ := run(t, "train", "--model", "mlp", "--hidden", "4", "--activation", "sigmoid", "--data", "xor",
 		"--epochs", "2000", "--batch", "4", "--lr", "2", "--json")
-	var r trainReport
+	var r experiment.TrainReport
 	if code != 0 || json.Unmarshal([]byte(stdout), &r) != nil || r.TestAccuracy != 1 {
 		t.Errorf("MLP on XOR: exit %d, accuracy %v, want 1", code, r.TestAccuracy)
 	}
@@ -132,7 +133,7 @@ func TestTrainCSV(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "clouds.csv")
 	os.WriteFile(path, []byte(b.String()), 0o644)
 	code, stdout, stderr := run(t, "train", "--model", "mlp", "--hidden", "8", "--data", path, "--epochs", "20", "--batch", "16", "--json")
-	var r trainReport
+	var r experiment.TrainReport
 	if code != 0 || json.Unmarshal([]byte(stdout), &r) != nil {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -148,7 +149,7 @@ func TestTrainSpecFile(t *testing.T) {
 	good := filepath.Join(dir, "xor.yaml")
 	os.WriteFile(good, []byte("inputs: 2\nlayers:\n  - {type: dense, units: 4, init: xavier}\n  - {type: tanh}\n  - {type: dense, units: 2}\n"), 0o644)
 	code, stdout, stderr := run(t, "train", "--model", good, "--data", "xor", "--epochs", "1000", "--batch", "4", "--lr", "0.5", "--json")
-	var r trainReport
+	var r experiment.TrainReport
 	if code != 0 || json.Unmarshal([]byte(stdout), &r) != nil || r.TestAccuracy != 1 || r.Params != 22 {
 		t.Errorf("spec file on XOR: exit %d, accuracy %v, params %d (%s)", code, r.TestAccuracy, r.Params, stderr)
 	}
@@ -161,19 +162,5 @@ func TestTrainSpecFile(t *testing.T) {
 	os.WriteFile(typo, []byte("inputs: 2\nlayers: [{type: dense, unit: 2}]\n"), 0o644)
 	if code, _, stderr := run(t, "train", "--model", typo, "--data", "xor"); code != 1 || !strings.Contains(stderr, "unknown field") {
 		t.Errorf("misspelt key: exit %d, %s", code, stderr)
-	}
-}
-
-// TestLeNetSpecFileBuilds: the documented example spec is LeNet-5.
-func TestLeNetSpecFileBuilds(t *testing.T) {
-	spec, err := loadSpec("../../ann/testdata/lenet5.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := spec.CountParams(); got != 61706 {
-		t.Errorf("the example spec has %d parameters, LeNet-5 has 61706", got)
-	}
-	if _, err := spec.Build(1); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -1,0 +1,92 @@
+package experiment
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+)
+
+// FieldError reports a setting that cannot be used. Field is the Go name
+// of the settings field (for example "Epochs" or "Model"); a command-line
+// front end translates it to its own name for the setting (--epochs).
+type FieldError struct {
+	Field string
+	Value any    // the value refused
+	Msg   string // what is wrong, e.g. "must be at least 1"
+}
+
+func (e *FieldError) Error() string {
+	if e.Value == nil {
+		return fmt.Sprintf("experiment: %s: %s", e.Field, e.Msg)
+	}
+	return fmt.Sprintf("experiment: %s %v: %s", e.Field, e.Value, e.Msg)
+}
+
+// fieldErr returns a *FieldError.
+func fieldErr(field string, value any, format string, args ...any) error {
+	return &FieldError{Field: field, Value: value, Msg: fmt.Sprintf(format, args...)}
+}
+
+// IsSettingError reports whether err is (or wraps) a *FieldError: a
+// mistake in the settings rather than a failure of the job.
+func IsSettingError(err error) bool {
+	var fe *FieldError
+	return errors.As(err, &fe)
+}
+
+// Progress is a report of a long job's progress: Done of Total units of
+// the named stage (batches of an epoch, images of a pass, simulated
+// milliseconds). Message describes the state (loss, speed) when there is
+// one. A new Stage or Total starts a new bar.
+type Progress struct {
+	Stage   string
+	Done    int64
+	Total   int64
+	Message string
+}
+
+// Reporting is what every job takes to tell its caller how it goes: both
+// fields may be nil.
+type Reporting struct {
+	// Log receives a line per notable step (what is being built, each
+	// epoch's loss); the CLI passes standard error.
+	Log io.Writer
+	// Progress receives frequent updates of long loops.
+	Progress func(Progress)
+}
+
+func (r Reporting) logf(format string, args ...any) {
+	if r.Log != nil {
+		fmt.Fprintf(r.Log, format, args...)
+	}
+}
+
+func (r Reporting) progress(p Progress) {
+	if r.Progress != nil {
+		r.Progress(p)
+	}
+}
+
+// withThreads runs f with the process's parallelism set to threads (0:
+// keep it), the one setting the tensor kernels and ann's batch loops read;
+// the simulators take the count explicitly as well. Results never depend
+// on it.
+func withThreads(threads int, f func() error) error {
+	if threads < 0 {
+		return fieldErr("Threads", threads, "must be at least 1 (0: all cores)")
+	}
+	if threads > 0 {
+		prev := runtime.GOMAXPROCS(threads)
+		defer runtime.GOMAXPROCS(prev)
+	}
+	return f()
+}
+
+// threadsOr returns threads, or the process's parallelism for 0.
+func threadsOr(threads int) int {
+	if threads > 0 {
+		return threads
+	}
+	return runtime.GOMAXPROCS(0)
+}
