@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/internal/barrier"
 )
 
@@ -113,6 +114,7 @@ type Net struct {
 	post1, post2 []float64
 	workers      []*worker
 	bar          *barrier.Barrier
+	inSpikes     int64 // input spikes simulated
 }
 
 // worker simulates the excitatory neurons [lo, hi) and their inhibitory
@@ -128,7 +130,11 @@ type worker struct {
 	firedE         []int
 	firedI         [2][]int
 	events, spikes int64
+	inhSpikes      int64
 }
+
+var ScratchClips int
+var ScratchFix bool
 
 // never is the last-spike step of a neuron that has not fired.
 const never = math.MinInt / 2
@@ -243,6 +249,9 @@ func (net *Net) run(buckets [][]int32, learn bool, counts []int) {
 		wg.Wait()
 	}
 	net.now += len(buckets)
+	for _, b := range buckets {
+		net.inSpikes += int64(len(b))
+	}
 }
 
 // split deals the neurons to Threads workers in runs of 8 (a cache line
@@ -271,6 +280,7 @@ func (net *Net) split() {
 			copy(w.preT, net.workers[0].preT)
 		}
 		ws[0].spikes, ws[0].events = net.counters()
+		ws[0].inhSpikes = net.inhibitorySpikes()
 	}
 	net.workers, net.bar = ws, barrier.New(t)
 }
@@ -282,6 +292,15 @@ func (net *Net) counters() (spikes, events int64) {
 		events += w.events
 	}
 	return spikes, events
+}
+
+// inhibitorySpikes returns the inhibitory spikes simulated.
+func (net *Net) inhibitorySpikes() int64 {
+	var n int64
+	for _, w := range net.workers {
+		n += w.inhSpikes
+	}
+	return n
 }
 
 // rest lets the network settle with the input off for RestMS. The first
@@ -368,6 +387,7 @@ func (w *worker) run(net *Net, buckets [][]int32, learn bool, counts []int) {
 		}
 		w.firedE = exc.advance(w.firedE[:0], lo, hi, now, &de, theta, thetaKeep)
 		w.firedI[now&1] = inh.advance(w.firedI[now&1][:0], lo, hi, now, &di, nil, 1)
+		w.inhSpikes += int64(len(w.firedI[now&1]))
 		net.bar.Wait()
 
 		// Input spikes: conductance in, and depression from post1.
@@ -407,6 +427,11 @@ func (w *worker) run(net *Net, buckets [][]int32, learn bool, counts []int) {
 				if k := now - t; k < len(net.preDecay) {
 					x := &net.W[i*n+j]
 					*x = min(*x+p.NuPost*net.preDecay[k]*p2, p.WMax)
+				} else if x := &net.W[i*n+j]; *x > p.WMax {
+					ScratchClips++
+					if ScratchFix {
+						*x = p.WMax
+					}
 				}
 			}
 			net.post1[j], net.post2[j] = 1, 1
@@ -621,11 +646,30 @@ func (net *Net) Assign(counts [][]int, labels []int, classes int) {
 	}
 }
 
-// Result is a test run.
+// Result is a test run. Counts are per image, over every presentation of
+// it (an image is shown again, brighter, when too few neurons answer).
 type Result struct {
-	Accuracy             float64 `json:"accuracy"`
-	SpikesPerSample      float64 `json:"spikes_per_sample"`
+	Accuracy float64 `json:"accuracy"`
+	// SpikesPerSample counts the excitatory neurons' spikes.
+	SpikesPerSample float64 `json:"spikes_per_sample"`
+	// SynapticOpsPerSample counts synaptic events: each input spike
+	// reaches every excitatory neuron, each excitatory spike its
+	// inhibitory partner, each inhibitory spike every other excitatory
+	// neuron.
 	SynapticOpsPerSample float64 `json:"synaptic_ops_per_sample"`
+	// InhibitorySpikesPerSample counts the inhibitory neurons' spikes.
+	InhibitorySpikesPerSample float64 `json:"inhibitory_spikes_per_sample"`
+	// InputSpikesPerSample counts the Poisson input's spikes.
+	InputSpikesPerSample float64 `json:"input_spikes_per_sample"`
+}
+
+// Ops returns the run's operations per image as package energy defines
+// them: no MACs, the synaptic events, and every spike (excitatory,
+// inhibitory and input), the input's also counted apart.
+func (r Result) Ops() energy.Ops {
+	return energy.Ops{SynapticEvents: r.SynapticOpsPerSample,
+		Spikes:      r.SpikesPerSample + r.InhibitorySpikesPerSample + r.InputSpikesPerSample,
+		InputSpikes: r.InputSpikesPerSample}
 }
 
 // Evaluate classifies the images of d with learning off: the class whose
@@ -640,6 +684,7 @@ func (net *Net) Evaluate(ctx context.Context, d *data.Dataset, classes int) (Res
 	}
 	correct := 0
 	s0, e0 := net.counters()
+	i0, in0 := net.inhibitorySpikes(), net.inSpikes
 	for k := range d.Len() {
 		if k%500 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -669,7 +714,9 @@ func (net *Net) Evaluate(ctx context.Context, d *data.Dataset, classes int) (Res
 	}
 	n := float64(d.Len())
 	s1, e1 := net.counters()
-	return Result{Accuracy: float64(correct) / n, SpikesPerSample: float64(s1-s0) / n, SynapticOpsPerSample: float64(e1-e0) / n}, nil
+	i1 := net.inhibitorySpikes()
+	return Result{Accuracy: float64(correct) / n, SpikesPerSample: float64(s1-s0) / n, SynapticOpsPerSample: float64(e1-e0) / n,
+		InhibitorySpikesPerSample: float64(i1-i0) / n, InputSpikesPerSample: float64(net.inSpikes-in0) / n}, nil
 }
 
 func sum(v []int) int {

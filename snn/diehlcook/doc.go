@@ -19,4 +19,8 @@
 // each rest, where nothing but relaxation happens, are applied in closed
 // form. The neurons are shared among Net.Threads workers with one barrier
 // per step; results do not depend on their number.
+//
+// Evaluate counts the spikes (input, excitatory, inhibitory) and synaptic
+// events it simulates; Result.Ops gives them as package energy defines
+// operations, comparable with the other families' counts.
 package diehlcook
