@@ -2,16 +2,18 @@ package compare
 
 import (
 	"github.com/neurite/neurite/convert"
+	"github.com/neurite/neurite/energy"
 )
 
-// Energy constants (cited, not measured).
+// Energy constants (cited, not measured): package energy holds them with
+// their citations.
 const (
-	pjPerMACArith = 4.6  // fp32 multiply 3.7 pJ + add 0.9 pJ, 45 nm: Horowitz (2014)
-	titanXWatts   = 250  // the article
-	titanXFLOPS   = 6e12 // GeForce GTX Titan X (Maxwell) fp32 peak ≈ 6.1 TFLOP/s: NVIDIA
-	pjTrueNorth   = 26   // per synaptic event: Merolla et al. (2014)
-	pjLoihi       = 23.6 // per synaptic operation: Davies et al. (2018)
-	brainWatts    = 20   // the article
+	pjPerMACArith = energy.PJPerMACFP32        // fp32 multiply 3.7 pJ + add 0.9 pJ, 45 nm: Horowitz (2014)
+	titanXWatts   = energy.TitanXWatts         // the article
+	titanXFLOPS   = energy.TitanXFLOPS         // GeForce GTX Titan X (Maxwell) fp32 peak ≈ 6.1 TFLOP/s: NVIDIA
+	pjTrueNorth   = energy.PJPerEventTrueNorth // per synaptic event: Merolla et al. (2014)
+	pjLoihi       = energy.PJPerEventLoihi     // per synaptic operation: Davies et al. (2018)
+	brainWatts    = energy.BrainWatts          // the article
 )
 
 // spikingCosts runs the converted MLP with both input codings on a few
