@@ -12,10 +12,13 @@
 //	opt, err := optim.SGD{LR: 0.05, Momentum: 0.9}.New()
 //
 // A schedule is a value of [Constant], [StepDecay], [Exponential],
-// [Cosine] or [Warmup] (which wraps another); its LR method gives the rate
-// at each step from the optimizer's initial rate:
+// [Cosine] or [Warmup] (which wraps another); it has no state, so its
+// settings are the schedule. Its Validate method checks them once, and
+// its LR method gives the rate at each step from the optimizer's initial
+// rate:
 //
 //	sched := optim.Warmup{Steps: 500, Then: optim.Cosine{Total: total - 500}}
+//	if err := sched.Validate(); err != nil { … }
 //	opt.SetLR(sched.LR(base, step))
 //
 // [New] and [NewSchedule] build the same values by name ("sgd", "adam",
@@ -28,7 +31,9 @@
 // A zero field means its default, documented on the field and written
 // once in the code, so SGD{}, Adam{} and AdamW{} are PyTorch's optimizers
 // with PyTorch's defaults: learning rate 0.001; Adam's β₁ 0.9, β₂ 0.999,
-// ε 1e-8; no weight decay, except AdamW's 0.01; no momentum.
+// ε 1e-8; no weight decay, except AdamW's 0.01; no momentum. StepDecay's
+// Gamma defaults to 0.1 and Exponential's to 0.95. Lengths that depend on
+// the run (StepDecay.Every, Cosine.Total) have no default.
 //
 // # Errors
 //

@@ -20,6 +20,10 @@ func Example() {
 	}
 	const steps, warmup = 300, 10
 	sched := optim.Warmup{Steps: warmup, Then: optim.Cosine{Total: steps - warmup}}
+	if err := sched.Validate(); err != nil {
+		fmt.Println(err)
+		return
+	}
 	base := opt.LR()
 	for step := range steps {
 		opt.SetLR(sched.LR(base, step))

@@ -110,6 +110,8 @@ const (
 	defaultBeta2      = 0.999 // Adam's β₂
 	defaultEps        = 1e-8  // Adam's ε
 	defaultAdamWDecay = 0.01  // PyTorch's AdamW weight_decay
+	defaultStepGamma  = 0.1   // PyTorch's StepLR gamma
+	defaultExpGamma   = 0.95  // per period; NewSchedule's "exponential"
 )
 
 // or returns v, or def when v is zero (an unset field).

@@ -66,6 +66,32 @@ func TestOptimizerDefaults(t *testing.T) {
 	}
 }
 
+func TestScheduleDefaults(t *testing.T) {
+	tests := []struct {
+		name string
+		s    Schedule
+		step int
+		want float64
+	}{
+		{"StepDecay Gamma", StepDecay{Every: 10}, 25, math.Pow(0.1, 2)},
+		{"Exponential Gamma and Per", Exponential{}, 2, math.Pow(0.95, 2)},
+		{"Exponential Per", Exponential{Gamma: 0.5}, 3, 0.125},
+		{"Cosine Min", Cosine{Total: 10}, 10, 0},
+		{"Warmup Steps", Warmup{Then: StepDecay{Every: 1, Gamma: 0.5}}, 1, 0.5},
+		{"Warmup Then", Warmup{Steps: 2}, 7, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.s.LR(1, tt.step); got != tt.want {
+				t.Errorf("%#v.LR(1, %d) = %v, want %v", tt.s, tt.step, got, tt.want)
+			}
+			if err := tt.s.(interface{ Validate() error }).Validate(); err != nil {
+				t.Errorf("%#v.Validate() = %v, want nil", tt.s, err)
+			}
+		})
+	}
+}
+
 func TestValidationErrors(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
 	newOpt := func(name string, lr, mu, wd float64, nesterov bool) func() error {
@@ -104,6 +130,14 @@ func TestValidationErrors(t *testing.T) {
 		{"New momentum adam", newOpt("adam", 0.1, -0.1, 0, false), "momentum", "optim: momentum -0.1: must be in [0, 1)"},
 		{"New weightDecay", newOpt("adamw", 0.1, 0, -1, false), "weightDecay", "optim: weightDecay -1: must be non-negative and finite"},
 		{"New nesterov", newOpt("sgd", 0.1, 0, 0, true), "nesterov", "optim: nesterov true: needs momentum > 0"},
+		{"StepDecay.Every", StepDecay{}.Validate, "StepDecay.Every", "optim: StepDecay.Every 0: must be at least 1"},
+		{"StepDecay.Gamma", StepDecay{Every: 3, Gamma: -0.1}.Validate, "StepDecay.Gamma", "optim: StepDecay.Gamma -0.1: must be positive and finite"},
+		{"Exponential.Gamma", Exponential{Gamma: inf}.Validate, "Exponential.Gamma", "optim: Exponential.Gamma +Inf: must be positive and finite"},
+		{"Exponential.Per", Exponential{Per: -1}.Validate, "Exponential.Per", "optim: Exponential.Per -1: must not be negative"},
+		{"Cosine.Total", Cosine{}.Validate, "Cosine.Total", "optim: Cosine.Total 0: must be at least 1"},
+		{"Cosine.Min", Cosine{Total: 10, Min: -0.1}.Validate, "Cosine.Min", "optim: Cosine.Min -0.1: must be non-negative and finite"},
+		{"Warmup.Steps", Warmup{Steps: -1}.Validate, "Warmup.Steps", "optim: Warmup.Steps -1: must not be negative"},
+		{"Warmup.Then", Warmup{Steps: 5, Then: Cosine{}}.Validate, "Cosine.Total", "optim: Cosine.Total 0: must be at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,5 +258,39 @@ func TestTypedMatchesByName(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScheduleTypedMatchesByName: NewSchedule's schedules are the typed
+// ones with their defaults, rate for rate.
+func TestScheduleTypedMatchesByName(t *testing.T) {
+	const total, perEpoch = 100, 10
+	tests := []struct {
+		name   string
+		warmup int
+		typed  Schedule
+	}{
+		{"constant", 0, Constant{}},
+		{"", 7, Warmup{Steps: 7}},
+		{"step", 0, StepDecay{Every: total / 3, Gamma: 0.1}},
+		{"step", 7, Warmup{Steps: 7, Then: StepDecay{Every: total / 3}}},
+		{"exponential", 0, Exponential{Gamma: 0.95, Per: perEpoch}},
+		{"cosine", 0, Cosine{Total: total}},
+		{"cosine", 7, Warmup{Steps: 7, Then: Cosine{Total: total - 7}}},
+	}
+	for _, tt := range tests {
+		s, err := NewSchedule(tt.name, total, perEpoch, tt.warmup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.(interface{ Validate() error }).Validate(); err != nil {
+			t.Errorf("NewSchedule(%q, %d, %d, %d).Validate() = %v", tt.name, total, perEpoch, tt.warmup, err)
+		}
+		for step := range total + 20 {
+			if got, want := tt.typed.LR(0.1, step), s.LR(0.1, step); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("%#v.LR(0.1, %d) = %v, NewSchedule(%q, %d, %d, %d) gives %v", tt.typed, step, got, tt.name, total, perEpoch, tt.warmup, want)
+				break
+			}
+		}
 	}
 }
