@@ -5,15 +5,16 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/neurite/neurite/experiment"
 )
 
 // benchSimReport is what "neurite bench coba|cuba|brunel --json" prints: the
 // simulation's own keys (as "neurite sim"), plus the benchmark's.
 type benchSimReport struct {
-	simReport
+	*experiment.SimReport
 	Bench         string    `json:"bench"`
 	Runs          int       `json:"runs"`
 	MedianSeconds float64   `json:"median_seconds"`
@@ -34,35 +35,26 @@ func newBenchSimCmd(model, short, example string, runs int) *cobra.Command {
 		},
 	}
 	o.register(cmd)
+	o.registerNetwork(cmd)
 	f := cmd.Flags()
-	f.DurationVar(&o.duration, "duration", time.Second, "simulated time per run")
-	f.IntVar(&o.n, "n", 0, "network size (as for neurite sim)")
-	f.StringVar(&o.panel, "panel", "A", "Brunel (2000) regime: A, B, C or D")
 	f.IntVar(&nruns, "runs", runs, "runs (each builds the network anew); the median is reported")
 	return cmd
 }
 
 func runBenchSim(ctx context.Context, model string, o simOptions, runs int, stdout, stderr io.Writer) error {
-	if err := checkSimOptions(model, o); err != nil {
-		return err
-	}
 	if runs < 1 {
 		return usagef("--runs %d: must be at least 1", runs)
 	}
-	restore, err := o.apply()
-	if err != nil {
-		return err
-	}
-	defer restore()
+	o.s.Model = model
 	var rep benchSimReport
 	for r := range runs {
-		one, _, err := simulatePreset(ctx, model, o, stderr)
+		one, err := o.simulate(ctx, stderr)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "bench %s: run %d/%d: %.3fs\n", model, r+1, runs, one.WallSeconds)
 		rep.RunSeconds = append(rep.RunSeconds, one.WallSeconds)
-		rep.simReport = one
+		rep.SimReport = one
 	}
 	rep.Bench, rep.Runs = model, runs
 	rep.MedianSeconds = medianOf(rep.RunSeconds)
@@ -74,7 +66,7 @@ func runBenchSim(ctx context.Context, model string, o simOptions, runs int, stdo
 	if o.json {
 		return writeJSON(stdout, rep)
 	}
-	_, err = fmt.Fprintf(stdout, "%-8s %8s %10s %12s %14s %12s\n%-8s %8d %10d %12.4f %14.3g %12.2f\n",
+	_, err := fmt.Fprintf(stdout, "%-8s %8s %10s %12s %14s %12s\n%-8s %8d %10d %12.4f %14.3g %12.2f\n",
 		"bench", "threads", "neurons", "median s", "synops/s", "ns/event",
 		model, rep.Threads, rep.Neurons, rep.MedianSeconds, rep.SynopsPerSecond, rep.NsPerEvent)
 	if err == nil && slices.Contains([]string{"coba", "cuba"}, model) {

@@ -285,7 +285,7 @@ func TestSTDPSaveEval(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("eval: exit %d: %s", code, stderr)
 	}
-	var ev evalReport
+	var ev experiment.EvalReport
 	if err := json.Unmarshal([]byte(stdout), &ev); err != nil {
 		t.Fatal(err)
 	}

@@ -114,6 +114,14 @@ func (f *computeFlags) apply() (restore func(), err error) {
 	return func() { runtime.GOMAXPROCS(prev) }, nil
 }
 
+// check validates the flags the library jobs take as they are.
+func (f *computeFlags) check() error {
+	if f.threads < 1 {
+		return usagef("--threads %d: must be at least 1", f.threads)
+	}
+	return nil
+}
+
 // writeJSON prints v as one JSON object followed by a newline.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -182,6 +182,9 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	if o.changed == nil {
 		o.changed = func(string) bool { return false }
 	}
+	if err := o.check(); err != nil {
+		return err
+	}
 	s, err := o.settings(stderr)
 	if err != nil {
 		return err

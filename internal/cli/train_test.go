@@ -41,7 +41,7 @@ func TestTrainEvalPredict(t *testing.T) {
 	}
 
 	code, stdout, stderr = run(t, "eval", "--model", model, "--data", "mnist", "--json")
-	var ev evalReport
+	var ev experiment.EvalReport
 	if code != 0 || json.Unmarshal([]byte(stdout), &ev) != nil {
 		t.Fatalf("eval: exit %d, %s %s", code, stdout, stderr)
 	}
@@ -67,7 +67,7 @@ func TestTrainEvalPredict(t *testing.T) {
 	os.WriteFile(pgmPath, []byte(pgm.String()), 0o644)
 	for _, in := range []string{pngPath, pgmPath} {
 		code, stdout, stderr = run(t, "predict", "--model", model, "--input", in, "--json")
-		var pr struct{ Predictions []prediction }
+		var pr experiment.PredictReport
 		if code != 0 || json.Unmarshal([]byte(stdout), &pr) != nil || len(pr.Predictions) != 1 {
 			t.Fatalf("predict %s: exit %d, %s %s", in, code, stdout, stderr)
 		}
