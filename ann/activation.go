@@ -2,6 +2,7 @@ package ann
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/neurite/neurite/tensor"
 )
@@ -49,6 +50,24 @@ func (a *Activation) Kind() string { return string(a.Func) }
 
 // Params returns none.
 func (a *Activation) Params() []*Param { return nil }
+
+// OutputShape returns in.
+func (a *Activation) OutputShape(in []int) []int { return slices.Clone(in) }
+
+// NumValues returns 0.
+func (a *Activation) NumValues() int { return 0 }
+
+// activationFromSpec makes an activation layer: the spec's Type names the
+// function (Slope is leaky ReLU's). It is the spec's fallback, so an
+// unknown type is reported as an unknown activation.
+func activationFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	a, err := NewActivation(Function(ls.Type))
+	if err != nil {
+		return nil, err
+	}
+	a.Slope = float32(ls.Slope)
+	return a, nil
+}
 
 func (a *Activation) slope() float32 {
 	if a.Slope == 0 {
@@ -131,6 +150,17 @@ func (s *Softmax) Kind() string { return "softmax" }
 
 // Params returns none.
 func (s *Softmax) Params() []*Param { return nil }
+
+// OutputShape returns in.
+func (s *Softmax) OutputShape(in []int) []int { return slices.Clone(in) }
+
+// NumValues returns 0.
+func (s *Softmax) NumValues() int { return 0 }
+
+// softmaxFromSpec makes a "softmax" layer.
+func softmaxFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	return &Softmax{}, nil
+}
 
 // Forward computes the row-wise softmax.
 func (s *Softmax) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {

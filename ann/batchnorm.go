@@ -3,6 +3,7 @@ package ann
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/neurite/neurite/tensor"
 )
@@ -27,14 +28,45 @@ type BatchNorm struct {
 // NewBatchNorm returns a batch-normalisation layer over features features
 // (or channels), with γ = 1, β = 0, running mean 0 and variance 1.
 func NewBatchNorm(features int) (*BatchNorm, error) {
+	b, err := newBatchNorm(features)
+	if err != nil {
+		return nil, err
+	}
+	b.init()
+	return b, nil
+}
+
+// newBatchNorm checks the size and returns the layer without its tensors.
+func newBatchNorm(features int) (*BatchNorm, error) {
 	if features <= 0 {
 		return nil, fmt.Errorf("ann: batchnorm over %d features", features)
 	}
-	b := &BatchNorm{Features: features, Gamma: newParam(features), Beta: newParam(features),
-		RunMean: newParam(features), RunVar: newParam(features)}
+	return &BatchNorm{Features: features}, nil
+}
+
+// init allocates γ = 1, β = 0, running mean 0 and variance 1.
+func (b *BatchNorm) init() {
+	f := b.Features
+	b.Gamma, b.Beta, b.RunMean, b.RunVar = newParam(f), newParam(f), newParam(f), newParam(f)
 	tensor.Fill(b.Gamma.Value.Data, 1)
 	tensor.Fill(b.RunVar.Value.Data, 1)
 	b.RunMean.Frozen, b.RunVar.Frozen = true, true
+}
+
+// batchNormFromSpec makes a "batchnorm" layer over the first dimension of
+// the input: the features of a vector, the channels of an image.
+func batchNormFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	b, err := newBatchNorm(in[0])
+	if err != nil {
+		return nil, err
+	}
+	if c.alloc() {
+		b.init()
+		c.name(b.Gamma, "weight")
+		c.name(b.Beta, "bias")
+		c.name(b.RunMean, "running_mean")
+		c.name(b.RunVar, "running_var")
+	}
 	return b, nil
 }
 
@@ -46,6 +78,12 @@ func (b *BatchNorm) Params() []*Param { return []*Param{b.Gamma, b.Beta} }
 
 // Buffers returns the running mean and variance.
 func (b *BatchNorm) Buffers() []*Param { return []*Param{b.RunMean, b.RunVar} }
+
+// OutputShape returns in: normalising keeps the shape.
+func (b *BatchNorm) OutputShape(in []int) []int { return slices.Clone(in) }
+
+// NumValues returns 4·Features: γ, β and the running mean and variance.
+func (b *BatchNorm) NumValues() int { return 4 * b.Features }
 
 // layout returns the batch size, the per-example spatial size and checks
 // the feature dimension.

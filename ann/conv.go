@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/neurite/neurite/tensor"
 )
@@ -25,14 +26,29 @@ type Conv2D struct {
 // He-initialised (fan-in C·KH·KW) from r, or as PyTorch's default with
 // InitPyTorch. It returns an error for an impossible geometry.
 func NewConv2D(geom tensor.ConvGeom, filters int, init Init, r *rand.Rand) (*Conv2D, error) {
+	c, err := newConv2D(geom, filters)
+	if err != nil {
+		return nil, err
+	}
+	c.init(init, r)
+	return c, nil
+}
+
+// newConv2D checks the geometry and returns the layer without its tensors.
+func newConv2D(geom tensor.ConvGeom, filters int) (*Conv2D, error) {
 	if err := geom.Validate(); err != nil {
 		return nil, err
 	}
 	if filters <= 0 {
 		return nil, fmt.Errorf("ann: conv2d with %d filters", filters)
 	}
-	c := &Conv2D{Geom: geom, Filters: filters,
-		W: newParam(filters, geom.C, geom.KH, geom.KW), B: newParam(filters)}
+	return &Conv2D{Geom: geom, Filters: filters}, nil
+}
+
+// init allocates the kernels and biases and draws them by init from r.
+func (c *Conv2D) init(init Init, r *rand.Rand) {
+	geom, filters := c.Geom, c.Filters
+	c.W, c.B = newParam(filters, geom.C, geom.KH, geom.KW), newParam(filters)
 	fanIn := float64(geom.ColRows())
 	switch init {
 	case InitPyTorch, InitXavier:
@@ -54,7 +70,31 @@ func NewConv2D(geom tensor.ConvGeom, filters int, init Init, r *rand.Rand) (*Con
 			c.W.Value.Data[i] = float32(r.NormFloat64() * s)
 		}
 	}
-	return c, nil
+}
+
+// conv2DFromSpec makes a "conv2d" layer over images [C H W]: Filters
+// square kernels of side Kernel, moved by Stride, over the input padded by
+// Padding, initialised by Init.
+func conv2DFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	if len(in) != 3 {
+		return nil, fmt.Errorf("input shape %v: want an image [channels height width]", in)
+	}
+	init, err := checkInit(ls.Init)
+	if err != nil {
+		return nil, err
+	}
+	g := tensor.ConvGeom{C: in[0], H: in[1], W: in[2], KH: ls.Kernel, KW: ls.Kernel,
+		StrideH: ls.Stride, StrideW: ls.Stride, PadH: ls.Padding, PadW: ls.Padding}
+	l, err := newConv2D(g, ls.Filters)
+	if err != nil {
+		return nil, err
+	}
+	if c.alloc() {
+		l.init(init, c.r)
+		c.name(l.W, "weight")
+		c.name(l.B, "bias")
+	}
+	return l, nil
 }
 
 // Kind returns "conv2d".
@@ -65,6 +105,15 @@ func (c *Conv2D) Params() []*Param { return []*Param{c.W, c.B} }
 
 // OutShape returns (F, OutH, OutW).
 func (c *Conv2D) OutShape() []int { return []int{c.Filters, c.Geom.OutH(), c.Geom.OutW()} }
+
+// OutputShape returns OutShape: the layer is made for one image size.
+func (c *Conv2D) OutputShape(in []int) []int { return c.OutShape() }
+
+// NumValues returns F·C·KH·KW + F.
+func (c *Conv2D) NumValues() int {
+	g := c.Geom
+	return c.Filters*g.C*g.KH*g.KW + c.Filters
+}
 
 func (c *Conv2D) mustInput(x *tensor.Tensor) {
 	g := c.Geom
@@ -173,6 +222,25 @@ func (l *Pool2D) Params() []*Param { return nil }
 // OutShape returns (C, OutH, OutW).
 func (l *Pool2D) OutShape() []int {
 	return []int{l.C, (l.H-l.Size)/l.Stride + 1, (l.W-l.Size)/l.Stride + 1}
+}
+
+// OutputShape returns OutShape: the layer is made for one image size.
+func (l *Pool2D) OutputShape(in []int) []int { return l.OutShape() }
+
+// NumValues returns 0.
+func (l *Pool2D) NumValues() int { return 0 }
+
+// poolFromSpec makes a "maxpool" or "avgpool" layer over images
+// [C H W]: windows of side Kernel moved by Stride (Kernel if zero).
+func poolFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	if len(in) != 3 {
+		return nil, fmt.Errorf("input shape %v: want an image [channels height width]", in)
+	}
+	p, err := NewPool2D(ls.Type == "maxpool", ls.Kernel, ls.Stride, in[0], in[1], in[2])
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Forward pools each window.
@@ -313,6 +381,18 @@ func (r *Reshape) Kind() string {
 
 // Params returns none.
 func (r *Reshape) Params() []*Param { return nil }
+
+// OutputShape returns Shape.
+func (r *Reshape) OutputShape(in []int) []int { return slices.Clone(r.Shape) }
+
+// NumValues returns 0.
+func (r *Reshape) NumValues() int { return 0 }
+
+// flattenFromSpec makes a "flatten" layer: any input becomes a flat
+// vector.
+func flattenFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	return &Reshape{Shape: []int{product(in)}, Flat: true}, nil
+}
 
 // Forward returns x viewed as (N, Shape…).
 func (r *Reshape) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {

@@ -1,6 +1,7 @@
 package ann
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -32,7 +33,15 @@ const (
 // NewDense returns an in → out layer initialised by init from r; biases
 // start at zero except under InitPyTorch.
 func NewDense(in, out int, init Init, r *rand.Rand) *Dense {
-	d := &Dense{In: in, Out: out, W: newParam(out, in), B: newParam(out)}
+	d := &Dense{In: in, Out: out}
+	d.init(init, r)
+	return d
+}
+
+// init allocates the weights and biases and draws them by init from r.
+func (d *Dense) init(init Init, r *rand.Rand) {
+	in, out := d.In, d.Out
+	d.W, d.B = newParam(out, in), newParam(out)
 	w := d.W.Value.Data
 	switch init {
 	case InitXavier:
@@ -54,7 +63,28 @@ func NewDense(in, out int, init Init, r *rand.Rand) *Dense {
 			w[i] = float32(r.NormFloat64() * s)
 		}
 	}
-	return d
+}
+
+// denseFromSpec makes a "dense" layer: Units outputs from a flat input,
+// initialised by Init.
+func denseFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("input shape %v is not flat: add a flatten layer before it", in)
+	}
+	if ls.Units <= 0 {
+		return nil, fmt.Errorf("units = %d, must be positive", ls.Units)
+	}
+	init, err := checkInit(ls.Init)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dense{In: in[0], Out: ls.Units}
+	if c.alloc() {
+		d.init(init, c.r)
+		c.name(d.W, "weight")
+		c.name(d.B, "bias")
+	}
+	return d, nil
 }
 
 // Kind returns "dense".
@@ -62,6 +92,12 @@ func (d *Dense) Kind() string { return "dense" }
 
 // Params returns the weight and the bias.
 func (d *Dense) Params() []*Param { return []*Param{d.W, d.B} }
+
+// OutputShape returns [Out].
+func (d *Dense) OutputShape(in []int) []int { return []int{d.Out} }
+
+// NumValues returns Out·In + Out.
+func (d *Dense) NumValues() int { return d.Out*d.In + d.Out }
 
 // Forward computes x·Wᵀ + b.
 func (d *Dense) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {

@@ -12,7 +12,10 @@
 // for stability; [MSE]; [BCE]) score outputs against class labels. A
 // [Spec] describes an architecture as plain data ([MLP] builds the common
 // one) and [Spec.Build] makes it with seeded initial weights (He, Xavier
-// or PyTorch's default). [Perceptron] is Rosenblatt's original, trained by
+// or PyTorch's default). Each layer type checks its own part of a spec,
+// next to its code, and reports its output shape and size ([Sized]), so
+// Build, [Spec.CountParams] and [Spec.Outputs] keep no tables of their
+// own and the last two allocate nothing. [Perceptron] is Rosenblatt's original, trained by
 // its own rule.
 //
 // [Sequential.CountOps] counts the operations one example costs (MACs,

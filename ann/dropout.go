@@ -3,6 +3,7 @@ package ann
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/neurite/neurite/tensor"
 )
@@ -55,6 +56,23 @@ func (d *Dropout) Kind() string { return "dropout" }
 
 // Params returns none.
 func (d *Dropout) Params() []*Param { return nil }
+
+// OutputShape returns in.
+func (d *Dropout) OutputShape(in []int) []int { return slices.Clone(in) }
+
+// NumValues returns 0.
+func (d *Dropout) NumValues() int { return 0 }
+
+// dropoutFromSpec makes a "dropout" layer dropping with probability P,
+// its masks drawn from a stream of its own (seed + index + 1), so that
+// adding a layer elsewhere does not change them.
+func dropoutFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	d, err := NewDropout(ls.P, c.seed+uint64(c.index)+1)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
 
 // Forward drops inputs in training and passes them through otherwise.
 func (d *Dropout) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {

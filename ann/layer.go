@@ -63,3 +63,20 @@ func mustRows(layer string, x *tensor.Tensor, cols int) {
 		panic(fmt.Sprintf("ann: %s: input shape %v, want [batch %d]", layer, x.Shape, cols))
 	}
 }
+
+// Sized is a layer that knows, from its configuration alone, the shape of
+// what it outputs and how many values it stores. Every layer a Spec builds
+// is Sized: Spec.Build, Spec.CountParams and Spec.Outputs ask the layers
+// rather than keep tables of their own, and they can ask before any
+// tensor is allocated.
+type Sized interface {
+	Layer
+	// OutputShape returns the shape of one example's output for one
+	// example's input of shape in, which must be the shape the layer was
+	// made for. The result is the caller's to keep.
+	OutputShape(in []int) []int
+	// NumValues returns how many float32 values the layer stores: its
+	// parameters' and its buffers' (batch normalisation's running
+	// statistics), what a model file holds for it.
+	NumValues() int
+}

@@ -47,11 +47,25 @@ func (r *Recurrent) gates() int {
 // hidden units, initialised as PyTorch does, every weight and bias from
 // U(±1/√hidden), except that an LSTM's forget gate starts with bias 1.
 func NewRecurrent(lstm bool, in, hidden int, sequence bool, r *rand.Rand) (*Recurrent, error) {
+	l, err := newRecurrent(lstm, in, hidden, sequence)
+	if err != nil {
+		return nil, err
+	}
+	l.init(r)
+	return l, nil
+}
+
+// newRecurrent checks the sizes and returns the layer without its tensors.
+func newRecurrent(lstm bool, in, hidden int, sequence bool) (*Recurrent, error) {
 	if in <= 0 || hidden <= 0 {
 		return nil, fmt.Errorf("ann: recurrent layer %d → %d", in, hidden)
 	}
-	l := &Recurrent{LSTM: lstm, In: in, Hidden: hidden, Sequence: sequence}
-	g := l.gates()
+	return &Recurrent{LSTM: lstm, In: in, Hidden: hidden, Sequence: sequence}, nil
+}
+
+// init allocates the weights and biases and draws them from r.
+func (l *Recurrent) init(r *rand.Rand) {
+	in, hidden, g := l.In, l.Hidden, l.gates()
 	l.Wih, l.Whh = newParam(g*hidden, in), newParam(g*hidden, hidden)
 	l.Bih, l.Bhh = newParam(g*hidden), newParam(g*hidden)
 	a := 1 / math.Sqrt(float64(hidden))
@@ -60,12 +74,32 @@ func NewRecurrent(lstm bool, in, hidden int, sequence bool, r *rand.Rand) (*Recu
 			p.Value.Data[i] = float32((2*r.Float64() - 1) * a)
 		}
 	}
-	if lstm {
+	if l.LSTM {
 		// Forget-gate bias 1 (Gers et al. 2000; Jozefowicz et al. 2015):
 		// the cell starts out remembering, so gradients reach early steps.
 		for k := hidden; k < 2*hidden; k++ {
 			l.Bih.Value.Data[k], l.Bhh.Value.Data[k] = 1, 0
 		}
+	}
+}
+
+// recurrentFromSpec makes an "rnn" or "lstm" layer of Units hidden units
+// over sequences [steps features], returning every step's hidden state
+// with Sequence set, else the last.
+func recurrentFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	if len(in) != 2 {
+		return nil, fmt.Errorf("input shape %v: want a sequence [steps features]", in)
+	}
+	l, err := newRecurrent(ls.Type == "lstm", in[1], ls.Units, ls.Sequence)
+	if err != nil {
+		return nil, err
+	}
+	if c.alloc() {
+		l.init(c.r)
+		c.name(l.Wih, "weight_ih_l0")
+		c.name(l.Whh, "weight_hh_l0")
+		c.name(l.Bih, "bias_ih_l0")
+		c.name(l.Bhh, "bias_hh_l0")
 	}
 	return l, nil
 }
@@ -80,6 +114,18 @@ func (l *Recurrent) Kind() string {
 
 // Params returns weight_ih, weight_hh, bias_ih, bias_hh.
 func (l *Recurrent) Params() []*Param { return []*Param{l.Wih, l.Whh, l.Bih, l.Bhh} }
+
+// OutputShape returns [T Hidden] for an input [T F] with Sequence set,
+// else [Hidden].
+func (l *Recurrent) OutputShape(in []int) []int {
+	if l.Sequence {
+		return []int{in[0], l.Hidden}
+	}
+	return []int{l.Hidden}
+}
+
+// NumValues returns G·Hidden·(In + Hidden + 2), G = 4 for LSTM, 1 for RNN.
+func (l *Recurrent) NumValues() int { return l.gates() * l.Hidden * (l.In + l.Hidden + 2) }
 
 // step returns the per-step buffer list grown to T tensors of (n, w).
 func stepBuffers(bufs []*tensor.Tensor, t, n, w int) []*tensor.Tensor {

@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/neurite/neurite/internal/specfile"
-	"github.com/neurite/neurite/tensor"
 )
 
 // Spec describes a network's architecture so that it can be built,
@@ -99,6 +98,28 @@ func MLP(inputs int, hidden []int, act Function, outputs int, dropout float64) S
 // shape of an example through the layers and returns an error naming the
 // layer where a shape does not fit.
 func (s Spec) Build(seed uint64) (*Sequential, error) {
+	shape, err := s.check()
+	if err != nil {
+		return nil, err
+	}
+	net := &Sequential{}
+	if len(shape) > 1 {
+		net.InputShape = slices.Clone(shape)
+	}
+	r := rand.New(rand.NewPCG(seed, 0x696e6974))
+	layers, _, err := s.layers(shape, specContext{seed: seed, r: r})
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range layers {
+		net.Layers = append(net.Layers, l)
+	}
+	return net, nil
+}
+
+// check validates what is not a layer's and returns the shape of one
+// example.
+func (s Spec) check() ([]int, error) {
 	if s.Inputs <= 0 {
 		return nil, fmt.Errorf("ann: spec: inputs = %d, must be positive", s.Inputs)
 	}
@@ -108,27 +129,92 @@ func (s Spec) Build(seed uint64) (*Sequential, error) {
 	if _, err := NewLoss(s.Loss); err != nil {
 		return nil, err
 	}
-	shape := []int{s.Inputs}
 	if len(s.Shape) > 0 {
 		if n := product(s.Shape); n != s.Inputs {
 			return nil, fmt.Errorf("ann: spec: shape %v holds %d values, but inputs = %d", s.Shape, n, s.Inputs)
 		}
-		shape = slices.Clone(s.Shape)
 	}
-	r := rand.New(rand.NewPCG(seed, 0x696e6974))
-	net := &Sequential{}
-	if len(shape) > 1 {
-		net.InputShape = slices.Clone(shape)
+	return s.exampleShape(), nil
+}
+
+// exampleShape returns the shape of one example: Shape, or [Inputs].
+func (s Spec) exampleShape() []int {
+	if len(s.Shape) > 0 {
+		return slices.Clone(s.Shape)
 	}
+	return []int{s.Inputs}
+}
+
+// layers makes the spec's layers in order, following the shape of one
+// example from in, and returns them with the last one's output shape. If
+// a layer does not fit, it returns those before it with an error naming
+// it.
+func (s Spec) layers(in []int, c specContext) ([]Sized, []int, error) {
+	var made []Sized
+	shape := in
 	for i, ls := range s.Layers {
-		l, out, err := buildLayer(ls, i, shape, seed, r)
+		c.index = i
+		l, err := layerFromSpec(ls, shape, c)
 		if err != nil {
-			return nil, fmt.Errorf("ann: spec: layer %d (%s): %w", i, ls.Type, err)
+			return made, shape, fmt.Errorf("ann: spec: layer %d (%s): %w", i, ls.Type, err)
 		}
-		net.Layers = append(net.Layers, l)
-		shape = out
+		made = append(made, l)
+		shape = l.OutputShape(shape)
 	}
-	return net, nil
+	return made, shape, nil
+}
+
+// specContext is what making a layer from its LayerSpec needs besides the
+// spec and the input shape.
+type specContext struct {
+	index int    // the layer's position: names its parameters, offsets its random streams
+	seed  uint64 // Build's seed
+	// r draws the initial weights. Without it, layers are made without
+	// their tensors: enough to know their shapes and sizes, and nothing
+	// allocated (CountParams and Outputs run on untrusted specs).
+	r *rand.Rand
+}
+
+// alloc reports whether layers get their tensors.
+func (c specContext) alloc() bool { return c.r != nil }
+
+// name names p after the layer, as PyTorch's state_dict: "3.weight".
+func (c specContext) name(p *Param, suffix string) {
+	p.Name = strconv.Itoa(c.index) + "." + suffix
+}
+
+// layerFromSpec makes the layer ls describes for inputs of shape in (one
+// example). Each layer type's file holds the function that checks its
+// spec and makes it; the layer then reports its own output shape and size
+// (Sized), so this list of type names is the only table to extend.
+func layerFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	switch ls.Type {
+	case "dense":
+		return denseFromSpec(ls, in, c)
+	case "conv2d":
+		return conv2DFromSpec(ls, in, c)
+	case "maxpool", "avgpool":
+		return poolFromSpec(ls, in, c)
+	case "flatten":
+		return flattenFromSpec(ls, in, c)
+	case "batchnorm":
+		return batchNormFromSpec(ls, in, c)
+	case "rnn", "lstm":
+		return recurrentFromSpec(ls, in, c)
+	case "spike-encode":
+		return spikeEncodeFromSpec(ls, in, c)
+	case "lif":
+		return lifFromSpec(ls, in, c)
+	case "spike-count":
+		return spikeCountFromSpec(ls, in, c)
+	case "leaky":
+		return leakyFromSpec(ls, in, c)
+	case "softmax":
+		return softmaxFromSpec(ls, in, c)
+	case "dropout":
+		return dropoutFromSpec(ls, in, c)
+	}
+	return activationFromSpec(ls, in, c)
 }
 
 func product(s []int) int {
@@ -137,160 +223,6 @@ func product(s []int) int {
 		n *= d
 	}
 	return n
-}
-
-// buildLayer makes layer i for inputs of shape in (one example) and
-// returns it with its output shape.
-func buildLayer(ls LayerSpec, i int, in []int, seed uint64, r *rand.Rand) (Layer, []int, error) {
-	name := strconv.Itoa(i)
-	switch ls.Type {
-	case "dense":
-		if len(in) != 1 {
-			return nil, nil, fmt.Errorf("input shape %v is not flat: add a flatten layer before it", in)
-		}
-		if ls.Units <= 0 {
-			return nil, nil, fmt.Errorf("units = %d, must be positive", ls.Units)
-		}
-		init, err := checkInit(ls.Init)
-		if err != nil {
-			return nil, nil, err
-		}
-		d := NewDense(in[0], ls.Units, init, r)
-		d.W.Name, d.B.Name = name+".weight", name+".bias"
-		return d, []int{ls.Units}, nil
-	case "conv2d":
-		if len(in) != 3 {
-			return nil, nil, fmt.Errorf("input shape %v: want an image [channels height width]", in)
-		}
-		init, err := checkInit(ls.Init)
-		if err != nil {
-			return nil, nil, err
-		}
-		g := tensor.ConvGeom{C: in[0], H: in[1], W: in[2], KH: ls.Kernel, KW: ls.Kernel,
-			StrideH: ls.Stride, StrideW: ls.Stride, PadH: ls.Padding, PadW: ls.Padding}
-		c, err := NewConv2D(g, ls.Filters, init, r)
-		if err != nil {
-			return nil, nil, err
-		}
-		c.W.Name, c.B.Name = name+".weight", name+".bias"
-		return c, c.OutShape(), nil
-	case "maxpool", "avgpool":
-		if len(in) != 3 {
-			return nil, nil, fmt.Errorf("input shape %v: want an image [channels height width]", in)
-		}
-		p, err := NewPool2D(ls.Type == "maxpool", ls.Kernel, ls.Stride, in[0], in[1], in[2])
-		if err != nil {
-			return nil, nil, err
-		}
-		return p, p.OutShape(), nil
-	case "flatten":
-		n := product(in)
-		return &Reshape{Shape: []int{n}, Flat: true}, []int{n}, nil
-	case "batchnorm":
-		b, err := NewBatchNorm(in[0])
-		if err != nil {
-			return nil, nil, err
-		}
-		b.Gamma.Name, b.Beta.Name = name+".weight", name+".bias"
-		b.RunMean.Name, b.RunVar.Name = name+".running_mean", name+".running_var"
-		return b, in, nil
-	case "rnn", "lstm":
-		if len(in) != 2 {
-			return nil, nil, fmt.Errorf("input shape %v: want a sequence [steps features]", in)
-		}
-		l, err := NewRecurrent(ls.Type == "lstm", in[1], ls.Units, ls.Sequence, r)
-		if err != nil {
-			return nil, nil, err
-		}
-		l.Wih.Name, l.Whh.Name = name+".weight_ih_l0", name+".weight_hh_l0"
-		l.Bih.Name, l.Bhh.Name = name+".bias_ih_l0", name+".bias_hh_l0"
-		if ls.Sequence {
-			return l, []int{in[0], ls.Units}, nil
-		}
-		return l, []int{ls.Units}, nil
-	case "spike-encode":
-		if len(in) != 1 {
-			return nil, nil, fmt.Errorf("input shape %v is not flat", in)
-		}
-		if ls.Steps <= 0 || ls.Steps > 10000 {
-			return nil, nil, fmt.Errorf("steps = %d: want 1–10000", ls.Steps)
-		}
-		coding := ls.Coding
-		if coding == "" {
-			coding = RateCoding
-		}
-		if coding != RateCoding && coding != LatencyCoding && coding != DirectCoding {
-			return nil, nil, fmt.Errorf("coding %q: want rate, latency or direct", ls.Coding)
-		}
-		return &SpikeEncode{Steps: ls.Steps, Coding: coding, Seed: seed + uint64(i)}, []int{ls.Steps, in[0]}, nil
-	case "lif":
-		if len(in) != 2 {
-			return nil, nil, fmt.Errorf("input shape %v: want spike trains [steps features] (add spike-encode first)", in)
-		}
-		if ls.Units <= 0 {
-			return nil, nil, fmt.Errorf("units = %d, must be positive", ls.Units)
-		}
-		beta, th, slope := ls.Beta, ls.Threshold, ls.Slope
-		if beta == 0 {
-			beta = 0.95
-		}
-		if th == 0 {
-			th = 1
-		}
-		if slope == 0 {
-			slope = 25
-		}
-		if !(beta > 0 && beta <= 1) || !(th > 0) || !(slope > 0) {
-			return nil, nil, fmt.Errorf("beta %v must be in (0, 1], threshold %v and slope %v positive", beta, th, slope)
-		}
-		init, err := checkInit(ls.Init)
-		if err != nil {
-			return nil, nil, err
-		}
-		if ls.Init == "" {
-			init = InitPyTorch
-		}
-		l := NewLIF(NewDense(in[1], ls.Units, init, r), float32(beta), float32(th), float32(slope))
-		l.W.Name, l.B.Name = name+".weight", name+".bias"
-		return l, []int{in[0], ls.Units}, nil
-	case "spike-count":
-		if len(in) != 2 {
-			return nil, nil, fmt.Errorf("input shape %v: want spike trains [steps features]", in)
-		}
-		return &SpikeCount{}, []int{in[1]}, nil
-	case "leaky":
-		if len(in) != 2 {
-			return nil, nil, fmt.Errorf("input shape %v: want spike trains [steps features]", in)
-		}
-		if ls.Units <= 0 {
-			return nil, nil, fmt.Errorf("units = %d, must be positive", ls.Units)
-		}
-		beta := ls.Beta
-		if beta == 0 {
-			beta = 0.95
-		}
-		if !(beta > 0 && beta <= 1) {
-			return nil, nil, fmt.Errorf("beta %v must be in (0, 1]", beta)
-		}
-		d := NewDense(in[1], ls.Units, InitPyTorch, r)
-		l := &Leaky{In: d.In, Out: d.Out, Beta: float32(beta), W: d.W, B: d.B}
-		l.W.Name, l.B.Name = name+".weight", name+".bias"
-		return l, []int{ls.Units}, nil
-	case "softmax":
-		return &Softmax{}, in, nil
-	case "dropout":
-		d, err := NewDropout(ls.P, seed+uint64(i)+1)
-		if err != nil {
-			return nil, nil, err
-		}
-		return d, in, nil
-	}
-	a, err := NewActivation(Function(ls.Type))
-	if err != nil {
-		return nil, nil, err
-	}
-	a.Slope = float32(ls.Slope)
-	return a, in, nil
 }
 
 func checkInit(i Init) (Init, error) {
@@ -363,96 +295,34 @@ func RowSequence(lstm bool, hidden int) Spec {
 }
 
 // Outputs returns the width of the network's output (0 if the spec does
-// not build).
+// not build). It asks the layers for their shapes without making their
+// tensors.
 func (s Spec) Outputs() int {
-	net, err := s.Build(0)
+	shape, err := s.check()
 	if err != nil {
 		return 0
 	}
-	shape := []int{s.Inputs}
-	if len(s.Shape) > 0 {
-		shape = s.Shape
+	_, out, err := s.layers(shape, specContext{})
+	if err != nil {
+		return 0
 	}
-	out := net.Forward(tensor.New(append([]int{1}, shape...)...), false)
-	return product(out.Shape[1:])
+	return product(out)
 }
 
 // CountParams returns how many parameters (and saved buffers) the spec's
-// network has, by following the example shape through the layers without
-// allocating anything: a model file's header can be checked against the
-// data it carries before a network is built from it. Shapes that do not
-// fit are left for Build to report.
+// network has, by asking each layer for its size without allocating
+// anything: a model file's header can be checked against the data it
+// carries before a network is built from it. Counting stops at the first
+// layer that does not fit, for Build to report.
 func (s Spec) CountParams() int {
-	shape := []int{s.Inputs}
-	if len(s.Shape) > 0 {
-		shape = s.Shape
-	}
+	layers, _, _ := s.layers(s.exampleShape(), specContext{})
 	total := 0
-	add := func(n int) {
-		if n < 0 || total > math.MaxInt32 {
+	for _, l := range layers {
+		// Sizes from an untrusted file may overflow: saturate.
+		if n := l.NumValues(); n < 0 || total > math.MaxInt32 {
 			total = math.MaxInt32
-			return
-		}
-		total += n
-	}
-	for _, l := range s.Layers {
-		switch l.Type {
-		case "dense":
-			in := product(shape)
-			add(in*l.Units + l.Units)
-			shape = []int{l.Units}
-		case "conv2d":
-			if len(shape) != 3 || l.Kernel <= 0 {
-				return total
-			}
-			add(l.Filters*shape[0]*l.Kernel*l.Kernel + l.Filters)
-			g := tensor.ConvGeom{C: shape[0], H: shape[1], W: shape[2], KH: l.Kernel, KW: l.Kernel,
-				StrideH: l.Stride, StrideW: l.Stride, PadH: l.Padding, PadW: l.Padding}
-			shape = []int{l.Filters, g.OutH(), g.OutW()}
-		case "maxpool", "avgpool":
-			if len(shape) != 3 || l.Kernel <= 0 {
-				return total
-			}
-			st := l.Stride
-			if st <= 0 {
-				st = l.Kernel
-			}
-			shape = []int{shape[0], (shape[1]-l.Kernel)/st + 1, (shape[2]-l.Kernel)/st + 1}
-		case "flatten":
-			shape = []int{product(shape)}
-		case "batchnorm":
-			add(4 * shape[0])
-		case "spike-encode":
-			shape = []int{max(l.Steps, 0), product(shape)}
-		case "lif":
-			if len(shape) != 2 {
-				return total
-			}
-			add(shape[1]*l.Units + l.Units)
-			shape = []int{shape[0], l.Units}
-		case "spike-count":
-			if len(shape) == 2 {
-				shape = []int{shape[1]}
-			}
-		case "leaky":
-			if len(shape) != 2 {
-				return total
-			}
-			add(shape[1]*l.Units + l.Units)
-			shape = []int{l.Units}
-		case "rnn", "lstm":
-			if len(shape) != 2 {
-				return total
-			}
-			g := 1
-			if l.Type == "lstm" {
-				g = 4
-			}
-			add(g * l.Units * (shape[1] + l.Units + 2))
-			shape = []int{l.Units}
-			if l.Sequence {
-				shape = []int{shape[0], l.Units}
-			}
+		} else {
+			total += n
 		}
 	}
 	return total

@@ -67,6 +67,32 @@ func (e *SpikeEncode) SetRNGState(b []byte) error {
 // Params returns none.
 func (e *SpikeEncode) Params() []*Param { return nil }
 
+// OutputShape returns [Steps F] for an input [F].
+func (e *SpikeEncode) OutputShape(in []int) []int { return []int{e.Steps, in[0]} }
+
+// NumValues returns 0.
+func (e *SpikeEncode) NumValues() int { return 0 }
+
+// spikeEncodeFromSpec makes a "spike-encode" layer: flat intensities
+// become Steps steps of spikes by Coding (rate if empty), rate-coded
+// spikes drawn from a stream of its own (seed + index).
+func spikeEncodeFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("input shape %v is not flat", in)
+	}
+	if ls.Steps <= 0 || ls.Steps > 10000 {
+		return nil, fmt.Errorf("steps = %d: want 1–10000", ls.Steps)
+	}
+	coding := ls.Coding
+	if coding == "" {
+		coding = RateCoding
+	}
+	if coding != RateCoding && coding != LatencyCoding && coding != DirectCoding {
+		return nil, fmt.Errorf("coding %q: want rate, latency or direct", ls.Coding)
+	}
+	return &SpikeEncode{Steps: ls.Steps, Coding: coding, Seed: c.seed + uint64(c.index)}, nil
+}
+
 // Forward encodes the batch.
 func (e *SpikeEncode) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	if x.Dims() != 2 {
@@ -139,6 +165,52 @@ func (l *LIF) Kind() string { return "lif" }
 
 // Params returns the weights and biases.
 func (l *LIF) Params() []*Param { return []*Param{l.W, l.B} }
+
+// OutputShape returns [T Out] for an input [T In].
+func (l *LIF) OutputShape(in []int) []int { return []int{in[0], l.Out} }
+
+// NumValues returns Out·In + Out.
+func (l *LIF) NumValues() int { return l.Out*l.In + l.Out }
+
+// lifFromSpec makes a "lif" layer of Units neurons over spike trains
+// [steps features]: Beta (0.95 if zero), Threshold (1 if zero), Slope of
+// the surrogate gradient (25 if zero), weights initialised by Init
+// (PyTorch's default if empty, as snnTorch's nn.Linear).
+func lifFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	if len(in) != 2 {
+		return nil, fmt.Errorf("input shape %v: want spike trains [steps features] (add spike-encode first)", in)
+	}
+	if ls.Units <= 0 {
+		return nil, fmt.Errorf("units = %d, must be positive", ls.Units)
+	}
+	beta, th, slope := ls.Beta, ls.Threshold, ls.Slope
+	if beta == 0 {
+		beta = 0.95
+	}
+	if th == 0 {
+		th = 1
+	}
+	if slope == 0 {
+		slope = 25
+	}
+	if !(beta > 0 && beta <= 1) || !(th > 0) || !(slope > 0) {
+		return nil, fmt.Errorf("beta %v must be in (0, 1], threshold %v and slope %v positive", beta, th, slope)
+	}
+	init, err := checkInit(ls.Init)
+	if err != nil {
+		return nil, err
+	}
+	if ls.Init == "" {
+		init = InitPyTorch
+	}
+	d := &Dense{In: in[1], Out: ls.Units}
+	if c.alloc() {
+		d.init(init, c.r)
+		c.name(d.W, "weight")
+		c.name(d.B, "bias")
+	}
+	return NewLIF(d, float32(beta), float32(th), float32(slope)), nil
+}
 
 // Forward integrates the input currents over time.
 func (l *LIF) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
@@ -229,6 +301,20 @@ func (c *SpikeCount) Kind() string { return "spike-count" }
 // Params returns none.
 func (c *SpikeCount) Params() []*Param { return nil }
 
+// OutputShape returns [F] for an input [T F].
+func (c *SpikeCount) OutputShape(in []int) []int { return []int{in[1]} }
+
+// NumValues returns 0.
+func (c *SpikeCount) NumValues() int { return 0 }
+
+// spikeCountFromSpec makes a "spike-count" layer.
+func spikeCountFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	if len(in) != 2 {
+		return nil, fmt.Errorf("input shape %v: want spike trains [steps features]", in)
+	}
+	return &SpikeCount{}, nil
+}
+
 // Forward sums over the steps.
 func (c *SpikeCount) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	n, T, f := x.Shape[0], x.Shape[1], x.Shape[2]
@@ -278,6 +364,38 @@ func (l *Leaky) Kind() string { return "leaky" }
 
 // Params returns the weights and biases.
 func (l *Leaky) Params() []*Param { return []*Param{l.W, l.B} }
+
+// OutputShape returns [Out].
+func (l *Leaky) OutputShape(in []int) []int { return []int{l.Out} }
+
+// NumValues returns Out·In + Out.
+func (l *Leaky) NumValues() int { return l.Out*l.In + l.Out }
+
+// leakyFromSpec makes a "leaky" read-out of Units integrators over spike
+// trains [steps features], with Beta (0.95 if zero) and PyTorch's default
+// initialisation.
+func leakyFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
+	if len(in) != 2 {
+		return nil, fmt.Errorf("input shape %v: want spike trains [steps features]", in)
+	}
+	if ls.Units <= 0 {
+		return nil, fmt.Errorf("units = %d, must be positive", ls.Units)
+	}
+	beta := ls.Beta
+	if beta == 0 {
+		beta = 0.95
+	}
+	if !(beta > 0 && beta <= 1) {
+		return nil, fmt.Errorf("beta %v must be in (0, 1]", beta)
+	}
+	d := &Dense{In: in[1], Out: ls.Units}
+	if c.alloc() {
+		d.init(InitPyTorch, c.r)
+		c.name(d.W, "weight")
+		c.name(d.B, "bias")
+	}
+	return &Leaky{In: d.In, Out: d.Out, Beta: float32(beta), W: d.W, B: d.B}, nil
+}
 
 // Forward integrates and averages over time.
 func (l *Leaky) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {

@@ -228,3 +228,27 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundTripSequenceOutput: a recurrent layer returning every step,
+// then flatten and dense, loads again (the architecture's size was once
+// counted with the hidden size in place of the step count, so such a file
+// was refused).
+func TestRoundTripSequenceOutput(t *testing.T) {
+	spec := ann.Spec{Inputs: 30, Shape: []int{6, 5}, Loss: "softmax-cross-entropy", Layers: []ann.LayerSpec{
+		{Type: "lstm", Units: 7, Sequence: true}, {Type: "flatten"}, {Type: "dense", Units: 3}}}
+	net, err := spec.Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "seq.safetensors")
+	if err := Save(path, net, Meta{Model: "lstm", Spec: spec, Classes: 3}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if WeightsSHA256(got) != WeightsSHA256(net) {
+		t.Error("weights changed through save and load")
+	}
+}

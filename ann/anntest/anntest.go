@@ -10,6 +10,7 @@ package anntest
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/neurite/neurite/ann"
@@ -50,7 +51,9 @@ func randomInput(r *rand.Rand, shape []int) *tensor.Tensor {
 
 // Layer checks l's Backward against finite differences of the scalar
 // L = Σ dy ⊙ l.Forward(x) for a random x of shape inShape and random dy:
-// the input gradient and every parameter's gradient.
+// the input gradient and every parameter's gradient. For an [ann.Sized]
+// layer it also checks OutputShape against the shape Forward returns and
+// NumValues against the parameters and buffers the layer holds.
 func Layer(t testing.TB, name string, l ann.Layer, inShape []int, seed uint64) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 0x6772616463686b))
@@ -62,6 +65,9 @@ func Layer(t testing.TB, name string, l ann.Layer, inShape []int, seed uint64) {
 		return l.Forward(x, true)
 	}
 	y := forward()
+	if s, ok := l.(ann.Sized); ok {
+		checkSized(t, name, s, inShape[1:], y.Shape[1:])
+	}
 	dy := tensor.New(y.Shape...)
 	for i := range dy.Data {
 		dy.Data[i] = float32(2*r.Float64() - 1)
@@ -88,6 +94,28 @@ func Layer(t testing.TB, name string, l ann.Layer, inShape []int, seed uint64) {
 	compare(t, name+" input", x.Data, analytic.Data, objective)
 	for _, p := range l.Params() {
 		compare(t, name+" parameter "+p.Name, p.Value.Data, grads[p], objective)
+	}
+}
+
+// checkSized checks that a layer's description of itself, which specs and
+// model files rely on before any tensor exists, matches what it is: the
+// output shape of one example, and the values of its parameters and
+// buffers.
+func checkSized(t testing.TB, name string, l ann.Sized, in, out []int) {
+	t.Helper()
+	if got := l.OutputShape(in); !slices.Equal(got, out) {
+		t.Errorf("%s: OutputShape(%v) = %v, Forward returns %v per example", name, in, got, out)
+	}
+	ps := l.Params()
+	if b, ok := l.(interface{ Buffers() []*ann.Param }); ok {
+		ps = append(ps, b.Buffers()...)
+	}
+	n := 0
+	for _, p := range ps {
+		n += p.Value.Len()
+	}
+	if got := l.NumValues(); got != n {
+		t.Errorf("%s: NumValues() = %d, the layer holds %d", name, got, n)
 	}
 }
 

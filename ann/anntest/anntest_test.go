@@ -43,3 +43,22 @@ func TestSuiteCatchesWrongGradient(t *testing.T) {
 		t.Fatal("a Backward missing a factor of 2 passed the gradient check")
 	}
 }
+
+// misSized is a correct layer (y = x) that describes itself wrongly: the
+// suite must notice both claims.
+type misSized struct{}
+
+func (misSized) Kind() string                                      { return "missized" }
+func (misSized) Params() []*ann.Param                              { return nil }
+func (misSized) Forward(x *tensor.Tensor, _ bool) *tensor.Tensor   { return x }
+func (misSized) Backward(dy *tensor.Tensor, _ bool) *tensor.Tensor { return dy }
+func (misSized) OutputShape(in []int) []int                        { return []int{in[0] + 1} }
+func (misSized) NumValues() int                                    { return 1 }
+
+func TestSuiteCatchesWrongSize(t *testing.T) {
+	r := &recorder{TB: t}
+	Layer(r, "missized", misSized{}, []int{2, 3}, 1)
+	if len(r.failures) != 2 {
+		t.Fatalf("a layer misreporting its output shape and size gave failures %q, want 2", r.failures)
+	}
+}
