@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -168,7 +169,10 @@ func (s *Spec) Build(seed uint64) (*Network, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
-		for name, d := range ps.Init {
+		// In name order: a map's order would change which variable draws
+		// which numbers from r from one run to the next.
+		for _, name := range slices.Sorted(maps.Keys(ps.Init)) {
+			d := ps.Init[name]
 			v := m.Var(name)
 			if v == nil {
 				return nil, fmt.Errorf("%s: init: no variable %q (have %v)", where, name, m.Vars())
