@@ -9,6 +9,7 @@ import (
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/convert"
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/modelio"
 	"github.com/neurite/neurite/train"
 )
@@ -65,6 +66,8 @@ type ConvertReport struct {
 	Seed                 uint64       `json:"seed"`
 	Threads              int          `json:"threads"`
 	WallSeconds          float64      `json:"wall_seconds"`
+	// Operations per test image, as package energy defines them.
+	Operations energy.Ops `json:"operations"`
 
 	// Result is the simulation's measurement, SNN the converted network.
 	Result convert.Result `json:"-"`
@@ -175,7 +178,7 @@ func convertRun(ctx context.Context, s ConvertSettings) (*ConvertReport, error) 
 		AccuracyByTimesteps: res.AccuracyByTimesteps, SynapticOpsPerSample: res.SynapticOpsPerSample,
 		InputMACsPerSample: res.InputMACsPerSample, SpikesPerSample: res.SpikesPerSample, ANNMACsPerSample: float64(net.DenseMACs()),
 		MeanDecisionStep: res.MeanDecisionStep, Scales: snn.Scales, Samples: test.Len(), Seed: s.Seed, Threads: threadsOr(s.Threads),
-		WallSeconds: time.Since(start).Seconds(), Result: res, SNN: snn}, nil
+		WallSeconds: time.Since(start).Seconds(), Operations: res.Ops(), Result: res, SNN: snn}, nil
 }
 
 func (s ConvertSettings) name() string {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/modelio"
 	"github.com/neurite/neurite/tensor"
 	"github.com/neurite/neurite/train"
@@ -41,6 +42,8 @@ type EvalReport struct {
 	// An stdp network has no loss; it reports its activity instead.
 	SpikesPerSample      *float64 `json:"spikes_per_sample,omitempty"`
 	SynapticOpsPerSample *float64 `json:"synaptic_ops_per_sample,omitempty"`
+	// Operations per test example, as package energy defines them.
+	Operations *energy.Ops `json:"operations,omitempty"`
 }
 
 // Evaluate scores a saved model on a test set.
@@ -89,7 +92,8 @@ func evaluate(ctx context.Context, s EvalSettings) (*EvalReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		rep.Accuracy, rep.SpikesPerSample, rep.SynapticOpsPerSample = res.Accuracy, &res.SpikesPerSample, &res.SynapticOpsPerSample
+		ops := res.Ops()
+		rep.Accuracy, rep.SpikesPerSample, rep.SynapticOpsPerSample, rep.Operations = res.Accuracy, &ops.Spikes, &ops.SynapticEvents, &ops
 		return rep, nil
 	}
 	net, meta, err := modelio.FromFile(f)
@@ -108,6 +112,14 @@ func evaluate(ctx context.Context, s EvalSettings) (*EvalReport, error) {
 		return nil, err
 	}
 	rep.Accuracy, rep.Loss = train.Evaluate(net, loss, test, 1000)
+	ops, err := countOps(net, test.X)
+	if err != nil {
+		return nil, err
+	}
+	rep.Operations = &ops
+	if net.Spiking() {
+		rep.SpikesPerSample, rep.SynapticOpsPerSample = &ops.Spikes, &ops.SynapticEvents
+	}
 	return rep, nil
 }
 

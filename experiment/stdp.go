@@ -50,7 +50,8 @@ func trainSTDP(ctx context.Context, s TrainSettings, sets *dataSets, rep *TrainR
 	rep.STDP = net
 	rep.Params = len(net.W)
 	rep.TestAccuracy = res.Accuracy
-	rep.SpikesPerSample, rep.SynapticOpsPerSample = &res.SpikesPerSample, &res.SynapticOpsPerSample
+	ops := res.Ops()
+	rep.SpikesPerSample, rep.SynapticOpsPerSample, rep.Operations = &ops.Spikes, &ops.SynapticEvents, &ops
 	if s.Out != "" {
 		meta := modelio.STDPMeta{Classes: rep.Classes, Images: tr.Len() * s.Epochs, Dataset: s.Data}
 		if err := modelio.SaveSTDP(s.Out, net, meta); err != nil {

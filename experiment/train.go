@@ -10,6 +10,7 @@ import (
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/modelio"
 	"github.com/neurite/neurite/optim"
 	"github.com/neurite/neurite/snn/diehlcook"
@@ -144,6 +145,8 @@ type TrainReport struct {
 	// Spiking models: spikes and synaptic events per test example.
 	SpikesPerSample      *float64 `json:"spikes_per_sample,omitempty"`
 	SynapticOpsPerSample *float64 `json:"synaptic_ops_per_sample,omitempty"`
+	// Operations per test example, as package energy defines them.
+	Operations *energy.Ops `json:"operations,omitempty"`
 
 	// Settings are the settings the run used, defaults filled in.
 	Settings TrainSettings `json:"-"`
@@ -284,8 +287,13 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 			return nil, err
 		}
 		rep.TestAccuracy, rep.TestLoss = train.Evaluate(rep.Net, loss, sets.test, 1000)
-		if spikes, ops, ok := spikingStats(rep.Net, sets.test); ok {
-			rep.SpikesPerSample, rep.SynapticOpsPerSample = &spikes, &ops
+		ops, err := countOps(rep.Net, sets.test.X)
+		if err != nil {
+			return nil, err
+		}
+		rep.Operations = &ops
+		if rep.Net.Spiking() {
+			rep.SpikesPerSample, rep.SynapticOpsPerSample = &ops.Spikes, &ops.SynapticEvents
 		}
 	}
 	return rep, nil
