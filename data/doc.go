@@ -11,7 +11,10 @@
 // features and a label column, detecting a header line and reporting
 // errors by line and column. [Logic] gives the AND, OR and XOR truth
 // tables. [Dataset.Split] and [Normalizer] make deterministic splits and
-// normalisation.
+// normalisation. [ReadImage] decodes a PNG or PGM image to intensities in
+// [0, 1], and [ReadInputs] reads the examples to run a model on from an
+// image or a CSV file; both check an image's size from its header, before
+// decoding its pixels, against [MaxImageSide] (and the model's inputs).
 //
 // # Spike encoders
 //
