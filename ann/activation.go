@@ -57,6 +57,27 @@ func (a *Activation) OutputShape(in []int) []int { return slices.Clone(in) }
 // NumValues returns 0.
 func (a *Activation) NumValues() int { return 0 }
 
+// ExportONNX writes the function's operator (the identity writes none;
+// the step is Cast(Greater(x, 0))).
+func (a *Activation) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
+	switch a.Func {
+	case Identity:
+		return x, nil
+	case ReLU:
+		return g.Op("Relu", []string{x}), nil
+	case Sigmoid:
+		return g.Op("Sigmoid", []string{x}), nil
+	case Tanh:
+		return g.Op("Tanh", []string{x}), nil
+	case LeakyReLU:
+		return g.Op("LeakyRelu", []string{x}, ONNXFloatAttr("alpha", float64(a.slope()))), nil
+	case Step:
+		zero := g.Floats("zero", nil, []float32{0})
+		return g.Op("Cast", []string{g.Op("Greater", []string{x, zero})}, ONNXIntAttr("to", 1)), nil
+	}
+	return "", fmt.Errorf("no ONNX operator for activation %q", a.Func)
+}
+
 // activationFromSpec makes an activation layer: the spec's Type names the
 // function (Slope is leaky ReLU's). It is the spec's fallback, so an
 // unknown type is reported as an unknown activation.
@@ -156,6 +177,11 @@ func (s *Softmax) OutputShape(in []int) []int { return slices.Clone(in) }
 
 // NumValues returns 0.
 func (s *Softmax) NumValues() int { return 0 }
+
+// ExportONNX writes Softmax over the last axis.
+func (s *Softmax) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
+	return g.Op("Softmax", []string{x}, ONNXIntAttr("axis", -1)), nil
+}
 
 // softmaxFromSpec makes a "softmax" layer.
 func softmaxFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {

@@ -85,6 +85,16 @@ func (b *BatchNorm) OutputShape(in []int) []int { return slices.Clone(in) }
 // NumValues returns 4·Features: γ, β and the running mean and variance.
 func (b *BatchNorm) NumValues() int { return 4 * b.Features }
 
+// ExportONNX writes BatchNormalization with the running statistics, what
+// Forward uses at inference.
+func (b *BatchNorm) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
+	in := []string{x}
+	for k, p := range []*Param{b.Gamma, b.Beta, b.RunMean, b.RunVar} {
+		in = append(in, g.Floats(fmt.Sprintf("%d.bn%d", i, k), p.Value.Shape, p.Value.Data))
+	}
+	return g.Op("BatchNormalization", in, ONNXFloatAttr("epsilon", or(b.Eps, 1e-5))), nil
+}
+
 // layout returns the batch size, the per-example spatial size and checks
 // the feature dimension.
 func (b *BatchNorm) layout(x *tensor.Tensor) (n, spatial int) {

@@ -115,6 +115,17 @@ func (c *Conv2D) NumValues() int {
 	return c.Filters*g.C*g.KH*g.KW + c.Filters
 }
 
+// ExportONNX writes Conv with the kernels, biases, padding and strides.
+func (c *Conv2D) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
+	geo := c.Geom
+	w := g.Floats(fmt.Sprintf("%d.weight", i), c.W.Value.Shape, c.W.Value.Data)
+	b := g.Floats(fmt.Sprintf("%d.bias", i), c.B.Value.Shape, c.B.Value.Data)
+	return g.Op("Conv", []string{x, w, b},
+		ONNXIntsAttr("kernel_shape", geo.KH, geo.KW),
+		ONNXIntsAttr("pads", geo.PadH, geo.PadW, geo.PadH, geo.PadW),
+		ONNXIntsAttr("strides", max(1, geo.StrideH), max(1, geo.StrideW))), nil
+}
+
 func (c *Conv2D) mustInput(x *tensor.Tensor) {
 	g := c.Geom
 	if x.Dims() != 4 || x.Shape[1] != g.C || x.Shape[2] != g.H || x.Shape[3] != g.W {
@@ -229,6 +240,15 @@ func (l *Pool2D) OutputShape(in []int) []int { return l.OutShape() }
 
 // NumValues returns 0.
 func (l *Pool2D) NumValues() int { return 0 }
+
+// ExportONNX writes MaxPool or AveragePool.
+func (l *Pool2D) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
+	op := "AveragePool"
+	if l.Max {
+		op = "MaxPool"
+	}
+	return g.Op(op, []string{x}, ONNXIntsAttr("kernel_shape", l.Size, l.Size), ONNXIntsAttr("strides", l.Stride, l.Stride)), nil
+}
 
 // poolFromSpec makes a "maxpool" or "avgpool" layer over images
 // [C H W]: windows of side Kernel moved by Stride (Kernel if zero).
@@ -387,6 +407,19 @@ func (r *Reshape) OutputShape(in []int) []int { return slices.Clone(r.Shape) }
 
 // NumValues returns 0.
 func (r *Reshape) NumValues() int { return 0 }
+
+// ExportONNX writes Flatten (from axis 1) for a flatten layer, else
+// Reshape to (batch, Shape…).
+func (r *Reshape) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
+	if r.Flat {
+		return g.Op("Flatten", []string{x}, ONNXIntAttr("axis", 1)), nil
+	}
+	dims := []int64{-1}
+	for _, d := range r.Shape {
+		dims = append(dims, int64(d))
+	}
+	return g.Op("Reshape", []string{x, g.Int64s("shape", dims)}), nil
+}
 
 // flattenFromSpec makes a "flatten" layer: any input becomes a flat
 // vector.

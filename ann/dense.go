@@ -99,6 +99,13 @@ func (d *Dense) OutputShape(in []int) []int { return []int{d.Out} }
 // NumValues returns Out·In + Out.
 func (d *Dense) NumValues() int { return d.Out*d.In + d.Out }
 
+// ExportONNX writes Gemm(x, W, b) with transB = 1.
+func (d *Dense) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
+	w := g.Floats(fmt.Sprintf("%d.weight", i), d.W.Value.Shape, d.W.Value.Data)
+	b := g.Floats(fmt.Sprintf("%d.bias", i), d.B.Value.Shape, d.B.Value.Data)
+	return g.Op("Gemm", []string{x, w, b}, ONNXIntAttr("transB", 1)), nil
+}
+
 // Forward computes x·Wᵀ + b.
 func (d *Dense) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	mustRows("dense", x, d.In)

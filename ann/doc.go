@@ -15,7 +15,9 @@
 // or PyTorch's default). Each layer type checks its own part of a spec,
 // next to its code, and reports its output shape and size ([Sized]), so
 // Build, [Spec.CountParams] and [Spec.Outputs] keep no tables of their
-// own and the last two allocate nothing. [Perceptron] is Rosenblatt's original, trained by
+// own and the last two allocate nothing. Layers with an ONNX equivalent
+// write their own operators into an [ONNXGraph] ([ONNXExporter]), which
+// package modelio encodes. [Perceptron] is Rosenblatt's original, trained by
 // its own rule.
 //
 // [Sequential.CountOps] counts the operations one example costs (MACs,

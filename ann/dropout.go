@@ -63,6 +63,9 @@ func (d *Dropout) OutputShape(in []int) []int { return slices.Clone(in) }
 // NumValues returns 0.
 func (d *Dropout) NumValues() int { return 0 }
 
+// ExportONNX writes nothing: dropout is the identity at inference.
+func (d *Dropout) ExportONNX(g ONNXGraph, i int, x string) (string, error) { return x, nil }
+
 // dropoutFromSpec makes a "dropout" layer dropping with probability P,
 // its masks drawn from a stream of its own (seed + index + 1), so that
 // adding a layer elsewhere does not change them.

@@ -127,6 +127,43 @@ func (l *Recurrent) OutputShape(in []int) []int {
 // NumValues returns G·Hidden·(In + Hidden + 2), G = 4 for LSTM, 1 for RNN.
 func (l *Recurrent) NumValues() int { return l.gates() * l.Hidden * (l.In + l.Hidden + 2) }
 
+// ExportONNX writes an RNN or LSTM operator over (batch, steps, features).
+// ONNX runs them time-major with gates in the order i, o, f, c where
+// PyTorch and neurite use i, f, g, o, so the weights are reordered; its B
+// is the input and recurrent biases concatenated.
+func (l *Recurrent) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
+	h := l.Hidden
+	order := []int{0} // RNN: one block
+	op := "RNN"
+	if l.LSTM {
+		order, op = []int{0, 3, 1, 2}, "LSTM" // i, o, f, c from i, f, g, o
+	}
+	reorder := func(src []float32, cols int) []float32 {
+		out := make([]float32, 0, len(src))
+		for _, blk := range order {
+			out = append(out, src[blk*h*cols:(blk+1)*h*cols]...)
+		}
+		return out
+	}
+	gh := len(order) * h
+	w := g.Floats(fmt.Sprintf("%d.W", i), []int{1, gh, l.In}, reorder(l.Wih.Value.Data, l.In))
+	r := g.Floats(fmt.Sprintf("%d.R", i), []int{1, gh, h}, reorder(l.Whh.Value.Data, h))
+	b := g.Floats(fmt.Sprintf("%d.B", i), []int{1, 2 * gh}, append(reorder(l.Bih.Value.Data, 1), reorder(l.Bhh.Value.Data, 1)...))
+	xt := g.Op("Transpose", []string{x}, ONNXIntsAttr("perm", 1, 0, 2))
+	y, yh := g.Name(op+"_Y"), g.Name(op+"_Y_h")
+	outs := []string{y, yh}
+	if l.LSTM {
+		outs = append(outs, g.Name("LSTM_Y_c"))
+	}
+	g.Node(op, []string{xt, w, r, b}, outs, ONNXIntAttr("hidden_size", h))
+	if !l.Sequence {
+		return g.Op("Reshape", []string{yh, g.Int64s("shape", []int64{-1, int64(h)})}), nil
+	}
+	// Y is (steps, directions = 1, batch, hidden).
+	seq := g.Op("Squeeze", []string{y, g.Int64s("axes", []int64{1})})
+	return g.Op("Transpose", []string{seq}, ONNXIntsAttr("perm", 1, 0, 2)), nil
+}
+
 // step returns the per-step buffer list grown to T tensors of (n, w).
 func stepBuffers(bufs []*tensor.Tensor, t, n, w int) []*tensor.Tensor {
 	for len(bufs) < t {

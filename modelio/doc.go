@@ -9,6 +9,10 @@
 // and the training state in the header's __metadata__, as JSON strings, so
 // a file is a complete model.
 //
+// EncodeONNX and WriteONNX export a network to ONNX for other runtimes;
+// each layer writes its own operators ([ann.ONNXExporter]), so this
+// package lists no layer types.
+//
 // # Errors
 //
 // Load treats the file as untrusted: it checks the header length against

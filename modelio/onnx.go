@@ -34,10 +34,12 @@ func WriteONNX(path string, net *ann.Sequential, m Meta, producerVersion string)
 // any, is the graph's first two operators, Sub and Div, as neurite applies
 // it), output "output" of shape [batch, outputs], weights as initializers.
 // The model computes what net.Forward computes at inference: dropout is
-// left out and batch normalisation uses the running statistics. Every layer
-// kind maps to standard operators (Gemm, Conv, MaxPool, AveragePool, Relu,
-// Sigmoid, Tanh, LeakyRelu, Softmax, BatchNormalization, Reshape, Flatten,
-// LSTM, RNN, Transpose).
+// left out and batch normalisation uses the running statistics. Each layer
+// writes its own standard operators (Gemm, Conv, MaxPool, AveragePool,
+// Relu, Sigmoid, Tanh, LeakyRelu, Softmax, BatchNormalization, Reshape,
+// Flatten, LSTM, RNN, Transpose) through [ann.ONNXExporter], as an
+// io.WriterTo writes itself; a layer that does not implement it (the
+// spiking layers) is an error naming the layer.
 //
 // ONNX messages are few and stable, so they are written field by field
 // with protobuf's wire encoder (google.golang.org/protobuf/encoding/
@@ -47,19 +49,27 @@ func EncodeONNX(net *ann.Sequential, m Meta, producerVersion string) ([]byte, er
 	x := "input"
 	if n := m.Normalizer; n != nil {
 		dims := []int{len(n.Mean)}
-		x = g.op("Sub", []string{x, g.floats("norm.mean", dims, n.Mean)})
-		x = g.op("Div", []string{x, g.floats("norm.std", dims, n.Std)})
+		x = g.Op("Sub", []string{x, g.Floats("norm.mean", dims, n.Mean)})
+		x = g.Op("Div", []string{x, g.Floats("norm.std", dims, n.Std)})
 	}
 	if len(net.InputShape) > 0 { // rows viewed as images or sequences
-		x = g.reshape(x, net.InputShape)
+		view := &ann.Reshape{Shape: net.InputShape}
+		var err error
+		if x, err = view.ExportONNX(g, -1, x); err != nil {
+			return nil, fmt.Errorf("modelio: onnx: input shape %v: %w", net.InputShape, err)
+		}
 	}
 	for i, l := range net.Layers {
+		e, ok := l.(ann.ONNXExporter)
+		if !ok {
+			return nil, fmt.Errorf("modelio: onnx: layer %d (%s): no ONNX export for layer kind %q", i, l.Kind(), l.Kind())
+		}
 		var err error
-		if x, err = g.layer(i, l, x); err != nil {
+		if x, err = e.ExportONNX(g, i, x); err != nil {
 			return nil, fmt.Errorf("modelio: onnx: layer %d (%s): %w", i, l.Kind(), err)
 		}
 	}
-	g.node("Identity", []string{x}, []string{"output"}, nil)
+	g.Node("Identity", []string{x}, []string{"output"})
 
 	var graph []byte
 	for _, n := range g.nodes {
@@ -87,20 +97,21 @@ func EncodeONNX(net *ann.Sequential, m Meta, producerVersion string) ([]byte, er
 	return model, nil
 }
 
-// onnxGraph collects nodes and initializers (encoded) as layers are added.
+// onnxGraph collects nodes and initializers (encoded) as layers write
+// themselves (it is their ann.ONNXGraph).
 type onnxGraph struct {
 	nodes, inits [][]byte
 	n            int // for unique value names
 }
 
-// name returns a fresh value name.
-func (g *onnxGraph) name(hint string) string {
+// Name returns a fresh value name.
+func (g *onnxGraph) Name(hint string) string {
 	g.n++
 	return fmt.Sprintf("%s_%d", hint, g.n)
 }
 
-// node adds an operator; attrs are encoded AttributeProtos.
-func (g *onnxGraph) node(op string, in, out []string, attrs [][]byte) {
+// Node adds an operator.
+func (g *onnxGraph) Node(op string, in, out []string, attrs ...ann.ONNXAttr) {
 	var b []byte
 	for _, s := range in {
 		b = appendString(b, 1, s)
@@ -108,24 +119,24 @@ func (g *onnxGraph) node(op string, in, out []string, attrs [][]byte) {
 	for _, s := range out {
 		b = appendString(b, 2, s)
 	}
-	b = appendString(b, 3, g.name(op))
+	b = appendString(b, 3, g.Name(op))
 	b = appendString(b, 4, op)
 	for _, a := range attrs {
-		b = appendMessage(b, 5, a)
+		b = appendMessage(b, 5, encodeAttr(a))
 	}
 	g.nodes = append(g.nodes, b)
 }
 
-// op adds a one-output operator and returns the output's name.
-func (g *onnxGraph) op(op string, in []string, attrs ...[]byte) string {
-	out := g.name(op + "_out")
-	g.node(op, in, []string{out}, attrs)
+// Op adds a one-output operator and returns the output's name.
+func (g *onnxGraph) Op(op string, in []string, attrs ...ann.ONNXAttr) string {
+	out := g.Name(op + "_out")
+	g.Node(op, in, []string{out}, attrs...)
 	return out
 }
 
-// floats adds a float32 initializer and returns its name.
-func (g *onnxGraph) floats(hint string, dims []int, data []float32) string {
-	name := g.name(hint)
+// Floats adds a float32 initializer and returns its name.
+func (g *onnxGraph) Floats(hint string, dims []int, data []float32) string {
+	name := g.Name(hint)
 	var b []byte
 	for _, d := range dims {
 		b = protowire.AppendTag(b, 1, protowire.VarintType)
@@ -144,9 +155,9 @@ func (g *onnxGraph) floats(hint string, dims []int, data []float32) string {
 	return name
 }
 
-// int64s adds an int64 initializer (shapes, axes) and returns its name.
-func (g *onnxGraph) int64s(hint string, data []int64) string {
-	name := g.name(hint)
+// Int64s adds an int64 initializer (shapes, axes) and returns its name.
+func (g *onnxGraph) Int64s(hint string, data []int64) string {
+	name := g.Name(hint)
 	var b []byte
 	b = protowire.AppendTag(b, 1, protowire.VarintType)
 	b = protowire.AppendVarint(b, uint64(len(data)))
@@ -161,120 +172,6 @@ func (g *onnxGraph) int64s(hint string, data []int64) string {
 	b = protowire.AppendBytes(b, packed)
 	g.inits = append(g.inits, b)
 	return name
-}
-
-// layer adds the operators for one layer reading x and returns the name of
-// its output.
-func (g *onnxGraph) layer(i int, l ann.Layer, x string) (string, error) {
-	switch l := l.(type) {
-	case *ann.Dense:
-		w := g.floats(fmt.Sprintf("%d.weight", i), l.W.Value.Shape, l.W.Value.Data)
-		b := g.floats(fmt.Sprintf("%d.bias", i), l.B.Value.Shape, l.B.Value.Data)
-		return g.op("Gemm", []string{x, w, b}, intAttr("transB", 1)), nil
-	case *ann.Conv2D:
-		geo := l.Geom
-		w := g.floats(fmt.Sprintf("%d.weight", i), l.W.Value.Shape, l.W.Value.Data)
-		b := g.floats(fmt.Sprintf("%d.bias", i), l.B.Value.Shape, l.B.Value.Data)
-		return g.op("Conv", []string{x, w, b},
-			intsAttr("kernel_shape", geo.KH, geo.KW),
-			intsAttr("pads", geo.PadH, geo.PadW, geo.PadH, geo.PadW),
-			intsAttr("strides", max(1, geo.StrideH), max(1, geo.StrideW))), nil
-	case *ann.Pool2D:
-		op := "AveragePool"
-		if l.Max {
-			op = "MaxPool"
-		}
-		return g.op(op, []string{x}, intsAttr("kernel_shape", l.Size, l.Size), intsAttr("strides", l.Stride, l.Stride)), nil
-	case *ann.Activation:
-		switch l.Func {
-		case ann.Identity:
-			return x, nil
-		case ann.ReLU:
-			return g.op("Relu", []string{x}), nil
-		case ann.Sigmoid:
-			return g.op("Sigmoid", []string{x}), nil
-		case ann.Tanh:
-			return g.op("Tanh", []string{x}), nil
-		case ann.LeakyReLU:
-			slope := l.Slope
-			if slope == 0 {
-				slope = 0.01
-			}
-			return g.op("LeakyRelu", []string{x}, floatAttr("alpha", float64(slope))), nil
-		case ann.Step:
-			zero := g.floats("zero", nil, []float32{0})
-			return g.op("Cast", []string{g.op("Greater", []string{x, zero})}, intAttr("to", 1)), nil
-		}
-		return "", fmt.Errorf("no ONNX operator for activation %q", l.Func)
-	case *ann.Softmax:
-		return g.op("Softmax", []string{x}, intAttr("axis", -1)), nil
-	case *ann.Dropout:
-		return x, nil // the identity at inference
-	case *ann.Reshape:
-		if l.Flat {
-			return g.op("Flatten", []string{x}, intAttr("axis", 1)), nil
-		}
-		return g.reshape(x, l.Shape), nil
-	case *ann.BatchNorm:
-		eps := l.Eps
-		if eps == 0 {
-			eps = 1e-5
-		}
-		in := []string{x}
-		for k, p := range []*ann.Param{l.Gamma, l.Beta, l.RunMean, l.RunVar} {
-			in = append(in, g.floats(fmt.Sprintf("%d.bn%d", i, k), p.Value.Shape, p.Value.Data))
-		}
-		return g.op("BatchNormalization", in, floatAttr("epsilon", eps)), nil
-	case *ann.Recurrent:
-		return g.recurrent(i, l, x), nil
-	}
-	return "", fmt.Errorf("no ONNX export for layer kind %q", l.Kind())
-}
-
-// reshape views x as (batch, shape…).
-func (g *onnxGraph) reshape(x string, shape []int) string {
-	dims := []int64{-1}
-	for _, d := range shape {
-		dims = append(dims, int64(d))
-	}
-	return g.op("Reshape", []string{x, g.int64s("shape", dims)})
-}
-
-// recurrent exports an RNN or LSTM over (batch, steps, features). ONNX
-// runs them time-major with gates in the order i, o, f, c where PyTorch
-// and neurite use i, f, g, o, so the weights are reordered; its B is the
-// input and recurrent biases concatenated.
-func (g *onnxGraph) recurrent(i int, l *ann.Recurrent, x string) string {
-	h := l.Hidden
-	order := []int{0} // RNN: one block
-	op := "RNN"
-	if l.LSTM {
-		order, op = []int{0, 3, 1, 2}, "LSTM" // i, o, f, c from i, f, g, o
-	}
-	reorder := func(src []float32, cols int) []float32 {
-		out := make([]float32, 0, len(src))
-		for _, blk := range order {
-			out = append(out, src[blk*h*cols:(blk+1)*h*cols]...)
-		}
-		return out
-	}
-	gh := len(order) * h
-	w := g.floats(fmt.Sprintf("%d.W", i), []int{1, gh, l.In}, reorder(l.Wih.Value.Data, l.In))
-	r := g.floats(fmt.Sprintf("%d.R", i), []int{1, gh, h}, reorder(l.Whh.Value.Data, h))
-	b := g.floats(fmt.Sprintf("%d.B", i), []int{1, 2 * gh}, append(reorder(l.Bih.Value.Data, 1), reorder(l.Bhh.Value.Data, 1)...))
-	xt := g.op("Transpose", []string{x}, intsAttr("perm", 1, 0, 2))
-	y, yh := g.name(op+"_Y"), g.name(op+"_Y_h")
-	outs := []string{y, yh}
-	if l.LSTM {
-		outs = append(outs, g.name("LSTM_Y_c"))
-	}
-	g.node(op, []string{xt, w, r, b}, outs, [][]byte{intAttr("hidden_size", h)})
-	if !l.Sequence {
-		return g.op("Reshape", []string{yh, g.int64s("shape", []int64{-1, int64(h)})})
-	}
-	// Y is (steps, directions = 1, batch, hidden).
-	seq := g.op("Squeeze", []string{y, g.int64s("axes", []int64{1})})
-	return g.op("Transpose", []string{seq}, intsAttr("perm", 1, 0, 2))
 }
 
 // valueInfo describes a float tensor [batch, features] (features < 0:
@@ -303,27 +200,24 @@ func valueInfo(name string, features int) []byte {
 	return appendMessage(b, 2, typ)
 }
 
-func intAttr(name string, v int) []byte {
-	b := appendString(nil, 1, name)
-	b = protowire.AppendTag(b, 3, protowire.VarintType)
-	b = protowire.AppendVarint(b, uint64(int64(v)))
-	return attrType(b, 2) // INT
-}
-
-func intsAttr(name string, vs ...int) []byte {
-	b := appendString(nil, 1, name)
-	for _, v := range vs {
-		b = protowire.AppendTag(b, 8, protowire.VarintType)
-		b = protowire.AppendVarint(b, uint64(int64(v)))
+// encodeAttr returns an AttributeProto: name, then the value in the field
+// of its type (f, ints or i), then the type.
+func encodeAttr(a ann.ONNXAttr) []byte {
+	b := appendString(nil, 1, a.Name)
+	switch a.Type {
+	case ann.ONNXFloat:
+		b = protowire.AppendTag(b, 2, protowire.Fixed32Type)
+		b = protowire.AppendFixed32(b, math.Float32bits(a.Float))
+	case ann.ONNXInt:
+		b = protowire.AppendTag(b, 3, protowire.VarintType)
+		b = protowire.AppendVarint(b, uint64(int64(a.Ints[0])))
+	default: // ann.ONNXInts
+		for _, v := range a.Ints {
+			b = protowire.AppendTag(b, 8, protowire.VarintType)
+			b = protowire.AppendVarint(b, uint64(int64(v)))
+		}
 	}
-	return attrType(b, 7) // INTS
-}
-
-func floatAttr(name string, v float64) []byte {
-	b := appendString(nil, 1, name)
-	b = protowire.AppendTag(b, 2, protowire.Fixed32Type)
-	b = protowire.AppendFixed32(b, math.Float32bits(float32(v)))
-	return attrType(b, 1) // FLOAT
+	return attrType(b, uint64(a.Type))
 }
 
 func attrType(b []byte, t uint64) []byte {

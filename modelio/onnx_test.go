@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -186,5 +187,29 @@ func TestONNXEncodingStable(t *testing.T) {
 				t.Errorf("EncodeONNX(%s) has SHA-256 %s, want %s", c.name, got, c.want)
 			}
 		})
+	}
+}
+
+// novel is a layer type defined outside package ann that knows nothing of
+// ONNX: y = x.
+type novel struct{}
+
+func (novel) Kind() string                                      { return "novel" }
+func (novel) Params() []*ann.Param                              { return nil }
+func (novel) Forward(x *tensor.Tensor, _ bool) *tensor.Tensor   { return x }
+func (novel) Backward(dy *tensor.Tensor, _ bool) *tensor.Tensor { return dy }
+
+// TestONNXLayerWithoutExport: a layer that does not implement
+// ann.ONNXExporter is an error naming it, not a panic or a silent gap.
+func TestONNXLayerWithoutExport(t *testing.T) {
+	spec := ann.MLP(4, []int{3}, ann.ReLU, 2, 0)
+	net, err := spec.Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Layers = slices.Insert(net.Layers, 1, ann.Layer(novel{}))
+	_, err = EncodeONNX(net, Meta{Spec: spec}, "test")
+	if want := `modelio: onnx: layer 1 (novel): no ONNX export for layer kind "novel"`; err == nil || err.Error() != want {
+		t.Errorf("EncodeONNX with a novel layer: error %v, want %q", err, want)
 	}
 }
