@@ -29,6 +29,11 @@ func TrainDefaults(model string) (TrainSettings, error) {
 		Optimizer: "sgd", LR: 0.1, Schedule: "constant", Epochs: 5, Batch: 64,
 	}
 	switch model {
+	case "perceptron":
+		// Rosenblatt's η = 1 (the scale of the weights does not change
+		// the decisions from zero weights); training stops at the first
+		// pass without a mistake.
+		d.LR, d.Epochs = 1, 20
 	case "lstm", "rnn":
 		// Adam at 1e-3, as PyTorch's row-by-row MNIST examples.
 		d.Optimizer, d.LR = "adam", 1e-3

@@ -37,7 +37,8 @@ type TrainSettings struct {
 	DataDir string
 	// TrainSet and TestSet, when both are set, are used instead of
 	// loading Data (raw values; Data then names them and chooses their
-	// normalisation). Train never changes them.
+	// normalisation, fitted on the whole TrainSet before TrainSamples
+	// takes its head). Train never changes them.
 	TrainSet, TestSet *data.Dataset
 	// Labels keeps only examples of these classes, in both sets (nil: all).
 	Labels []int
@@ -75,8 +76,9 @@ type TrainSettings struct {
 	AssignPass bool
 
 	// Optimizer is sgd, adam or adamw (default sgd; adam for lstm, rnn
-	// and snn), with learning rate LR (default 0.1; 0.001 for lstm and
-	// rnn, 0.002 for snn), Momentum and Nesterov (SGD) and WeightDecay.
+	// and snn), with learning rate LR (default 0.1; 1 for the perceptron,
+	// 0.001 for lstm and rnn, 0.002 for snn), Momentum and Nesterov (SGD)
+	// and WeightDecay.
 	Optimizer                 string
 	LR, Momentum, WeightDecay float64
 	Nesterov                  bool
@@ -87,7 +89,9 @@ type TrainSettings struct {
 	Warmup   int
 	// Clip clips the gradient's norm to this value (0: off).
 	Clip float64
-	// Epochs is the number of passes (default 5; 3 for snn, 1 for stdp);
+	// Epochs is the number of passes (default 5; 20 for the perceptron,
+	// which stops at the first pass without a mistake; 3 for snn, 1 for
+	// stdp);
 	// when resuming, the total. Batch is the mini-batch size (default 64),
 	// MaxBatches stops each epoch early (0: all batches), Patience stops
 	// training when the validation loss has not improved for that many
@@ -196,6 +200,9 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 	var resume *resumePoint
 	if s.Resume != "" && s.Init != "" {
 		return nil, fieldErr("Resume", s.Resume, "Resume and Init exclude each other: resuming continues a run, Init starts a new one from its weights")
+	}
+	if s.Resume != "" && s.Model == "stdp" {
+		return nil, fieldErr("Model", s.Model, "an stdp network cannot be resumed yet; Out saves the trained network")
 	}
 	if s.Resume != "" {
 		var err error
@@ -359,9 +366,9 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 	if err != nil {
 		return err
 	}
-	opt, err := optim.New(s.Optimizer, s.LR, s.Momentum, s.WeightDecay, s.Nesterov)
+	opt, err := s.newOptimizer()
 	if err != nil {
-		return &FieldError{Field: "Optimizer", Value: s.Optimizer, Msg: err.Error()}
+		return err
 	}
 	var start *train.State
 	if resume != nil {
@@ -417,6 +424,27 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 	}
 	rep.Net, rep.Spec, rep.History, rep.StoppedEarly = net, spec, res.Epochs, res.StoppedEarly
 	return nil
+}
+
+// newOptimizer builds the optimizer s names with its settings.
+func (s TrainSettings) newOptimizer() (optim.Optimizer, error) {
+	var opt optim.Optimizer
+	var err error
+	switch s.Optimizer {
+	case "adam":
+		opt, err = optim.Adam{LR: s.LR, WeightDecay: s.WeightDecay}.New()
+	case "adamw":
+		opt, err = optim.AdamW{LR: s.LR, WeightDecay: s.WeightDecay}.New()
+	default:
+		opt, err = optim.SGD{LR: s.LR, Momentum: s.Momentum, Nesterov: s.Nesterov, WeightDecay: s.WeightDecay}.New()
+	}
+	// optim names its own fields (SGD.Momentum); ours have the same names.
+	var oe *optim.FieldError
+	if errors.As(err, &oe) {
+		_, field, _ := strings.Cut(oe.Field, ".")
+		return nil, &FieldError{Field: field, Value: oe.Value, Msg: oe.Reason}
+	}
+	return opt, err
 }
 
 // logEpochs writes a line per epoch, at most ~20 for long runs.

@@ -1,0 +1,45 @@
+// Package experiment holds neurite's jobs, one library call each: train a
+// model ([Train]), evaluate it ([Evaluate]), classify inputs with it
+// ([Predict]), convert a trained ReLU network to spiking neurons
+// ([Convert]), simulate a spiking network ([Simulate]). The command line,
+// the comparison (package compare) and the web UI all run these same
+// functions, so a number means the same wherever it is shown.
+//
+// # Settings and reports
+//
+// Every job takes a settings struct and returns a report struct. A zero
+// field of the settings takes its documented default, written once, beside
+// the job; where models differ, per model ([TrainDefaults] lists them, and
+// `neurite train --help` prints that table). A report's JSON is exactly
+// what the matching `neurite … --json` prints; fields tagged `json:"-"`
+// hand Go callers what a command cannot print (the trained network, the
+// spike monitors).
+//
+// Datasets and models can be named (Data: "mnist", Model: "mlp" or a file
+// path) or passed in memory (TrainSet and TestSet, Spec, Net, Network):
+// the same job then runs on them.
+//
+// # Operations
+//
+// Reports count operations per example with package energy's one
+// definition (MACs, synaptic events, spikes, input spikes): the training,
+// evaluation and conversion jobs and the comparison's Power section all
+// use it.
+//
+// # Errors
+//
+// A setting a job cannot use gives a *[FieldError] naming the Go field
+// (the CLI turns it into a usage error naming its flag); anything else
+// (a missing file, a model that does not fit the data) is an ordinary
+// error. A training run cancelled through its context after writing a
+// checkpoint gives an *[InterruptedError] saying where the checkpoint is.
+//
+// # Concurrency
+//
+// Settings.Threads sets the number of worker threads for the job (0: all
+// cores); results are the same bits for any value. The tensor kernels and
+// the artificial networks' batch loops take it from the process's
+// GOMAXPROCS, which a job sets for its duration, so jobs that set
+// different thread counts should not run at the same time; the simulators
+// take it explicitly.
+package experiment
