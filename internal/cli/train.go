@@ -107,7 +107,7 @@ func trainDefaultsTable() string {
 		other := fmt.Sprintf("hidden %s, %s", joinInts(d.Hidden), d.Activation)
 		switch m {
 		case "perceptron":
-			other = "Rosenblatt's rule, lr is η"
+			other = "Rosenblatt's rule (lr is η), stops at a pass without a mistake"
 		case "lenet5":
 			other = "two conv + three dense layers"
 		case "lstm", "rnn":
@@ -118,7 +118,10 @@ func trainDefaultsTable() string {
 			other = fmt.Sprintf("%d neurons, no labels while learning", d.Neurons)
 		}
 		opt, lr, sched, batch := d.Optimizer, strconv.FormatFloat(d.LR, 'g', -1, 64), d.Schedule, strconv.Itoa(d.Batch)
-		if m == "stdp" {
+		switch m {
+		case "perceptron":
+			opt, sched, batch = "rule", "—", "—"
+		case "stdp":
 			opt, lr, sched, batch = "STDP", "—", "—", "1"
 		}
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", m, opt, lr, sched, d.Epochs, batch, d.Normalize, other)
