@@ -58,6 +58,12 @@ Each model's defaults (a flag left out takes them):
 		},
 	}
 	o.register(cmd)
+	o.registerTrain(cmd)
+	return cmd
+}
+
+// registerTrain declares train's own flags.
+func (o *trainOptions) registerTrain(cmd *cobra.Command) {
 	f, s := cmd.Flags(), &o.s
 	const perModel = " (default: the model's, above)"
 	f.StringVar(&s.Model, "model", "", "perceptron, mlp, lenet5, lstm, rnn, snn, stdp, or a model spec file (default mlp)")
@@ -93,8 +99,7 @@ Each model's defaults (a flag left out takes them):
 	f.IntVar(&s.Neurons, "neurons", 0, "stdp: excitatory neurons"+perModel)
 	f.BoolVar(&s.AssignPass, "assign-pass", false, "stdp: assign labels from a learning-off pass over the training set (as the authors), not from the last 10,000 responses while learning")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
-	f.BoolVar(&o.normalize, "normalize", true, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])"+perModel)
-	return cmd
+	f.BoolVar(&o.normalize, "normalize", false, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])"+perModel)
 }
 
 // trainDefaultsTable prints every preset's defaults, from the library.
