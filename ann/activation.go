@@ -51,6 +51,9 @@ func (a *Activation) Kind() string { return string(a.Func) }
 // Params returns none.
 func (a *Activation) Params() []*Param { return nil }
 
+// Function returns Func.
+func (a *Activation) Function() Function { return a.Func }
+
 // OutputShape returns in.
 func (a *Activation) OutputShape(in []int) []int { return slices.Clone(in) }
 

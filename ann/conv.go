@@ -402,6 +402,10 @@ func (r *Reshape) Kind() string {
 // Params returns none.
 func (r *Reshape) Params() []*Param { return nil }
 
+// Passthrough returns true: a reshape only views the values in another
+// shape.
+func (r *Reshape) Passthrough() bool { return true }
+
 // OutputShape returns Shape.
 func (r *Reshape) OutputShape(in []int) []int { return slices.Clone(r.Shape) }
 

@@ -93,6 +93,9 @@ func (d *Dense) Kind() string { return "dense" }
 // Params returns the weight and the bias.
 func (d *Dense) Params() []*Param { return []*Param{d.W, d.B} }
 
+// Linear returns W and B: a Dense layer is the ann.Linear layer.
+func (d *Dense) Linear() (w, b *Param) { return d.W, d.B }
+
 // OutputShape returns [Out].
 func (d *Dense) OutputShape(in []int) []int { return []int{d.Out} }
 

@@ -17,8 +17,10 @@
 // Build, [Spec.CountParams] and [Spec.Outputs] keep no tables of their
 // own and the last two allocate nothing. Layers with an ONNX equivalent
 // write their own operators into an [ONNXGraph] ([ONNXExporter]), which
-// package modelio encodes. [Perceptron] is Rosenblatt's original, trained by
-// its own rule.
+// package modelio encodes. Other packages that need to know what a layer
+// computes ask for optional interfaces ([Linear], [Activator],
+// [Passthrough]) rather than concrete types. [Perceptron] is Rosenblatt's
+// original, trained by its own rule.
 //
 // [Sequential.CountOps] counts the operations one example costs (MACs,
 // synaptic events, spikes) as package energy defines them, for dense,

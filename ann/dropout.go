@@ -57,6 +57,9 @@ func (d *Dropout) Kind() string { return "dropout" }
 // Params returns none.
 func (d *Dropout) Params() []*Param { return nil }
 
+// Passthrough returns true: dropout is the identity at inference.
+func (d *Dropout) Passthrough() bool { return true }
+
 // OutputShape returns in.
 func (d *Dropout) OutputShape(in []int) []int { return slices.Clone(in) }
 

@@ -49,6 +49,40 @@ type Random interface {
 	SetRNGState([]byte) error
 }
 
+// Optional interfaces. Packages that need to know what a layer computes
+// (lesion, convert) ask for one of these, as io.Copy asks for
+// io.WriterTo, instead of switching over concrete types; a layer type
+// takes part by implementing the method, in its own file.
+
+// Linear is a layer computing y = x·Wᵀ + b on flat rows and nothing else,
+// W stored out × in (Dense): the units lesion removes and convert turns
+// into integrate-and-fire neurons. A layer that transforms the sum further
+// (LIF, Leaky) is not Linear.
+type Linear interface {
+	Layer
+	// Linear returns the weights (out × in) and the biases (out).
+	Linear() (w, b *Param)
+}
+
+// Activator is a layer applying an activation function to each value
+// independently (Activation).
+type Activator interface {
+	Layer
+	// Function returns the function applied.
+	Function() Function
+}
+
+// Passthrough is a layer whose output at inference holds its input's
+// values unchanged and in order, perhaps viewed in another shape (Dropout,
+// Reshape): a package that rebuilds a network's computation on flat rows
+// (convert) can leave it out.
+type Passthrough interface {
+	Layer
+	// Passthrough reports whether Forward(x, false) returns the values of
+	// x unchanged.
+	Passthrough() bool
+}
+
 // reuse returns *t if it already has the given shape, else a new tensor
 // of that shape stored into *t: layers keep their buffers across batches.
 func reuse(t **tensor.Tensor, shape ...int) *tensor.Tensor {

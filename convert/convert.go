@@ -77,7 +77,10 @@ type SNN struct {
 // ReLU between them (Flatten, Reshape and Dropout are allowed and ignored)
 // and a dense output layer, normalised on the examples of calib (inputs as
 // the model was trained on them, with norm applied; norm may be nil). It
-// returns an error naming the first layer it cannot convert.
+// knows layers by package ann's optional interfaces: ann.Linear layers
+// become neurons, ann.Activator layers must apply ReLU, and ann.Passthrough
+// layers are left out. It returns an error naming the first layer it
+// cannot convert.
 func Convert(net *ann.Sequential, calib *data.Dataset, norm *data.Normalizer, o Options) (*SNN, error) {
 	switch o.Input {
 	case "", "current":
@@ -92,19 +95,24 @@ func Convert(net *ann.Sequential, calib *data.Dataset, norm *data.Normalizer, o 
 	if !(o.Percentile > 0 && o.Percentile <= 100) {
 		return nil, fmt.Errorf("convert: percentile %v outside (0, 100]", o.Percentile)
 	}
-	var dense []*ann.Dense
+	// The layers are recognised by what they say they compute (package
+	// ann's optional interfaces), not by concrete type.
+	var dense []int // indices of the linear layers
 	for i, l := range net.Layers {
-		switch l := l.(type) {
-		case *ann.Dense:
-			dense = append(dense, l)
-		case *ann.Activation:
-			if l.Func != ann.ReLU {
-				return nil, fmt.Errorf("convert: layer %d is %s; only ReLU units have a rate equivalent", i, l.Func)
-			}
-		case *ann.Dropout, *ann.Reshape:
-		default:
-			return nil, fmt.Errorf("convert: layer %d (%s) cannot be converted: dense and ReLU layers only", i, l.Kind())
+		if _, ok := l.(ann.Linear); ok {
+			dense = append(dense, i)
+			continue
 		}
+		if a, ok := l.(ann.Activator); ok {
+			if f := a.Function(); f != ann.ReLU {
+				return nil, fmt.Errorf("convert: layer %d is %s; only ReLU units have a rate equivalent", i, f)
+			}
+			continue
+		}
+		if p, ok := l.(ann.Passthrough); ok && p.Passthrough() {
+			continue
+		}
+		return nil, fmt.Errorf("convert: layer %d (%s) cannot be converted: dense and ReLU layers only", i, l.Kind())
 	}
 	if len(dense) == 0 {
 		return nil, fmt.Errorf("convert: the network has no dense layer")
@@ -120,9 +128,9 @@ func Convert(net *ann.Sequential, calib *data.Dataset, norm *data.Normalizer, o 
 		hi := min(lo+500, calib.Len())
 		h := tensor.FromData(calib.X.Data[lo*calib.Features():hi*calib.Features()], hi-lo, calib.Features())
 		k := 0
-		for _, l := range net.Layers {
+		for i, l := range net.Layers {
 			h = l.Forward(h, false)
-			if d, ok := l.(*ann.Dense); ok && d == dense[k] {
+			if k < len(dense) && i == dense[k] {
 				for _, v := range h.Data {
 					if v > 0 {
 						acts[k] = append(acts[k], v)
@@ -134,20 +142,21 @@ func Convert(net *ann.Sequential, calib *data.Dataset, norm *data.Normalizer, o 
 	}
 	s := &SNN{input: o.Input, seed: o.Seed, norm: norm}
 	prev := 1.0
-	for k, d := range dense {
+	for k, li := range dense {
+		dw, db := net.Layers[li].(ann.Linear).Linear()
 		lambda := percentile(acts[k], o.Percentile)
 		if lambda <= 0 {
 			lambda = 1 // a layer that never activates: nothing to scale
 		}
 		s.Scales = append(s.Scales, lambda)
-		w, b := slices.Clone(d.W.Value.Data), slices.Clone(d.B.Value.Data)
+		w, b := slices.Clone(dw.Value.Data), slices.Clone(db.Value.Data)
 		for i := range w {
 			w[i] = float32(float64(w[i]) * prev / lambda)
 		}
 		for i := range b {
 			b[i] = float32(float64(b[i]) / lambda)
 		}
-		s.layers = append(s.layers, layer{w: w, b: b, in: d.In, out: d.Out})
+		s.layers = append(s.layers, layer{w: w, b: b, in: dw.Value.Shape[1], out: dw.Value.Shape[0]})
 		prev = lambda
 	}
 	if o.Input == "poisson" && norm != nil {

@@ -1,7 +1,9 @@
 package convert
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/neurite/neurite/ann"
@@ -102,5 +104,46 @@ func TestConvertedMLPMatchesANN(t *testing.T) {
 	sig, _ := ann.MLP(784, []int{8}, ann.Sigmoid, 10, 0).Build(1)
 	if _, err := Convert(sig, calib, norm, Options{}); err == nil {
 		t.Error("a sigmoid network was converted")
+	}
+}
+
+// novel is a layer type defined outside package ann (y = x), which
+// implements none of the interfaces Convert asks for.
+type novel struct{}
+
+func (novel) Kind() string                                      { return "novel" }
+func (novel) Params() []*ann.Param                              { return nil }
+func (novel) Forward(x *tensor.Tensor, _ bool) *tensor.Tensor   { return x }
+func (novel) Backward(dy *tensor.Tensor, _ bool) *tensor.Tensor { return dy }
+
+// transparent is novel saying that it passes values through.
+type transparent struct{ novel }
+
+func (transparent) Passthrough() bool { return true }
+
+// TestConvertUnknownLayer: a layer type Convert does not know is an error
+// naming it, not a panic; the same type declaring itself ann.Passthrough
+// is left out like dropout.
+func TestConvertUnknownLayer(t *testing.T) {
+	d := &data.Dataset{X: tensor.FromData([]float32{0.1, 0.5, 0.9, 0.3}, 1, 4), Labels: []int{1}, Classes: 2}
+	for _, c := range []struct {
+		name  string
+		layer ann.Layer
+		want  string
+	}{
+		{"novel", novel{}, "convert: layer 1 (novel) cannot be converted: dense and ReLU layers only"},
+		{"passthrough", transparent{}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			net, err := ann.MLP(4, []int{3}, ann.ReLU, 2, 0).Build(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			net.Layers = slices.Insert(net.Layers, 1, c.layer)
+			_, err = Convert(net, d, nil, Options{})
+			if got := fmt.Sprint(err); (c.want == "" && err != nil) || (c.want != "" && got != c.want) {
+				t.Errorf("Convert with a %s layer: error %v, want %q", c.name, err, c.want)
+			}
+		})
 	}
 }

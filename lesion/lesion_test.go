@@ -190,3 +190,37 @@ func TestSNNLesion(t *testing.T) {
 		t.Error("a fraction of 1.5 was accepted")
 	}
 }
+
+// weighted is a layer type defined outside package ann with weights of
+// its own, which does not say it is ann.Linear: lesion cannot know what
+// its units are.
+type weighted struct{ w *ann.Param }
+
+func (weighted) Kind() string                                      { return "weighted" }
+func (l weighted) Params() []*ann.Param                            { return []*ann.Param{l.w} }
+func (weighted) Forward(x *tensor.Tensor, _ bool) *tensor.Tensor   { return x }
+func (weighted) Backward(dy *tensor.Tensor, _ bool) *tensor.Tensor { return dy }
+
+// TestANNUnknownLayer: layers lesion does not know give an error naming
+// what is missing, never a panic.
+func TestANNUnknownLayer(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	w := &ann.Param{Value: tensor.New(3, 4), Grad: tensor.New(3, 4)}
+	for _, c := range []struct {
+		name   string
+		layers []ann.Layer
+		want   string
+	}{
+		{"only unknown layers", []ann.Layer{weighted{w}, &ann.Activation{Func: ann.ReLU}, weighted{w}},
+			"lesion: the network has 0 dense layers; hidden units need at least two"},
+		{"unknown layer changing the width", []ann.Layer{ann.NewDense(4, 3, ann.InitHe, r), weighted{w}, ann.NewDense(5, 2, ann.InitHe, r)},
+			"lesion: dense layer 0 feeds 5 inputs of layer 2 (3 units): only dense-to-dense stacks can be lesioned by unit"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := NewANN(&ann.Sequential{Layers: c.layers})
+			if err == nil || err.Error() != c.want {
+				t.Errorf("NewANN: error %v, want %q", err, c.want)
+			}
+		})
+	}
+}

@@ -10,41 +10,56 @@ import (
 )
 
 // ANN lesions the hidden units of a multilayer network: the outputs of
-// every dense layer but the last. Removing unit u of layer l zeroes its
-// incoming weights and bias and its outgoing weights in the next dense
-// layer; with ReLU, tanh or no activation its output is then 0 and it
-// vanishes from the computation (a sigmoid unit would still send 0.5, so
-// its outgoing weights are what cut it off).
+// every linear layer (ann.Linear: Dense) but the last. Removing unit u of
+// layer l zeroes its incoming weights and bias and its outgoing weights in
+// the next linear layer; with ReLU, tanh or no activation its output is
+// then 0 and it vanishes from the computation (a sigmoid unit would still
+// send 0.5, so its outgoing weights are what cut it off). Layers that are
+// not ann.Linear are left as they are.
 type ANN struct {
 	Net   *ann.Sequential
-	units [][2]int // (index of the dense layer, unit) for each unit
-	next  map[int]*ann.Dense
+	units [][2]int // (index of the linear layer, unit) for each unit
+	next  map[int]ann.Linear
 }
 
 // NewANN returns the hidden units of net as a Target. It returns an error
-// if net has fewer than two dense layers.
+// if net has fewer than two linear layers, or if one does not feed the
+// next unit for unit.
 func NewANN(net *ann.Sequential) (*ANN, error) {
 	var dense []int
 	for i, l := range net.Layers {
-		if _, ok := l.(*ann.Dense); ok {
+		if _, ok := l.(ann.Linear); ok {
 			dense = append(dense, i)
 		}
 	}
 	if len(dense) < 2 {
 		return nil, fmt.Errorf("lesion: the network has %d dense layers; hidden units need at least two", len(dense))
 	}
-	a := &ANN{Net: net, next: map[int]*ann.Dense{}}
+	a := &ANN{Net: net, next: map[int]ann.Linear{}}
 	for k, li := range dense[:len(dense)-1] {
-		d := net.Layers[li].(*ann.Dense)
-		a.next[li] = net.Layers[dense[k+1]].(*ann.Dense)
-		if a.next[li].In != d.Out {
-			return nil, fmt.Errorf("lesion: dense layer %d feeds %d inputs of layer %d (%d units): only dense-to-dense stacks can be lesioned by unit", li, a.next[li].In, dense[k+1], d.Out)
+		next := net.Layers[dense[k+1]].(ann.Linear)
+		_, _, _, out := a.layer(li)
+		_, _, in, _ := weights(next)
+		if in != out {
+			return nil, fmt.Errorf("lesion: dense layer %d feeds %d inputs of layer %d (%d units): only dense-to-dense stacks can be lesioned by unit", li, in, dense[k+1], out)
 		}
-		for u := range d.Out {
+		a.next[li] = next
+		for u := range out {
 			a.units = append(a.units, [2]int{li, u})
 		}
 	}
 	return a, nil
+}
+
+// weights returns a linear layer's weights (out × in), biases and sizes.
+func weights(l ann.Linear) (w, b *ann.Param, in, out int) {
+	w, b = l.Linear()
+	return w, b, w.Value.Shape[1], w.Value.Shape[0]
+}
+
+// layer returns the weights, biases and sizes of linear layer li.
+func (a *ANN) layer(li int) (w, b *ann.Param, in, out int) {
+	return weights(a.Net.Layers[li].(ann.Linear))
 }
 
 // Units returns the number of hidden units.
@@ -55,13 +70,14 @@ func (a *ANN) Units() int { return len(a.units) }
 // the weights decide which are hubs).
 func (a *ANN) Strength(u int) float64 {
 	li, k := a.units[u][0], a.units[u][1]
-	d, next := a.Net.Layers[li].(*ann.Dense), a.next[li]
+	w, _, in, _ := a.layer(li)
+	nw, _, nin, nout := weights(a.next[li])
 	var s float64
-	for _, w := range d.W.Value.Data[k*d.In : (k+1)*d.In] {
-		s += math.Abs(float64(w))
+	for _, v := range w.Value.Data[k*in : (k+1)*in] {
+		s += math.Abs(float64(v))
 	}
-	for o := range next.Out {
-		s += math.Abs(float64(next.W.Value.Data[o*next.In+k]))
+	for o := range nout {
+		s += math.Abs(float64(nw.Value.Data[o*nin+k]))
 	}
 	return s
 }
@@ -70,22 +86,24 @@ func (a *ANN) Strength(u int) float64 {
 func (a *ANN) RemoveUnits(units []int) {
 	for _, u := range units {
 		li, k := a.units[u][0], a.units[u][1]
-		d, next := a.Net.Layers[li].(*ann.Dense), a.next[li]
-		clear(d.W.Value.Data[k*d.In : (k+1)*d.In])
-		d.B.Value.Data[k] = 0
-		for o := range next.Out {
-			next.W.Value.Data[o*next.In+k] = 0
+		w, b, in, _ := a.layer(li)
+		nw, _, nin, nout := weights(a.next[li])
+		clear(w.Value.Data[k*in : (k+1)*in])
+		b.Value.Data[k] = 0
+		for o := range nout {
+			nw.Value.Data[o*nin+k] = 0
 		}
 	}
 }
 
-// Synapses returns the number of nonzero weights in the dense layers.
+// Synapses returns the number of nonzero weights in the linear layers.
 func (a *ANN) Synapses() int {
 	n := 0
 	for _, l := range a.Net.Layers {
-		if d, ok := l.(*ann.Dense); ok {
-			for _, w := range d.W.Value.Data {
-				if w != 0 {
+		if d, ok := l.(ann.Linear); ok {
+			w, _ := d.Linear()
+			for _, v := range w.Value.Data {
+				if v != 0 {
 					n++
 				}
 			}
@@ -94,13 +112,15 @@ func (a *ANN) Synapses() int {
 	return n
 }
 
-// RemoveSynapses zeroes each nonzero weight with probability frac.
+// RemoveSynapses zeroes each nonzero weight of the linear layers with
+// probability frac.
 func (a *ANN) RemoveSynapses(frac float64, r *rand.Rand) {
 	for _, l := range a.Net.Layers {
-		if d, ok := l.(*ann.Dense); ok {
-			for i, w := range d.W.Value.Data {
-				if w != 0 && r.Float64() < frac {
-					d.W.Value.Data[i] = 0
+		if d, ok := l.(ann.Linear); ok {
+			w, _ := d.Linear()
+			for i, v := range w.Value.Data {
+				if v != 0 && r.Float64() < frac {
+					w.Value.Data[i] = 0
 				}
 			}
 		}
