@@ -12,20 +12,46 @@ import (
 // front end translates it to its own name for the setting (--epochs).
 type FieldError struct {
 	Field string
-	Value any    // the value refused
+	Value any    // the value refused (nil: none was given)
 	Msg   string // what is wrong, e.g. "must be at least 1"
+	// Related are the Go names of other settings the message refers to,
+	// one %s in Msg each (e.g. Msg "needs %s", Related ["Init"]), so that
+	// a front end can name them its own way too.
+	Related []string
 }
 
 func (e *FieldError) Error() string {
 	if e.Value == nil {
-		return fmt.Sprintf("experiment: %s: %s", e.Field, e.Msg)
+		return fmt.Sprintf("experiment: %s: %s", e.Field, e.Reason(nil))
 	}
-	return fmt.Sprintf("experiment: %s %v: %s", e.Field, e.Value, e.Msg)
+	return fmt.Sprintf("experiment: %s %v: %s", e.Field, e.Value, e.Reason(nil))
+}
+
+// Reason returns Msg with the related settings named by name (nil: their
+// Go names).
+func (e *FieldError) Reason(name func(field string) string) string {
+	if len(e.Related) == 0 {
+		return e.Msg
+	}
+	args := make([]any, len(e.Related))
+	for i, f := range e.Related {
+		if name != nil {
+			f = name(f)
+		}
+		args[i] = f
+	}
+	return fmt.Sprintf(e.Msg, args...)
 }
 
 // fieldErr returns a *FieldError.
 func fieldErr(field string, value any, format string, args ...any) error {
 	return &FieldError{Field: field, Value: value, Msg: fmt.Sprintf(format, args...)}
+}
+
+// fieldNeeds returns a *FieldError whose message msg names the related
+// settings with a %s each.
+func fieldNeeds(field string, value any, msg string, related ...string) error {
+	return &FieldError{Field: field, Value: value, Msg: msg, Related: related}
 }
 
 // IsSettingError reports whether err is (or wraps) a *FieldError: a

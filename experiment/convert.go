@@ -100,7 +100,7 @@ func (s ConvertSettings) validate() error {
 	case s.Input != "current" && s.Input != "poisson":
 		return fieldErr("Input", s.Input, "want current or poisson")
 	case (s.TrainSet == nil) != (s.TestSet == nil):
-		return fieldErr("TrainSet", nil, "TrainSet and TestSet go together")
+		return fieldNeeds("TrainSet", nil, "%s and %s go together", "TrainSet", "TestSet")
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ func openSets(s TrainSettings) (*dataSets, error) {
 	sets := &dataSets{}
 	if s.TrainSet != nil || s.TestSet != nil {
 		if s.TrainSet == nil || s.TestSet == nil {
-			return nil, fieldErr("TrainSet", nil, "TrainSet and TestSet go together")
+			return nil, fieldNeeds("TrainSet", nil, "%s and %s go together", "TrainSet", "TestSet")
 		}
 		sets.train, sets.test = s.TrainSet, s.TestSet
 		if s.Normalize == "standard" {

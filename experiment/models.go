@@ -114,7 +114,7 @@ func (s TrainSettings) validate() error {
 	case !(s.ValSplit >= 0 && s.ValSplit < 1):
 		return fieldErr("ValSplit", s.ValSplit, "want a fraction in [0, 1)")
 	case s.Patience > 0 && s.ValSplit == 0:
-		return fieldErr("Patience", s.Patience, "needs a validation split (ValSplit)")
+		return fieldNeeds("Patience", s.Patience, "needs %s (a validation split)", "ValSplit")
 	case s.Patience < 0:
 		return fieldErr("Patience", s.Patience, "must not be negative")
 	case s.Warmup < 0:
@@ -140,7 +140,7 @@ func (s TrainSettings) validate() error {
 	case s.TestSamples < 0:
 		return fieldErr("TestSamples", s.TestSamples, "must not be negative")
 	case s.Freeze > 0 && s.Init == "" && s.Resume == "":
-		return fieldErr("Freeze", s.Freeze, "needs Init (the pretrained weights to keep)")
+		return fieldNeeds("Freeze", s.Freeze, "needs %s (the pretrained weights to keep)", "Init")
 	case s.Steps < 1:
 		return fieldErr("Steps", s.Steps, "must be at least 1")
 	case s.Neurons < 1:
@@ -167,7 +167,7 @@ func (s TrainSettings) validate() error {
 		case s.Normalize == "standard":
 			return fieldErr("Normalize", s.Normalize, "the stdp network's Poisson input reads raw intensities in [0, 1]: use none")
 		case s.Init != "" || s.Resume != "" || s.CheckpointEvery != 0:
-			return fieldErr("Model", s.Model, "an stdp network cannot be resumed, fine-tuned or checkpointed mid-pass yet (Resume, Init, CheckpointEvery); Out saves the trained network")
+			return fieldNeeds("Model", s.Model, "an stdp network cannot be resumed, fine-tuned or checkpointed mid-pass yet (%s, %s, %s); %s saves the trained network", "Resume", "Init", "CheckpointEvery", "Out")
 		}
 	}
 	return nil

@@ -199,10 +199,10 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 	}
 	var resume *resumePoint
 	if s.Resume != "" && s.Init != "" {
-		return nil, fieldErr("Resume", s.Resume, "Resume and Init exclude each other: resuming continues a run, Init starts a new one from its weights")
+		return nil, fieldNeeds("Resume", s.Resume, "%s and %s exclude each other: resuming continues a run, fine-tuning starts a new one from its weights", "Resume", "Init")
 	}
 	if s.Resume != "" && s.Model == "stdp" {
-		return nil, fieldErr("Model", s.Model, "an stdp network cannot be resumed yet; Out saves the trained network")
+		return nil, fieldNeeds("Model", s.Model, "an stdp network cannot be resumed yet; %s saves the trained network", "Out")
 	}
 	if s.Resume != "" {
 		var err error
@@ -495,7 +495,7 @@ func loadInit(s TrainSettings, d *data.Dataset) (*pretrained, error) {
 		return &pretrained{net: net, meta: meta, path: s.Init}, nil
 	}
 	if !s.modelGiven {
-		return nil, fieldErr("Init", s.Init, "not a neurite model file: name the architecture its weights belong to in Model")
+		return nil, fieldNeeds("Init", s.Init, "not a neurite model file: name the architecture its weights belong to with %s", "Model")
 	}
 	spec, err := s.architecture(d)
 	if err != nil {

@@ -43,7 +43,9 @@ func TestResumeBitIdentical(t *testing.T) {
 		{"mlp", []string{"--model", "mlp", "--hidden", "32", "--dropout", "0.2", "--optimizer", "adam", "--lr", "0.001"}},
 		{"lenet5", []string{"--model", "lenet5", "--lr", "0.05", "--momentum", "0.9"}},
 		{"lstm", []string{"--model", "lstm", "--hidden", "16", "--optimizer", "adam", "--lr", "0.001", "--clip", "1"}},
-		{"snn", []string{"--model", "snn", "--hidden", "16", "--steps", "5", "--coding", "rate", "--optimizer", "adam", "--lr", "0.001"}},
+		// A constant rate: a cosine schedule (snn's default) spans the
+		// epochs asked for, so one epoch resumed to two is another run.
+		{"snn", []string{"--model", "snn", "--hidden", "16", "--steps", "5", "--coding", "rate", "--optimizer", "adam", "--lr", "0.001", "--schedule", "constant"}},
 	}
 	for _, m := range models {
 		t.Run(m.name, func(t *testing.T) {
@@ -172,9 +174,9 @@ func TestInitFreeze(t *testing.T) {
 		want string
 	}{
 		{[]string{"--init", "pre.ckpt", "--freeze", "3"}, "cannot freeze 3 layers: the network has 2"},
-		{[]string{"--freeze", "1"}, "--freeze needs --init"},
+		{[]string{"--freeze", "1"}, "--freeze 1: needs --init"},
 		{[]string{"--init", "pre.ckpt", "--model", "lenet5"}, "holds a mlp"},
-		{[]string{"--labels", "3-12"}, "--labels \"3-12\""},
+		{[]string{"--labels", "3-12"}, "--labels 3-12: want classes in [0, 10)"},
 	} {
 		code, _, stderr := run(t, append([]string{"train", "--epochs", "1", "--max-batches", "1"}, c.args...)...)
 		if code != 2 || !strings.Contains(stderr, c.want) {

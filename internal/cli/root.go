@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/neurite/neurite/experiment"
 )
@@ -132,19 +133,30 @@ func writeJSON(w io.Writer, v any) error {
 // flagError turns a library's *experiment.FieldError into a usage error
 // that names the flag (Go field MaxBatches → --max-batches); other errors
 // pass through.
-func flagError(err error) error {
+func flagError(err error) error { return flagErrorIn(err, nil) }
+
+// flagErrorIn is flagError quoting the value as the user typed it when
+// flags holds the flag.
+func flagErrorIn(err error, flags *pflag.FlagSet) error {
 	var fe *experiment.FieldError
 	if !errors.As(err, &fe) {
 		return err
 	}
-	if fe.Value == nil {
-		return usagef("--%s: %s", flagName(fe.Field), fe.Msg)
-	}
+	name := flagName(fe.Field)
+	reason := fe.Reason(func(f string) string { return "--" + flagName(f) })
 	v := fe.Value
+	if flags != nil {
+		if f := flags.Lookup(name); f != nil && f.Changed {
+			v = f.Value.String()
+		}
+	}
 	if ints, ok := v.([]int); ok {
 		v = joinInts(ints)
 	}
-	return usagef("--%s %v: %s", flagName(fe.Field), v, fe.Msg)
+	if v == nil {
+		return usagef("--%s: %s", name, reason)
+	}
+	return usagef("--%s %v: %s", name, v, reason)
 }
 
 // flagName returns the dash-case flag of a Go field name: LR → lr,

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/neurite/neurite/experiment"
 )
@@ -21,7 +22,12 @@ type trainOptions struct {
 	s                   experiment.TrainSettings
 	hidden, labels      string
 	normalize, progress bool
-	changed             func(flag string) bool
+	flags               *pflag.FlagSet
+}
+
+// changed reports whether a flag was given on the command line.
+func (o trainOptions) changed(flag string) bool {
+	return o.flags != nil && o.flags.Changed(flag)
 }
 
 func newTrainCmd() *cobra.Command {
@@ -53,7 +59,7 @@ Each model's defaults (a flag left out takes them):
   neurite train --model mlp --hidden 4 --activation sigmoid --data xor --epochs 2000 --batch 4 --lr 2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.changed = cmd.Flags().Changed
+			o.flags = cmd.Flags()
 			return runTrain(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -146,7 +152,12 @@ func joinInts(v []int) string {
 // settings turns the flags into the job's settings.
 func (o trainOptions) settings(stderr io.Writer) (experiment.TrainSettings, error) {
 	s := o.s
-	s.Seed, s.Threads = o.seed, o.threads
+	s.Threads = o.threads
+	// A resumed run keeps its seed unless one is given (and then it must
+	// be the saved one).
+	if s.Resume == "" || o.changed("seed") {
+		s.Seed = o.seed
+	}
 	var err error
 	if s.Hidden, err = parseSizes("hidden", o.hidden); err != nil {
 		return s, err
@@ -187,9 +198,6 @@ func flagValue(o trainOptions, name string) string {
 }
 
 func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) error {
-	if o.changed == nil {
-		o.changed = func(string) bool { return false }
-	}
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -206,7 +214,7 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 		return fmt.Errorf("%v (continue with: neurite train --resume %s)", stopped, stopped.Checkpoint)
 	}
 	if err != nil {
-		return flagError(err)
+		return flagErrorIn(err, o.flags)
 	}
 	if o.json {
 		return writeJSON(stdout, rep)
