@@ -133,9 +133,6 @@ type worker struct {
 	inhSpikes      int64
 }
 
-var ScratchClips int
-var ScratchFix bool
-
 // never is the last-spike step of a neuron that has not fired.
 const never = math.MinInt / 2
 
@@ -304,12 +301,13 @@ func (net *Net) inhibitorySpikes() int64 {
 }
 
 // rest lets the network settle with the input off for RestMS. The first
-// 20 ms are simulated (conductances fade within them: ge by 0.5 and gi by
-// 0.75 per step). If no neuron can then reach its threshold while it
-// relaxes toward rest, the remainder is applied in closed form, which is
-// what simulating those steps would compute to within 1e-6 mV; otherwise
-// (a neuron whose θ has decayed below rest fires on its own) it is
-// simulated too.
+// 20 ms are simulated, and more, 5 ms at a time, until every conductance
+// has faded below fadedG (ge halves and gi loses a quarter per step, but
+// a spike late in the presentation or in the rest leaves some). If no
+// neuron can then reach its threshold while it relaxes toward rest, the
+// remainder is applied in closed form, which is what simulating those
+// steps would compute to within 1e-6 mV; otherwise (a neuron whose θ has
+// decayed below rest fires on its own) it is simulated too.
 func (net *Net) rest(learn bool) {
 	p := net.P
 	steps := int(math.Round(p.RestMS / p.DT))
@@ -318,6 +316,10 @@ func (net *Net) rest(learn bool) {
 		net.silence = make([][]int32, steps)
 	}
 	net.run(net.silence[:quiet], learn, nil)
+	for more := max(1, int(math.Round(5/p.DT))); quiet < steps && !net.faded(); quiet += more {
+		more = min(more, steps-quiet)
+		net.run(net.silence[:more], learn, nil)
+	}
 	k := float64(steps - quiet)
 	thetaKeep := 1.0
 	if learn {
@@ -340,6 +342,24 @@ func (net *Net) rest(learn bool) {
 		}
 	}
 	net.now += steps - quiet
+}
+
+// fadedG is the conductance below which the closed-form rest may ignore
+// it: what it would still add to a potential over the rest of the rest,
+// at most (τ_g/τ)·g·|E − v| (0.1·g·105 mV at worst with the defaults,
+// 1e-7 mV), stays under 1e-6 mV.
+const fadedG = 1e-8
+
+// faded reports whether every conductance is below fadedG.
+func (net *Net) faded() bool {
+	for _, g := range [][]float64{net.exc.ge, net.exc.gi, net.inh.ge, net.inh.gi} {
+		for _, x := range g {
+			if x > fadedG {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // silentWhileRelaxing reports whether every neuron stays at or below its
@@ -402,13 +422,12 @@ func (w *worker) run(net *Net, buckets [][]int32, learn bool, counts []int) {
 				continue
 			}
 			// One pass: the spike's conductance with the weight as it
-			// was, then depression by the postsynaptic trace, clipped at 0.
+			// was, then depression by the postsynaptic trace, clipped to
+			// [0, WMax] (Brian clips the whole row, so a weight that
+			// normalisation raised above WMax comes down here too).
 			for j, x := range row {
 				ge[j] += x
-				if x -= p.NuPre * post1[j]; x < 0 {
-					x = 0
-				}
-				row[j] = x
+				row[j] = min(max(x-p.NuPre*post1[j], 0), p.WMax)
 			}
 		}
 		for _, j := range w.firedE {
@@ -421,17 +440,16 @@ func (w *worker) run(net *Net, buckets [][]int32, learn bool, counts []int) {
 			if !learn {
 				continue
 			}
-			// Potentiation from every input's trace, decayed since its spike.
+			// Potentiation from every input's trace, decayed since its
+			// spike, and the whole column clipped at WMax as Brian does,
+			// inputs too long silent to have a trace included.
 			p2 := net.post2[j]
 			for i, t := range w.preT {
+				x := &net.W[i*n+j]
 				if k := now - t; k < len(net.preDecay) {
-					x := &net.W[i*n+j]
 					*x = min(*x+p.NuPost*net.preDecay[k]*p2, p.WMax)
-				} else if x := &net.W[i*n+j]; *x > p.WMax {
-					ScratchClips++
-					if ScratchFix {
-						*x = p.WMax
-					}
+				} else if *x > p.WMax {
+					*x = p.WMax
 				}
 			}
 			net.post1[j], net.post2[j] = 1, 1

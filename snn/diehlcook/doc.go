@@ -15,9 +15,10 @@
 // Default). It is simulated event-driven for the synapses: an input spike
 // adds its row of weights and depresses it in the same pass, and a
 // neuron's spike potentiates its column from the inputs' last spike
-// times; only neuron states are updated every step. The last 130 ms of
-// each rest, where nothing but relaxation happens, are applied in closed
-// form. The neurons are shared among Net.Threads workers with one barrier
+// times; only neuron states are updated every step. Each rest, once its
+// conductances have faded (after 20 ms, or a little more after late
+// spikes), is applied in closed form, since nothing but relaxation
+// happens in it. The neurons are shared among Net.Threads workers with one barrier
 // per step; results do not depend on their number.
 //
 // Evaluate counts the spikes (input, excitatory, inhibitory) and synaptic
