@@ -108,3 +108,46 @@ func TestSpikingModels(t *testing.T) {
 		}
 	}
 }
+
+// TestGraphSwitchFlags: a flag's 0 that asks for none (--bootstrap,
+// --random-graphs) or for every node (--path-samples) reaches the job as
+// such, and a 0 for a flag that has a default is a usage error.
+func TestGraphSwitchFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want map[string]float64 // keys absent from the JSON are -1
+	}{
+		{[]string{"smallworld", "--n", "40", "--k", "4"}, map[string]float64{"random_graphs": 5, "path_samples": 40}},
+		{[]string{"smallworld", "--n", "40", "--k", "4", "--random-graphs", "0"}, map[string]float64{"random_graphs": 0, "sigma": -1}},
+		{[]string{"scalefree", "--n", "300", "--m", "2"}, map[string]float64{"random_graphs": 0, "sigma": -1, "powerlaw_bootstraps": 25}},
+		{[]string{"scalefree", "--n", "300", "--m", "2", "--bootstrap", "0"}, map[string]float64{"powerlaw_bootstraps": 0, "powerlaw_p": -1}},
+		{[]string{"random", "--n", "40", "--p", "0.2", "--random-graphs", "2", "--path-samples", "7"}, map[string]float64{"random_graphs": 2, "path_samples": 7}},
+		{[]string{"random", "--n", "40", "--p", "0.2", "--path-samples", "0"}, map[string]float64{"random_graphs": 0, "sigma": -1, "path_samples": 40}},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := run(t, append(append([]string{"graph"}, tt.args...), "--json")...)
+			var m map[string]any
+			if code != 0 || json.Unmarshal([]byte(stdout), &m) != nil {
+				t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+			}
+			for k, want := range tt.want {
+				got, ok := m[k].(float64)
+				if !ok {
+					got = -1
+				}
+				if got != want {
+					t.Errorf("%s = %v, want %v", k, got, want)
+				}
+			}
+		})
+	}
+	for _, args := range [][]string{
+		{"graph", "random", "--n", "0"}, {"graph", "spatial", "--size", "0"}, {"graph", "scalefree", "--m", "0"},
+		{"graph", "random", "--random-graphs", "-1"}, {"graph", "random", "--plot", "x.pdf"},
+		{"bench", "gemm", "--size", "0"}, {"bench", "mlp", "--batch", "0"}, {"bench", "mlp", "--hidden", "0"},
+	} {
+		if code, _, stderr := run(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+}
