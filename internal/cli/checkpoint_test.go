@@ -21,10 +21,10 @@ import (
 )
 
 // inspectJSON runs "neurite inspect FILE --json".
-func inspectJSON(t *testing.T, path string) inspectReport {
+func inspectJSON(t *testing.T, path string) experiment.InspectReport {
 	t.Helper()
 	code, stdout, stderr := run(t, "inspect", path, "--json")
-	var r inspectReport
+	var r experiment.InspectReport
 	if code != 0 || json.Unmarshal([]byte(stdout), &r) != nil {
 		t.Fatalf("inspect %s: exit %d: %s %s", path, code, stdout, stderr)
 	}
@@ -210,7 +210,7 @@ func TestExportPredictionsMatch(t *testing.T) {
 			t.Fatal(stderr)
 		}
 		code, stdout, stderr := run(t, "export", "--model", model+".ckpt", "--format", "onnx", "--out", model+".onnx", "--json")
-		var rep exportReport
+		var rep experiment.ExportReport
 		if code != 0 || json.Unmarshal([]byte(stdout), &rep) != nil || rep.Bytes == 0 || rep.Format != "onnx" {
 			t.Fatalf("export: exit %d: %s %s", code, stdout, stderr)
 		}
