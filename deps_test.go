@@ -22,6 +22,7 @@ var tiers = map[string]int{
 	"internal/atomicfile":    0,
 	"internal/specfile":      0,
 	"internal/barrier":       0,
+	"internal/budget":        0,
 	"topology":               0,
 	"energy":                 0,
 	"data":                   1,

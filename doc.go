@@ -18,6 +18,7 @@
 //	        internal/atomicfile     all-or-nothing file writes
 //	        internal/specfile       decoding of the spec files users write (YAML or JSON)
 //	        internal/barrier        the workers' per-step rendezvous, shared by the simulators
+//	        internal/budget         memory estimates checked against a limit before allocating
 //	tier 1  snn                     spiking neurons, synapses, delays, the simulator, presets, specs
 //	        ann                     layers (dense, conv, recurrent, spiking), losses, Sequential, specs
 //	        data                    datasets (MNIST, CSV, logic tables), normalisation, spike encoders
