@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -59,6 +60,9 @@ func (a *Activation) OutputShape(in []int) []int { return slices.Clone(in) }
 
 // NumValues returns 0.
 func (a *Activation) NumValues() int { return 0 }
+
+// CountOps returns no operations: an activation function is not counted.
+func (a *Activation) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, Flow{} }
 
 // ExportONNX writes the function's operator (the identity writes none;
 // the step is Cast(Greater(x, 0))).
@@ -180,6 +184,9 @@ func (s *Softmax) OutputShape(in []int) []int { return slices.Clone(in) }
 
 // NumValues returns 0.
 func (s *Softmax) NumValues() int { return 0 }
+
+// CountOps returns no operations: softmax is not counted.
+func (s *Softmax) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, Flow{} }
 
 // ExportONNX writes Softmax over the last axis.
 func (s *Softmax) ExportONNX(g ONNXGraph, i int, x string) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -84,6 +85,9 @@ func (b *BatchNorm) OutputShape(in []int) []int { return slices.Clone(in) }
 
 // NumValues returns 4·Features: γ, β and the running mean and variance.
 func (b *BatchNorm) NumValues() int { return 4 * b.Features }
+
+// CountOps returns no operations: normalisation is not counted.
+func (b *BatchNorm) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, Flow{} }
 
 // ExportONNX writes BatchNormalization with the running statistics, what
 // Forward uses at inference.

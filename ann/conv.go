@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -113,6 +114,12 @@ func (c *Conv2D) OutputShape(in []int) []int { return c.OutShape() }
 func (c *Conv2D) NumValues() int {
 	g := c.Geom
 	return c.Filters*g.C*g.KH*g.KW + c.Filters
+}
+
+// CountOps returns F·OutH·OutW·C·KH·KW MACs per example.
+func (c *Conv2D) CountOps(in OpInput) (energy.Ops, Flow) {
+	g := c.Geom
+	return energy.Ops{MACs: float64(in.X.Shape[0]) * float64(c.Filters*g.OutH()*g.OutW()*g.ColRows())}, Flow{}
 }
 
 // ExportONNX writes Conv with the kernels, biases, padding and strides.
@@ -240,6 +247,9 @@ func (l *Pool2D) OutputShape(in []int) []int { return l.OutShape() }
 
 // NumValues returns 0.
 func (l *Pool2D) NumValues() int { return 0 }
+
+// CountOps returns no operations: pooling is not counted.
+func (l *Pool2D) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, Flow{} }
 
 // ExportONNX writes MaxPool or AveragePool.
 func (l *Pool2D) ExportONNX(g ONNXGraph, i int, x string) (string, error) {
@@ -411,6 +421,9 @@ func (r *Reshape) OutputShape(in []int) []int { return slices.Clone(r.Shape) }
 
 // NumValues returns 0.
 func (r *Reshape) NumValues() int { return 0 }
+
+// CountOps returns no operations and passes what its input carries on.
+func (r *Reshape) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, in.Flow }
 
 // ExportONNX writes Flatten (from axis 1) for a flatten layer, else
 // Reshape to (batch, Shape…).

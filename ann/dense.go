@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -101,6 +102,11 @@ func (d *Dense) OutputShape(in []int) []int { return []int{d.Out} }
 
 // NumValues returns Out·In + Out.
 func (d *Dense) NumValues() int { return d.Out*d.In + d.Out }
+
+// CountOps returns In·Out MACs per example.
+func (d *Dense) CountOps(in OpInput) (energy.Ops, Flow) {
+	return energy.Ops{MACs: float64(in.X.Shape[0]) * float64(d.In*d.Out)}, Flow{}
+}
 
 // ExportONNX writes Gemm(x, W, b) with transB = 1.
 func (d *Dense) ExportONNX(g ONNXGraph, i int, x string) (string, error) {

@@ -24,7 +24,9 @@
 //
 // [Sequential.CountOps] counts the operations one example costs (MACs,
 // synaptic events, spikes) as package energy defines them, for dense,
-// convolutional, recurrent and spiking networks alike.
+// convolutional, recurrent and spiking networks alike: each layer counts
+// its own ([OpCounter]), told by the layer before it whether it receives
+// analog values, a constant current or spikes ([Flow]).
 //
 // Training loops, optimizers and model files live in packages train,
 // optim and modelio; gradient checks for new layers in ann/anntest.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -65,6 +66,10 @@ func (d *Dropout) OutputShape(in []int) []int { return slices.Clone(in) }
 
 // NumValues returns 0.
 func (d *Dropout) NumValues() int { return 0 }
+
+// CountOps returns no operations and passes what its input carries on:
+// dropout is the identity at inference.
+func (d *Dropout) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, in.Flow }
 
 // ExportONNX writes nothing: dropout is the identity at inference.
 func (d *Dropout) ExportONNX(g ONNXGraph, i int, x string) (string, error) { return x, nil }

@@ -13,9 +13,78 @@ import (
 // same examples always give the same counts.
 const countBatch = 500
 
+// Signal is what a layer's input carries, as operation counting sees it:
+// it decides what a layer with synapses pays to receive it.
+type Signal int
+
+const (
+	// AnalogSignal is values that may change at every step: a MAC per
+	// synapse per step (and per example). It is the zero Signal.
+	AnalogSignal Signal = iota
+	// CurrentSignal is direct coding's constant current: the same at
+	// every step, so a MAC per synapse once per example.
+	CurrentSignal
+	// SpikeSignal is spikes: a synaptic event per spike per synapse it
+	// reaches.
+	SpikeSignal
+)
+
+// Flow is what one layer hands the next while operations are counted.
+type Flow struct {
+	// Signal is what the values are.
+	Signal Signal
+	// Pending is how many spikes of the batch are in flight: counted in
+	// energy.Ops.Spikes when they were fired, not yet delivered to any
+	// synapse. Only a SpikeSignal has any.
+	Pending float64
+}
+
+// Receive returns the operations of delivering f, carried by x (N, T,
+// in), to the synapses of a layer of out neurons with in inputs each:
+// one synaptic event per pending spike per neuron (the spikes' fan-out);
+// in·out MACs per example for a constant current, computed once; in·out
+// MACs per example and step for analog values.
+func (f Flow) Receive(x *tensor.Tensor, in, out int) energy.Ops {
+	rows := float64(x.Shape[0])
+	switch f.Signal {
+	case SpikeSignal:
+		return energy.Ops{SynapticEvents: f.Pending * float64(out)}
+	case CurrentSignal:
+		return energy.Ops{MACs: rows * float64(in*out)}
+	default:
+		return energy.Ops{MACs: rows * float64(x.Shape[1]*in*out)}
+	}
+}
+
+// OpInput is what a layer's operation count depends on besides the layer
+// itself (and what its last Forward left in it, such as LIF.Spikes).
+type OpInput struct {
+	// X is the batch the layer's last Forward(X, false) received and Y
+	// what it returned.
+	X, Y *tensor.Tensor
+	// Flow is what X carries.
+	Flow
+}
+
+// OpCounter is a layer that counts the operations it spends, as package
+// energy defines them. Every layer type of this package is one; a network
+// with a layer that is not cannot be counted.
+type OpCounter interface {
+	Layer
+	// CountOps returns the operations the layer spent on the whole batch
+	// in.X (not per example), and what its output carries. A layer with
+	// synapses pays for in.Flow (Flow.Receive); a layer whose output holds
+	// its input's values returns in.Flow, so that spikes in flight reach
+	// the next layer with synapses; a layer that fires spikes counts them
+	// and returns them pending; any other layer returns the zero Flow
+	// (analog values), dropping spikes that reach no synapse.
+	CountOps(in OpInput) (energy.Ops, Flow)
+}
+
 // CountOps runs the examples of x (batch first, as Forward takes them)
 // through the network with training off and returns the operations spent
-// per example, as package energy defines them:
+// per example, as package energy defines them. Each layer counts its own
+// (OpCounter), told what its input carries by the layer before it:
 //
 //   - Dense, Conv2D and Recurrent layers cost MACs: In·Out,
 //     F·OutH·OutW·C·KH·KW and T·G·H·(In + H) (G = 4 gates for an LSTM, 1
@@ -26,29 +95,29 @@ const countBatch = 500
 //     In·Out MACs once per example (it is the same at every step);
 //   - a LIF layer's spikes count in Spikes; every spike, the input's
 //     included, costs one synaptic event per neuron of the next LIF or
-//     Leaky layer (its fan-out); the last spiking layer's spikes, read out
-//     by SpikeCount, reach no synapse; a LIF or Leaky layer fed analog
-//     values that change with time (a recurrent layer's sequence) costs
-//     In·Out MACs per step;
+//     Leaky layer (its fan-out), passing through dropout and reshapes; the
+//     last spiking layer's spikes, read out by SpikeCount, reach no
+//     synapse; a LIF or Leaky layer fed analog values that change with
+//     time (a recurrent layer's sequence) costs In·Out MACs per step;
 //   - activations, softmax, dropout, reshapes, pooling, batch
 //     normalisation and spike counting cost nothing.
 //
 // The examples run countBatch (500) at a time; as with any Forward, a
 // rate-coding SpikeEncode advances its random stream, and the hooks are
-// not called. It returns an error for an empty x and for a layer type it
-// has no count for, and panics, as Forward does, on an input shape the
+// not called. It returns an error for an empty x and for a layer that is
+// not an OpCounter, and panics, as Forward does, on an input shape the
 // network does not take.
 func (s *Sequential) CountOps(x *tensor.Tensor) (energy.Ops, error) {
 	if x == nil || x.Dims() == 0 || x.Shape[0] == 0 {
 		return energy.Ops{}, fmt.Errorf("ann: count ops: no examples")
 	}
+	counters := make([]OpCounter, len(s.Layers))
 	for i, l := range s.Layers {
-		switch l.(type) {
-		case *Dense, *Conv2D, *Recurrent, *SpikeEncode, *LIF, *Leaky,
-			*Activation, *Softmax, *Dropout, *Reshape, *Pool2D, *BatchNorm, *SpikeCount:
-		default:
+		c, ok := l.(OpCounter)
+		if !ok {
 			return energy.Ops{}, fmt.Errorf("ann: count ops: layer %d (%s): no operation count for this layer type", i, l.Kind())
 		}
+		counters[i] = c
 	}
 	n := x.Shape[0]
 	per := len(x.Data) / n
@@ -59,74 +128,22 @@ func (s *Sequential) CountOps(x *tensor.Tensor) (energy.Ops, error) {
 		if len(s.InputShape) > 0 && h.Dims() == 2 {
 			h = h.Reshape(append([]int{hi - lo}, s.InputShape...)...)
 		}
-		sum = sum.Add(s.countBatch(h))
+		sum = sum.Add(countLayers(counters, h))
 	}
 	return energy.Ops{MACs: sum.MACs / float64(n), SynapticEvents: sum.SynapticEvents / float64(n),
 		Spikes: sum.Spikes / float64(n), InputSpikes: sum.InputSpikes / float64(n)}, nil
 }
 
-// What a layer receives: analog values (the default), direct coding's
-// constant current, or spikes.
-const (
-	analogIn = iota
-	constantIn
-	spikesIn
-)
-
-// countBatch runs one batch and returns its total operations (not per
-// example).
-func (s *Sequential) countBatch(h *tensor.Tensor) energy.Ops {
+// countLayers runs one batch h through the layers and returns its total
+// operations (not per example).
+func countLayers(layers []OpCounter, h *tensor.Tensor) energy.Ops {
 	var ops energy.Ops
-	rows := float64(h.Shape[0])
-	kind, pending := analogIn, 0.0 // what is in flight; spikes not yet delivered
-	// receive charges the synapses of a layer of out neurons over time fed
-	// x (N, T, in): events for spikes, MACs once for a constant current,
-	// MACs at every step for an analog input that changes with time.
-	receive := func(x *tensor.Tensor, in, out int) {
-		switch kind {
-		case spikesIn:
-			ops.SynapticEvents += pending * float64(out)
-		case constantIn:
-			ops.MACs += rows * float64(in*out)
-		default:
-			ops.MACs += rows * float64(x.Shape[1]*in*out)
-		}
-		kind, pending = analogIn, 0
-	}
-	for _, l := range s.Layers {
-		in := h
-		h = l.Forward(h, false)
-		switch l := l.(type) {
-		case *Dense:
-			ops.MACs += rows * float64(l.In*l.Out)
-			kind, pending = analogIn, 0
-		case *Conv2D:
-			g := l.Geom
-			ops.MACs += rows * float64(l.Filters*g.OutH()*g.OutW()*g.ColRows())
-			kind, pending = analogIn, 0
-		case *Recurrent:
-			ops.MACs += rows * float64(in.Shape[1]*l.gates()*l.Hidden*(l.In+l.Hidden))
-			kind, pending = analogIn, 0
-		case *SpikeEncode:
-			if l.Coding == DirectCoding {
-				kind, pending = constantIn, 0
-				break
-			}
-			k := float64(countNonZero(h.Data))
-			ops.Spikes += k
-			ops.InputSpikes += k
-			kind, pending = spikesIn, k
-		case *LIF:
-			receive(in, l.In, l.Out)
-			ops.Spikes += float64(l.Spikes)
-			kind, pending = spikesIn, float64(l.Spikes)
-		case *Leaky:
-			receive(in, l.In, l.Out)
-		case *Dropout, *Reshape:
-			// the identity at inference: what is in flight passes through
-		default:
-			kind, pending = analogIn, 0
-		}
+	var f Flow // what h carries
+	for _, l := range layers {
+		x := h
+		h = l.Forward(x, false)
+		o, next := l.CountOps(OpInput{X: x, Y: h, Flow: f})
+		ops, f = ops.Add(o), next
 	}
 	return ops
 }

@@ -269,3 +269,37 @@ func (unknownLayer) Forward(x *tensor.Tensor, train bool) *tensor.Tensor       {
 func (unknownLayer) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor { return dy }
 func (unknownLayer) Params() []*Param                                          { return nil }
 func (unknownLayer) Kind() string                                              { return "mystery" }
+
+// relay is a layer type the package does not know: it passes its input
+// on and charges one MAC per example, so CountOps must take its count
+// from the layer and carry spikes in flight past it.
+type relay struct{ unknownLayer }
+
+func (relay) CountOps(in OpInput) (energy.Ops, Flow) {
+	return energy.Ops{MACs: float64(in.X.Shape[0])}, in.Flow
+}
+
+func TestCountOpsOwnLayer(t *testing.T) {
+	x := tensor.FromData([]float32{1, 0.5, 0.05}, 1, 3)
+	for _, c := range []Coding{LatencyCoding, DirectCoding} {
+		t.Run(string(c), func(t *testing.T) {
+			net, err := SpikingMLP(3, []int{4}, 2, 5, c).Build(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := net.CountOps(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.MACs++
+			net.Layers = append(net.Layers[:1:1], append([]Layer{relay{}}, net.Layers[1:]...)...)
+			got, err := net.CountOps(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("CountOps(with relay after spike-encode) = %+v, want %+v", got, want)
+			}
+		})
+	}
+}

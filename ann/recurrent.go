@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -126,6 +127,12 @@ func (l *Recurrent) OutputShape(in []int) []int {
 
 // NumValues returns G·Hidden·(In + Hidden + 2), G = 4 for LSTM, 1 for RNN.
 func (l *Recurrent) NumValues() int { return l.gates() * l.Hidden * (l.In + l.Hidden + 2) }
+
+// CountOps returns T·G·Hidden·(In + Hidden) MACs per example for an
+// input of T steps.
+func (l *Recurrent) CountOps(in OpInput) (energy.Ops, Flow) {
+	return energy.Ops{MACs: float64(in.X.Shape[0]) * float64(in.X.Shape[1]*l.gates()*l.Hidden*(l.In+l.Hidden))}, Flow{}
+}
 
 // ExportONNX writes an RNN or LSTM operator over (batch, steps, features).
 // ONNX runs them time-major with gates in the order i, o, f, c where

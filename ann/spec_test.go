@@ -11,7 +11,8 @@ import (
 // TestSpecAsksTheLayers builds specs using every layer type and checks
 // that each layer's own description (OutputShape, NumValues) is what it
 // turns out to be, and that CountParams and Outputs, which ask the layers
-// without building anything, agree with the built network. The
+// without building anything, agree with the built network, and that
+// every layer counts its own operations (OpCounter). The
 // "lstm-sequence" case is one the old hand-kept count got wrong (it took
 // the step count of a sequence output from the hidden size).
 func TestSpecAsksTheLayers(t *testing.T) {
@@ -52,6 +53,9 @@ func TestSpecAsksTheLayers(t *testing.T) {
 				s, ok := l.(ann.Sized)
 				if !ok {
 					t.Fatalf("layer %d (%s) is not ann.Sized", i, l.Kind())
+				}
+				if _, ok := l.(ann.OpCounter); !ok {
+					t.Errorf("layer %d (%s) is not ann.OpCounter: CountOps cannot count it", i, l.Kind())
 				}
 				want := s.OutputShape(shape)
 				x = l.Forward(x, false)

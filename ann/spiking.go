@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/neurite/neurite/energy"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -72,6 +73,16 @@ func (e *SpikeEncode) OutputShape(in []int) []int { return []int{e.Steps, in[0]}
 
 // NumValues returns 0.
 func (e *SpikeEncode) NumValues() int { return 0 }
+
+// CountOps returns a constant current for direct coding, else the
+// spikes it encoded, counted in Spikes and InputSpikes and pending.
+func (e *SpikeEncode) CountOps(in OpInput) (energy.Ops, Flow) {
+	if e.Coding == DirectCoding {
+		return energy.Ops{}, Flow{Signal: CurrentSignal}
+	}
+	k := float64(countNonZero(in.Y.Data))
+	return energy.Ops{Spikes: k, InputSpikes: k}, Flow{Signal: SpikeSignal, Pending: k}
+}
 
 // spikeEncodeFromSpec makes a "spike-encode" layer: flat intensities
 // become Steps steps of spikes by Coding (rate if empty), rate-coded
@@ -171,6 +182,14 @@ func (l *LIF) OutputShape(in []int) []int { return []int{in[0], l.Out} }
 
 // NumValues returns Out·In + Out.
 func (l *LIF) NumValues() int { return l.Out*l.In + l.Out }
+
+// CountOps returns the cost of receiving its input (Flow.Receive) and the
+// spikes of the last Forward, which it returns pending.
+func (l *LIF) CountOps(in OpInput) (energy.Ops, Flow) {
+	ops := in.Receive(in.X, l.In, l.Out)
+	ops.Spikes = float64(l.Spikes)
+	return ops, Flow{Signal: SpikeSignal, Pending: float64(l.Spikes)}
+}
 
 // lifFromSpec makes a "lif" layer of Units neurons over spike trains
 // [steps features]: Beta (0.95 if zero), Threshold (1 if zero), Slope of
@@ -307,6 +326,9 @@ func (c *SpikeCount) OutputShape(in []int) []int { return []int{in[1]} }
 // NumValues returns 0.
 func (c *SpikeCount) NumValues() int { return 0 }
 
+// CountOps returns no operations: the spikes it counts reach no synapse.
+func (c *SpikeCount) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, Flow{} }
+
 // spikeCountFromSpec makes a "spike-count" layer.
 func spikeCountFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
 	if len(in) != 2 {
@@ -370,6 +392,11 @@ func (l *Leaky) OutputShape(in []int) []int { return []int{l.Out} }
 
 // NumValues returns Out·In + Out.
 func (l *Leaky) NumValues() int { return l.Out*l.In + l.Out }
+
+// CountOps returns the cost of receiving its input (Flow.Receive).
+func (l *Leaky) CountOps(in OpInput) (energy.Ops, Flow) {
+	return in.Receive(in.X, l.In, l.Out), Flow{}
+}
 
 // leakyFromSpec makes a "leaky" read-out of Units integrators over spike
 // trains [steps features], with Beta (0.95 if zero) and PyTorch's default
