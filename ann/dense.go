@@ -103,7 +103,8 @@ func (d *Dense) OutputShape(in []int) []int { return []int{d.Out} }
 // NumValues returns Out·In + Out.
 func (d *Dense) NumValues() int { return d.Out*d.In + d.Out }
 
-// CountOps returns In·Out MACs per example.
+// CountOps returns In·Out MACs per example, from the shape of in.X
+// alone (in.Y may be nil).
 func (d *Dense) CountOps(in OpInput) (energy.Ops, Flow) {
 	return energy.Ops{MACs: float64(in.X.Shape[0]) * float64(d.In*d.Out)}, Flow{}
 }

@@ -57,7 +57,8 @@ type Random interface {
 // Linear is a layer computing y = x·Wᵀ + b on flat rows and nothing else,
 // W stored out × in (Dense): the units lesion removes and convert turns
 // into integrate-and-fire neurons. A layer that transforms the sum further
-// (LIF, Leaky) is not Linear.
+// (LIF, Leaky) is not Linear. A Linear layer that is an OpCounter counts
+// from the shape of its input alone (see OpInput).
 type Linear interface {
 	Layer
 	// Linear returns the weights (out × in) and the biases (out).

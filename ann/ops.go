@@ -60,7 +60,10 @@ func (f Flow) Receive(x *tensor.Tensor, in, out int) energy.Ops {
 // itself (and what its last Forward left in it, such as LIF.Spikes).
 type OpInput struct {
 	// X is the batch the layer's last Forward(X, false) received and Y
-	// what it returned.
+	// what it returned. Y is nil, and X a batch the layer never ran, when
+	// the count is asked without running the layer, which only a layer
+	// whose count depends on X's shape alone allows: DenseMACs asks every
+	// Linear layer so.
 	X, Y *tensor.Tensor
 	// Flow is what X carries.
 	Flow

@@ -2,6 +2,7 @@ package ann
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -301,5 +302,52 @@ func TestCountOpsOwnLayer(t *testing.T) {
 				t.Errorf("CountOps(with relay after spike-encode) = %+v, want %+v", got, want)
 			}
 		})
+	}
+}
+
+func TestDenseMACs(t *testing.T) {
+	tests := []struct {
+		name string
+		spec Spec
+		want int
+	}{
+		{"MLP 4-5-3", MLP(4, []int{5}, ReLU, 3, 0.5), 4*5 + 5*3},
+		{"LeNet-5", LeNet5(), 400*120 + 120*84 + 84*10}, // convolutions are not dense
+		{"spiking", SpikingMLP(4, []int{5}, 3, 6, RateCoding), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			net, err := tt.spec.Build(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := net.DenseMACs(); got != tt.want {
+				t.Errorf("DenseMACs() = %d, want %d", got, tt.want)
+			}
+		})
+	}
+
+	// DenseMACs runs nothing: between a training Forward and its
+	// Backward it leaves the gradients as they would have been.
+	grads := func(between func(*Sequential)) []float32 {
+		net, _ := MLP(4, []int{5}, ReLU, 3, 0).Build(1)
+		x := tensor.FromData([]float32{1, 2, 3, 4, -1, 0, 1, 2}, 2, 4)
+		y := net.Forward(x, true)
+		between(net)
+		dy := tensor.New(y.Shape...)
+		for i := range dy.Data {
+			dy.Data[i] = 1
+		}
+		net.Backward(dy)
+		var g []float32
+		for _, p := range net.Params() {
+			g = append(g, p.Grad.Data...)
+		}
+		return g
+	}
+	want := grads(func(*Sequential) {})
+	got := grads(func(net *Sequential) { net.DenseMACs() })
+	if !slices.Equal(got, want) {
+		t.Errorf("gradients after DenseMACs = %v, want %v", got, want)
 	}
 }

@@ -131,16 +131,24 @@ func (s *Sequential) Freeze(n int) error {
 	return nil
 }
 
-// DenseMACs counts the multiply–accumulates of one example's pass through
-// the dense layers (the figure energy estimates multiply). CountOps counts
-// every layer, spiking ones included, without needing this shortcut's
-// assumption that only dense layers do work.
+// DenseMACs returns the multiply–accumulates of one example's pass
+// through the Linear (dense) layers, as each counts them (OpCounter; a
+// Linear layer that is not an OpCounter adds nothing): the figure an
+// artificial network's energy estimate multiplies. It runs nothing, so it
+// leaves the layers as they are. CountOps counts every layer,
+// convolutional, recurrent and spiking ones included, without this
+// shortcut's assumption that only dense layers do work.
 func (s *Sequential) DenseMACs() int {
-	n := 0
+	var macs float64
 	for _, l := range s.Layers {
-		if d, ok := l.(*Dense); ok {
-			n += d.In * d.Out
+		lin, ok := l.(Linear)
+		c, counts := l.(OpCounter)
+		if !ok || !counts {
+			continue
 		}
+		w, _ := lin.Linear()
+		ops, _ := c.CountOps(OpInput{X: tensor.New(1, w.Value.Shape[1])})
+		macs += ops.MACs
 	}
-	return n
+	return int(macs)
 }
