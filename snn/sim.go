@@ -15,6 +15,8 @@ import (
 // SimOptions configure a simulation.
 type SimOptions struct {
 	// Threads is the number of workers; 0 means runtime.GOMAXPROCS(0).
+	// At most one worker per 8 neurons of the largest population runs;
+	// more workers than cores only slow the simulation down.
 	// Results are bit-identical for any value.
 	Threads int
 	// Seed drives every random input and stochastic model; each gets its
@@ -99,6 +101,15 @@ func NewSim(net *Network, o SimOptions) (*Sim, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
+	// Workers own ranges of 8 neurons: more than the largest population
+	// has would only wait at the barrier.
+	largest := 0
+	for _, p := range net.Populations {
+		if p != nil && p.Model != nil {
+			largest = max(largest, p.Len())
+		}
+	}
+	threads = max(1, min(threads, (largest+lanes-1)/lanes))
 	s := &Sim{Net: net, DT: dt, threads: threads}
 	s.bar = barrier.New(threads)
 	index := map[*Population]*popState{}
@@ -226,9 +237,14 @@ func (s *Sim) SpikeCount(p *Population) int64 {
 	return 0
 }
 
-// chunkSteps is how many steps run between checks of the context and
-// progress reports.
-const chunkSteps = 1000
+// A run checks the context and reports progress between chunks of steps,
+// sized as it goes to last about chunkTarget of wall time (between 1 and
+// maxChunkSteps steps), so a cancelled run of any size stops within a
+// fraction of a second, and a small one does not pay for checking often.
+const (
+	chunkTarget   = 100 * time.Millisecond
+	maxChunkSteps = 1000
+)
 
 // Run simulates duration ms (rounded to whole steps) from where the last
 // Run stopped. It returns ctx.Err() if the context is cancelled, after
@@ -242,13 +258,21 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 	end := s.step + total
 	start := s.step
 	lastReport := time.Now()
+	chunk := int64(10)
 	for s.step < end {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		to := min(end, s.step+chunkSteps)
+		to := min(end, s.step+chunk)
+		t0 := time.Now()
 		s.runChunk(s.step, to)
 		s.step = to
+		switch took := time.Since(t0); {
+		case took < chunkTarget/2:
+			chunk = min(2*chunk, maxChunkSteps)
+		case took > 2*chunkTarget:
+			chunk = max(chunk/2, 1)
+		}
 		if progress != nil && (time.Since(lastReport) > 200*time.Millisecond || s.step == end) {
 			progress(float64(s.step-start)*s.DT, float64(total)*s.DT)
 			lastReport = time.Now()

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 	"unicode"
 
 	"github.com/spf13/cobra"
@@ -38,12 +39,36 @@ func usagef(format string, args ...any) error {
 // status.
 func Main(args []string, stdout, stderr io.Writer) int {
 	// Ctrl-C or SIGTERM cancels the context: long simulations and training
-	// runs stop between steps or batches and report it.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// runs stop between steps or batches, write their checkpoints and
+	// report it. Whatever has not returned a second later (or at a second
+	// signal) is stopped: files are written atomically, so nothing is left
+	// half written.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-signals:
+		case <-done:
+			return
+		}
+		cancel()
+		select {
+		case <-signals:
+		case <-time.After(time.Second):
+		case <-done:
+			return
+		}
+		fmt.Fprintln(stderr, "neurite: interrupted")
+		os.Exit(1)
+	}()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
@@ -53,7 +78,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "neurite: %v\n", err)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintln(stderr, "Run 'neurite --help' for usage.")
+		path := "neurite"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", path)
 		return 2
 	}
 	return 1
@@ -103,6 +132,18 @@ func (f *computeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.threads, "threads", runtime.NumCPU(), "worker threads (results are identical for any value)")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: the same seed gives the same bits")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print one JSON object on stdout instead of a table")
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		if f.threads < 1 {
+			return usagef("--threads %d: must be at least 1", f.threads)
+		}
+		// More workers than cores only wait for each other (the results
+		// are the same bits either way).
+		if cores := runtime.NumCPU(); f.threads > cores {
+			fmt.Fprintf(cmd.ErrOrStderr(), "neurite: --threads %d is more than this machine's %d cores; using %d\n", f.threads, cores, cores)
+			f.threads = cores
+		}
+		return nil
+	}
 }
 
 // apply validates the flags and sets the process's parallelism; it returns
