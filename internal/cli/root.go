@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/neurite/neurite/experiment"
+	"github.com/neurite/neurite/internal/budget"
 )
 
 // Version is neurite's release version.
@@ -126,15 +127,27 @@ type computeFlags struct {
 	threads int
 	seed    uint64
 	json    bool
+	// maxMemory is --max-memory in bytes (0: the library's default, half
+	// of the machine's memory).
+	maxMemory     int64
+	maxMemoryFlag string
 }
 
 func (f *computeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.threads, "threads", runtime.NumCPU(), "worker threads (results are identical for any value)")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: the same seed gives the same bits")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print one JSON object on stdout instead of a table")
+	cmd.Flags().StringVar(&f.maxMemoryFlag, "max-memory", "", "refuse requests estimated to need more memory than this, e.g. 4GiB (default: half of this machine's memory)")
 	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		if f.threads < 1 {
 			return usagef("--threads %d: must be at least 1", f.threads)
+		}
+		if f.maxMemoryFlag != "" {
+			n, err := budget.Parse(f.maxMemoryFlag)
+			if err != nil {
+				return usagef("--max-memory %s: want a size such as 4GiB, 512MiB or 1.5G", f.maxMemoryFlag)
+			}
+			f.maxMemory = n
 		}
 		// More workers than cores only wait for each other (the results
 		// are the same bits either way).
