@@ -10,6 +10,20 @@
 //
 // Nothing here is invented: a number is measured on this machine in this
 // run, computed from measured numbers and cited constants, or absent.
+//
+// # Structure
+//
+// Each experiment is two functions: measureX runs the jobs and returns
+// the measurements (xData), presentX turns them into a Difference
+// (figures, tables, metrics, text) and measures nothing. The jobs are
+// the application layer's (package experiment: Train, Convert, Simulate),
+// the same calls the command line makes; the library is used directly
+// only for what no job does (lesions, drift under plasticity, a training
+// run interrupted mid-epoch). Every size and hyperparameter is in the
+// profile's settings (profile.go), one struct per experiment. A
+// measurement that several sections report — the trained MLP, its
+// converted spiking twin — is measured once per run and shared, so the
+// same network gives the same number everywhere.
 package compare
 
 import (
@@ -20,12 +34,6 @@ import (
 	"runtime"
 	"slices"
 	"time"
-
-	"github.com/neurite/neurite/ann"
-	"github.com/neurite/neurite/convert"
-	"github.com/neurite/neurite/data"
-	"github.com/neurite/neurite/optim"
-	"github.com/neurite/neurite/train"
 )
 
 // Names lists the experiments in report order.
@@ -111,26 +119,7 @@ type Options struct {
 	// Progress receives a line per step of work (stderr in the CLI).
 	Progress io.Writer
 
-	mlpEpochs int // tests: fewer epochs than the profile's
-}
-
-// env is what the experiments share: data, trained models, settings.
-type env struct {
-	ctx      context.Context
-	o        Options
-	full     bool
-	train    *data.Dataset // standardised MNIST
-	test     *data.Dataset
-	rawTest  *data.Dataset // pixels in [0, 1]
-	rawTr    *data.Dataset
-	norm     *data.Normalizer
-	mlp      *ann.Sequential // 784-128-10 ReLU, trained by backpropagation
-	mlpRes   train.Result
-	mlpDrop  *ann.Sequential // the same with dropout 0.2
-	progress func(format string, args ...any)
-
-	convCurrent, convPoisson *convert.Result // spiking costs, cached
-	driftCorr                [2][]float64    // response correlations, plastic and frozen
+	profile *profile // tests: settings instead of the named profile's
 }
 
 // Run runs the experiments and returns their results. An experiment that
@@ -140,7 +129,16 @@ func Run(ctx context.Context, o Options, versions map[string]string, machine Mac
 	if o.Profile == "" {
 		o.Profile = "quick"
 	}
-	if o.Profile != "quick" && o.Profile != "full" {
+	var p profile
+	switch {
+	case o.profile != nil:
+		p = *o.profile
+		o.Profile = p.Name
+	case o.Profile == "quick":
+		p = quickProfile()
+	case o.Profile == "full":
+		p = fullProfile()
+	default:
 		return nil, fmt.Errorf("compare: profile %q: want quick or full", o.Profile)
 	}
 	if o.Only != "" && !slices.Contains(Names, o.Only) {
@@ -148,7 +146,7 @@ func Run(ctx context.Context, o Options, versions map[string]string, machine Mac
 	}
 	start := time.Now()
 	res := &Results{Profile: o.Profile, Seed: o.Seed, Versions: versions, Machine: machine, Started: start.UTC().Format(time.RFC3339)}
-	e := &env{ctx: ctx, o: o, full: o.Profile == "full"}
+	e := &env{ctx: ctx, o: o, p: p}
 	e.progress = func(format string, args ...any) {
 		if o.Progress != nil {
 			fmt.Fprintf(o.Progress, "[%5.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
@@ -220,85 +218,6 @@ var claims = map[string]string{
 	"power":           "The brain consumes about 20% of all the human body’s energy — despite its large cut, an adult brain operates on about 20 watts … a single Nvidia GeForce Titan X GPU runs on 250 watts.",
 	"signals":         "Biological neurons fire or not (spikes); artificial neurons output continuous values through activation functions such as sigmoid or ReLU.",
 	"learning":        "Brain fibers grow and reach out to connect to other neurons … synapses may strengthen or weaken; ANNs learn by backpropagation, have a fixed topology, and once trained recall the same answers.",
-}
-
-// loadMNIST loads and standardises MNIST once.
-func (e *env) loadMNIST() error {
-	if e.train != nil {
-		return nil
-	}
-	tr, te, norm, err := data.Open("mnist", e.o.DataDir, e.o.Seed)
-	if err != nil {
-		return err
-	}
-	e.rawTest = te.Clone()
-	norm.Apply(tr)
-	norm.Apply(te)
-	e.train, e.test, e.norm = tr, te, norm
-	return nil
-}
-
-// rawTrain returns the training images with pixels in [0, 1], for the
-// spike codings.
-func (e *env) rawTrain() (*data.Dataset, error) {
-	if e.rawTr != nil {
-		return e.rawTr, nil
-	}
-	tr, _, _, err := data.Open("mnist", e.o.DataDir, e.o.Seed)
-	if err != nil {
-		return nil, err
-	}
-	e.rawTr = tr
-	return tr, nil
-}
-
-// trainMLP trains the 784-128-10 network (and a dropout twin) once.
-func (e *env) trainMLP() error {
-	if e.mlp != nil {
-		return nil
-	}
-	if err := e.loadMNIST(); err != nil {
-		return err
-	}
-	epochs := 5
-	if e.full {
-		epochs = 10
-	}
-	if e.o.mlpEpochs > 0 {
-		epochs = e.o.mlpEpochs
-	}
-	var err error
-	e.progress("training the 784-128-10 MLP by backpropagation (%d epochs, SGD 0.1)", epochs)
-	if e.mlp, e.mlpRes, err = fitMLP(e.ctx, e.train, 0, epochs, e.o.Seed); err != nil {
-		return err
-	}
-	e.progress("training the same MLP with dropout 0.2")
-	e.mlpDrop, _, err = fitMLP(e.ctx, e.train, 0.2, epochs, e.o.Seed)
-	return err
-}
-
-func fitMLP(ctx context.Context, d *data.Dataset, dropout float64, epochs int, seed uint64) (*ann.Sequential, train.Result, error) {
-	net, err := ann.MLP(784, []int{128}, ann.ReLU, 10, dropout).Build(seed)
-	if err != nil {
-		return nil, train.Result{}, err
-	}
-	opt, _ := optim.New("sgd", 0.1, 0, 0, false)
-	res, err := train.Fit(ctx, net, ann.SoftmaxCrossEntropy{}, opt, d, nil, train.Config{Epochs: epochs, Batch: 64, Seed: seed})
-	return net, res, err
-}
-
-// accuracy scores net on d.
-func accuracy(net *ann.Sequential, d *data.Dataset) float64 {
-	acc, _ := train.Evaluate(net, ann.SoftmaxCrossEntropy{}, d, 1000)
-	return acc
-}
-
-func seq(n int) []int {
-	s := make([]int, n)
-	for i := range s {
-		s[i] = i
-	}
-	return s
 }
 
 func (e *env) rng(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(e.o.Seed, stream)) }

@@ -7,62 +7,14 @@ import (
 	"time"
 
 	"github.com/neurite/neurite/ann"
-	"github.com/neurite/neurite/snn"
+	"github.com/neurite/neurite/data"
 	"github.com/neurite/neurite/tensor"
+	"github.com/neurite/neurite/train"
 )
 
-// snnRun is a measured simulation.
-type snnRun struct {
-	Neurons, Synapses int
-	Spikes, Events    int64
-	SimMS, Wall       float64 // ms simulated, seconds of wall time
-	BytesPerSynapse   float64
-	RateHz            float64 // mean over all neurons
-	Rates             map[string]float64
-	Monitors          []*snn.SpikeMonitor
-}
-
-// simulate runs net for ms and counts spikes and synaptic events.
-func (e *env) simulate(net *snn.Network, ms float64, threads int) (snnRun, error) {
-	sim, err := snn.NewSim(net, snn.SimOptions{Seed: e.o.Seed, Threads: threads})
-	if err != nil {
-		return snnRun{}, err
-	}
-	mons := make([]*snn.SpikeMonitor, len(net.Populations))
-	for k, p := range net.Populations {
-		if mons[k], err = sim.MonitorSpikes(p); err != nil {
-			return snnRun{}, err
-		}
-	}
-	t0 := time.Now()
-	if err := sim.Run(e.ctx, ms, nil); err != nil {
-		return snnRun{}, err
-	}
-	r := snnRun{Neurons: net.Neurons(), Synapses: net.Synapses(), SimMS: sim.TimeMS(), Wall: time.Since(t0).Seconds(),
-		Rates: map[string]float64{}, Monitors: mons}
-	bytes := 0
-	for _, p := range net.Projections {
-		bytes += p.Bytes()
-		k := slices.Index(net.Populations, p.Pre)
-		for _, i := range mons[k].Index {
-			r.Events += int64(p.RowPtr[i+1] - p.RowPtr[i])
-		}
-	}
-	if r.Synapses > 0 {
-		r.BytesPerSynapse = float64(bytes) / float64(r.Synapses)
-	}
-	for k, p := range net.Populations {
-		n := int64(mons[k].Len())
-		r.Spikes += n
-		r.Rates[p.Name] = float64(n) / float64(p.Len()) / (r.SimMS / 1000)
-	}
-	r.RateHz = float64(r.Spikes) / float64(r.Neurons) / (r.SimMS / 1000)
-	return r, nil
-}
-
 // inferenceTiming measures a network's single-example latency (median of
-// reps forward passes) and batch-of-1000 throughput.
-func inferenceTiming(net *ann.Sequential, x []float32, features, reps int) (latency, throughput float64) {
+// reps forward passes) and its throughput on batches of batch examples.
+func inferenceTiming(net *ann.Sequential, x []float32, features, reps, batch int) (latency, throughput float64) {
 	one := tensor.FromData(x[:features], 1, features)
 	times := make([]float64, reps)
 	for i := range times {
@@ -71,14 +23,14 @@ func inferenceTiming(net *ann.Sequential, x []float32, features, reps int) (late
 		times[i] = time.Since(t0).Seconds()
 	}
 	slices.Sort(times)
-	batch := tensor.FromData(x[:1000*features], 1000, features)
-	net.Forward(batch, false)
+	b := tensor.FromData(x[:batch*features], batch, features)
+	net.Forward(b, false)
 	t0 := time.Now()
 	const rounds = 5
 	for range rounds {
-		net.Forward(batch, false)
+		net.Forward(b, false)
 	}
-	return times[reps/2], 1000 * rounds / time.Since(t0).Seconds()
+	return times[reps/2], float64(batch*rounds) / time.Since(t0).Seconds()
 }
 
 // gflops measures this machine's float32 GEMM speed at 512³ (median of 5).
@@ -105,3 +57,26 @@ func threads() int { return runtime.GOMAXPROCS(0) }
 func itoa(n int) string { return fmt.Sprint(n) }
 
 func errorf(format string, args ...any) error { return fmt.Errorf("compare: "+format, args...) }
+
+// accuracy scores net on d (examples as net takes them).
+func accuracy(net *ann.Sequential, d *data.Dataset) float64 {
+	acc, _ := train.Evaluate(net, ann.SoftmaxCrossEntropy{}, d, 1000) // its loss is not reported
+	return acc
+}
+
+// seq returns 0, 1, …, n−1.
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// xy is a measured curve.
+type xy struct{ X, Y []float64 }
+
+func (c *xy) add(x, y float64) { c.X, c.Y = append(c.X, x), append(c.Y, y) }
+
+// series names a curve for a figure.
+func (c xy) series(name string) Series { return Series{Name: name, X: c.X, Y: c.Y} }

@@ -3,7 +3,7 @@ package compare
 import (
 	"math"
 
-	"github.com/neurite/neurite/snn"
+	"github.com/neurite/neurite/experiment"
 )
 
 // Cited constants (not measured here).
@@ -18,42 +18,59 @@ const (
 // size measures what one neuron, synapse and parameter cost in each engine
 // and extrapolates to the brain.
 func size(e *env) (Difference, error) {
-	d := Difference{Metrics: map[string]float64{}}
-	if err := e.trainMLP(); err != nil {
-		return d, err
+	m, err := measureSize(e, e.p.Size)
+	if err != nil {
+		return Difference{}, err
 	}
-	// Artificial side: the trained MLP.
-	params := e.mlp.NumParams()
-	ep := e.mlpRes.Epochs[len(e.mlpRes.Epochs)-1]
-	trainRate := float64(ep.Samples) / ep.Seconds
+	return presentSize(m), nil
+}
+
+// sizeData is what the size experiment measures.
+type sizeData struct {
+	MLP *experiment.TrainReport
+	// GFLOPS is this machine's float32 GEMM speed at 512³.
+	GFLOPS float64
+	// COBA is the benchmark network simulated with its synapses, Bare the
+	// same neurons without them.
+	COBA, Bare *experiment.SimReport
+}
+
+func measureSize(e *env, s sizeSettings) (sizeData, error) {
+	var m sizeData
+	var err error
+	if m.MLP, err = e.trainedMLP(); err != nil {
+		return m, err
+	}
 	e.progress("size: measuring GEMM speed and simulating COBA")
-	gf := gflops()
-	// Spiking side: the COBA benchmark network, one simulated second.
-	n := 4000
-	if e.full {
-		n = 16000
-	}
-	net, err := snn.COBA(n, e.o.Seed)
-	if err != nil {
-		return d, err
-	}
-	run, err := e.simulate(net, 1000, threads())
-	if err != nil {
-		return d, err
+	m.GFLOPS = gflops()
+	// Spiking side: the COBA benchmark network, as `neurite sim` runs it.
+	if m.COBA, err = e.simulatePreset(s.COBA); err != nil {
+		return m, err
 	}
 	// The same neurons without synapses isolate the cost of a neuron-step.
-	bare, err := snn.COBA(n, e.o.Seed)
+	bare, err := experiment.BuildNetwork(s.COBA.Model, s.COBA.N, s.COBA.Panel, e.o.Seed)
 	if err != nil {
-		return d, err
+		return m, err
 	}
 	bare.Projections = nil
-	bareRun, err := e.simulate(bare, 1000, threads())
-	if err != nil {
-		return d, err
+	if m.Bare, err = e.simulate(bare, ms(s.COBA.Duration), s.COBA.Threads); err != nil {
+		return m, err
 	}
-	steps := 1000 / net.DT
-	nsPerNeuronStep := bareRun.Wall * 1e9 / (float64(n) * steps)
-	nsPerEvent := math.Max(run.Wall-bareRun.Wall, 1e-9) * 1e9 / float64(run.Events)
+	return m, nil
+}
+
+func presentSize(sm sizeData) Difference {
+	d := Difference{Metrics: map[string]float64{}}
+	// Artificial side: the trained MLP.
+	params := sm.MLP.Params
+	ep := sm.MLP.History[len(sm.MLP.History)-1]
+	trainRate := float64(ep.Samples) / ep.Seconds
+	gf := sm.GFLOPS
+	run, bareRun := sm.COBA, sm.Bare
+	n := run.Neurons
+	steps := run.SimMS / run.DTMS
+	nsPerNeuronStep := bareRun.WallSeconds * 1e9 / (float64(n) * steps)
+	nsPerEvent := math.Max(run.WallSeconds-bareRun.WallSeconds, 1e-9) * 1e9 / float64(run.SynapticEvents)
 	m := d.Metrics
 	m["ann_params"] = float64(params)
 	m["ann_bytes_per_param"] = 4
@@ -62,9 +79,9 @@ func size(e *env) (Difference, error) {
 	m["snn_neurons"] = float64(run.Neurons)
 	m["snn_synapses"] = float64(run.Synapses)
 	m["snn_bytes_per_synapse"] = run.BytesPerSynapse
-	m["snn_rate_hz"] = run.RateHz
-	m["snn_wall_seconds_per_bio_second"] = run.Wall
-	m["snn_synaptic_events"] = float64(run.Events)
+	m["snn_rate_hz"] = meanRate(run)
+	m["snn_wall_seconds_per_bio_second"] = run.WallSeconds / (run.SimMS / 1000)
+	m["snn_synaptic_events"] = float64(run.SynapticEvents)
 	m["snn_ns_per_event"] = nsPerEvent
 	m["snn_ns_per_neuron_step"] = nsPerNeuronStep
 
@@ -88,7 +105,7 @@ func size(e *env) (Difference, error) {
 		Title:   "Memory: this machine against the brain",
 		Caption: "Bytes needed to hold the weights (artificial, fp32) or the synapses (spiking, at the measured bytes per synapse): this run's MLP and COBA network, an ANN with one weight per synapse of a brain with 10^14 synapses, spiking networks of brain size with 10^14 and 10^15 synapses, and, last, this machine's 24 GiB of memory.",
 		YLabel:  "bytes", LogY: true,
-		XTicks: []string{"MLP 784-128-10", "COBA " + itoa(n), "brain-size ANN 1e14", "brain SNN 1e14", "brain SNN 1e15", "this machine"},
+		XTicks: []string{"MLP " + arch(sm.MLP.Settings), "COBA " + itoa(n), "brain-size ANN 1e14", "brain SNN 1e14", "brain SNN 1e15", "this machine"},
 		Series: []Series{{Name: "bytes", Bars: true, X: []float64{0, 1, 2, 3, 4, 5},
 			Y: []float64{4 * float64(params), float64(run.Synapses) * run.BytesPerSynapse, 4 * brainSynapsesLow,
 				m["brain_1e14_snn_memory_bytes"], m["brain_1e15_snn_memory_bytes"], machineBytes}}},
@@ -97,10 +114,10 @@ func size(e *env) (Difference, error) {
 		Title:   "Measured cost and brain-scale extrapolation",
 		Columns: []string{"quantity", "artificial (MLP)", "spiking (COBA)"},
 		Rows: [][]string{
-			{"units", "138 (784 inputs not counted)", itoa(run.Neurons) + " neurons"},
+			{"units", itoa(units(sm.MLP.Settings)) + " (784 inputs not counted)", itoa(run.Neurons) + " neurons"},
 			{"connections", itoa(params) + " weights", itoa(run.Synapses) + " synapses"},
 			{"bytes per connection", "4", f("%.1f", run.BytesPerSynapse)},
-			{"throughput", f("%.0f training samples/s", trainRate), f("%.3g synaptic events/s", float64(run.Events)/run.Wall)},
+			{"throughput", f("%.0f training samples/s", trainRate), f("%.3g synaptic events/s", float64(run.SynapticEvents)/run.WallSeconds)},
 			{"cost per unit of work", f("%.1f GFLOP/s (GEMM 512³)", gf), f("%.2f ns/event, %.2f ns/neuron-step", nsPerEvent, nsPerNeuronStep)},
 			{"brain with 1e14 synapses: memory", f("%.3g bytes", 4*brainSynapsesLow), f("%.3g bytes (%.0f machines of 24 GiB)", m["brain_1e14_snn_memory_bytes"], m["brain_1e14_snn_machines_for_memory"])},
 			{"brain with 1e14 synapses: time", f("%.3g s per inference", m["brain_1e14_ann_seconds_per_inference"]), f("%.3g s per biological second", m["brain_1e14_snn_seconds_per_bio_second"])},
@@ -113,10 +130,20 @@ func size(e *env) (Difference, error) {
 		"Mean cortical firing rate ≈ 1 Hz or less, used for brain-scale event counts: Lennie (2003), Curr. Biol. 13:493–497.",
 		"COBA network: Brette et al. (2007), J. Comput. Neurosci. 23:349–398 (benchmark 1).",
 	}
-	d.Method = "The MLP is trained on MNIST in this run and its epoch timed; GEMM speed is the median of 5 products of 512×512 matrices. COBA is simulated for 1 s of biological time on all threads, once with its synapses and once without, which separates the cost of a neuron-step (dt = 0.1 ms) from the cost of a synaptic event. The brain-scale rows multiply those measured costs by cited counts; they assume this machine's speed holds at any size (it would not: memory traffic would dominate), so they are lower bounds."
+	d.Method = "The MLP is trained on MNIST in this run and its epoch timed; GEMM speed is the median of 5 products of 512×512 matrices. " +
+		f("COBA is simulated for %g s of biological time on all threads, once with its synapses and once without,", run.SimMS/1000) + " which separates the cost of a neuron-step (dt = 0.1 ms) from the cost of a synaptic event. The brain-scale rows multiply those measured costs by cited counts; they assume this machine's speed holds at any size (it would not: memory traffic would dominate), so they are lower bounds."
 	d.Meaning = f("One biological second of a brain-sized spiking network would take about %.3g s on this machine even at a 1 Hz mean rate, and its synapses alone would fill ", m["brain_1e14_snn_seconds_per_bio_second"]) +
 		f("%.0f such machines; the artificial network of this run is ", m["brain_1e14_snn_machines_for_memory"]) +
 		f("%.2g times smaller than the brain's synapse count.", brainSynapsesLow/float64(params))
 	d.Status = "measured"
-	return d, nil
+	return d
+}
+
+// units counts an MLP's hidden and output units.
+func units(s experiment.TrainSettings) int {
+	n := 10
+	for _, h := range s.Hidden {
+		n += h
+	}
+	return n
 }

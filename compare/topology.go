@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/topology"
@@ -12,44 +13,122 @@ import (
 // wiring compares the layered ANN's wiring with small-world and
 // scale-free graphs, and measures how an ANN copes with sparsity.
 func wiring(e *env) (Difference, error) {
-	d := Difference{Metrics: map[string]float64{}}
-	if err := e.trainMLP(); err != nil {
-		return d, err
+	m, err := measureTopology(e, e.p.Topology)
+	if err != nil {
+		return Difference{}, err
 	}
-	nBA := 10000
-	if e.full {
-		nBA = 100000
+	return presentTopology(m), nil
+}
+
+// topologyData is what the topology experiment measures.
+type topologyData struct {
+	Settings topologySettings
+	// Graphs are the layered ANN, the random graph, the small world and
+	// the scale-free graph, in that order.
+	Graphs []graphData
+	// MLPAccuracy is the trained MLP's test accuracy; Pruned its accuracy
+	// with each fraction of Settings.Sparsity zeroed.
+	MLPAccuracy float64
+	Pruned      []float64
+	MLPArch     string
+}
+
+// graphData is one graph's measures.
+type graphData struct {
+	Name, Key        string
+	Nodes, Edges     int
+	DegreeHistogram  []int
+	Clustering, Path float64
+	Hubs             int
+	// Sigma is the small-world coefficient (small world and scale-free
+	// graphs only), PowerLaw the degree fit (scale-free only).
+	Sigma    *float64
+	PowerLaw *topology.PowerLaw
+}
+
+func measureTopology(e *env, s topologySettings) (topologyData, error) {
+	m := topologyData{Settings: s}
+	mlp, err := e.trainedMLP()
+	if err != nil {
+		return m, err
 	}
 	e.progress("topology: building and measuring graphs")
-	layered, err := topology.Layered(784, 128, 10)
+	layered, err := topology.Layered(append(append([]int{784}, mlp.Settings.Hidden...), 10)...)
 	if err != nil {
-		return d, err
+		return m, err
 	}
-	ws, err := topology.WattsStrogatz(1000, 10, 0.1, e.rng(1))
+	ws, err := topology.WattsStrogatz(s.SmallWorldN, s.SmallWorldK, s.SmallWorldP, e.rng(1))
 	if err != nil {
-		return d, err
+		return m, err
 	}
-	ba, err := topology.BarabasiAlbert(nBA, 3, e.rng(2))
+	ba, err := topology.BarabasiAlbert(s.ScaleFreeN, s.ScaleFreeM, e.rng(2))
 	if err != nil {
-		return d, err
+		return m, err
 	}
-	er, err := topology.ErdosRenyiM(1000, ws.Edges(), e.rng(3))
+	er, err := topology.ErdosRenyiM(s.SmallWorldN, ws.Edges(), e.rng(3))
 	if err != nil {
-		return d, err
+		return m, err
 	}
-	fig := Figure{Title: "Degree distributions", XLabel: "degree k", YLabel: "fraction of nodes with degree ≥ k", LogX: true, LogY: true,
-		Caption: "Complementary cumulative degree distributions. The ANN's 784-128-10 layers give three degrees only (128, 794, 128); the random graph's degrees cluster around the mean; the small world's too; the scale-free graph follows a straight line on log–log axes (a power law) with hubs far out in the tail."}
-	table := Table{Title: "Graph measures", Columns: []string{"network", "nodes", "edges", "clustering", "path length", "σ (vs random)", "power-law α (x_min)", "hubs"}}
 	for _, c := range []struct {
-		name string
-		g    *topology.Graph
-		key  string
-	}{{"ANN 784-128-10 (layered)", layered, "layered"}, {"random G(n, m)", er, "random"}, {"Watts–Strogatz small world", ws, "smallworld"}, {"Barabási–Albert scale-free", ba, "scalefree"}} {
-		hist := c.g.DegreeHistogram()
-		s := Series{Name: c.name, Points: true}
-		total := float64(c.g.N)
+		name, key string
+		g         *topology.Graph
+	}{{"ANN " + arch(mlp.Settings) + " (layered)", "layered", layered}, {"random G(n, m)", "random", er},
+		{"Watts–Strogatz small world", "smallworld", ws}, {"Barabási–Albert scale-free", "scalefree", ba}} {
+		samples := 0
+		if c.g.N > s.SampleAbove {
+			samples = s.PathSources
+		}
+		g := graphData{Name: c.name, Key: c.key, Nodes: c.g.N, Edges: c.g.Edges(), DegreeHistogram: c.g.DegreeHistogram(), Clustering: c.g.Clustering()}
+		g.Path, _ = c.g.PathLength(samples, e.rng(4)) // the connected fraction is not reported
+		hubs, _ := c.g.Hubs()                         // nor the hubs' share of edges
+		g.Hubs = len(hubs)
+		if c.key == "smallworld" || c.key == "scalefree" {
+			sw, err := c.g.SmallWorldSigma(s.SigmaGraphs, samples, e.rng(5))
+			if err != nil {
+				return m, err
+			}
+			g.Sigma = &sw.Sigma
+		}
+		// Only the scale-free graph is claimed to follow a power law; a
+		// fit to the others' narrow degree ranges would mean nothing.
+		if c.key == "scalefree" {
+			fit, err := topology.FitPowerLaw(c.g.Degrees(), 0, nil)
+			if err != nil {
+				return m, err
+			}
+			g.PowerLaw = &fit
+		}
+		m.Graphs = append(m.Graphs, g)
+	}
+
+	// Sparsity: prune the trained MLP's smallest weights without retraining.
+	e.progress("topology: pruning the trained MLP")
+	m.MLPAccuracy, m.MLPArch = mlp.TestAccuracy, arch(mlp.Settings)
+	for _, sp := range s.Sparsity {
+		net, err := mlp.Spec.Build(e.o.Seed)
+		if err != nil {
+			return m, err
+		}
+		for i, p := range net.Params() {
+			copy(p.Value.Data, mlp.Net.Params()[i].Value.Data)
+		}
+		pruneSmallest(net, sp)
+		m.Pruned = append(m.Pruned, accuracy(net, e.test))
+	}
+	return m, nil
+}
+
+func presentTopology(tm topologyData) Difference {
+	d := Difference{Metrics: map[string]float64{}}
+	m := d.Metrics
+	fig := Figure{Title: "Degree distributions", XLabel: "degree k", YLabel: "fraction of nodes with degree ≥ k", LogX: true, LogY: true,
+		Caption: "Complementary cumulative degree distributions. The ANN's " + tm.MLPArch + " layers give " + distinctDegrees(tm.Graphs[0].DegreeHistogram) + " only; the random graph's degrees cluster around the mean; the small world's too; the scale-free graph follows a straight line on log–log axes (a power law) with hubs far out in the tail."}
+	table := Table{Title: "Graph measures", Columns: []string{"network", "nodes", "edges", "clustering", "path length", "σ (vs random)", "power-law α (x_min)", "hubs"}}
+	for _, g := range tm.Graphs {
+		s := Series{Name: g.Name, Points: true}
+		total := float64(g.Nodes)
 		atLeast := total
-		for k, cnt := range hist {
+		for k, cnt := range g.DegreeHistogram {
 			if k > 0 && cnt > 0 {
 				s.X = append(s.X, float64(k))
 				s.Y = append(s.Y, atLeast/total)
@@ -57,71 +136,62 @@ func wiring(e *env) (Difference, error) {
 			atLeast -= float64(cnt)
 		}
 		fig.Series = append(fig.Series, s)
-		samples := 0
-		if c.g.N > 5000 {
-			samples = 100
-		}
-		cl := c.g.Clustering()
-		pl, _ := c.g.PathLength(samples, e.rng(4))
-		hubs, _ := c.g.Hubs()
-		m := d.Metrics
-		m[c.key+"_clustering"], m[c.key+"_path_length"], m[c.key+"_hubs"] = cl, pl, float64(len(hubs))
-		m[c.key+"_nodes"], m[c.key+"_edges"] = float64(c.g.N), float64(c.g.Edges())
+		m[g.Key+"_clustering"], m[g.Key+"_path_length"], m[g.Key+"_hubs"] = g.Clustering, g.Path, float64(g.Hubs)
+		m[g.Key+"_nodes"], m[g.Key+"_edges"] = float64(g.Nodes), float64(g.Edges)
 		sigma := "—"
-		if c.key == "smallworld" || c.key == "scalefree" {
-			sw, err := c.g.SmallWorldSigma(3, samples, e.rng(5))
-			if err == nil {
-				m[c.key+"_sigma"] = sw.Sigma
-				sigma = f("%.2f", sw.Sigma)
-			}
+		if g.Sigma != nil {
+			m[g.Key+"_sigma"] = *g.Sigma
+			sigma = f("%.2f", *g.Sigma)
 		}
 		alpha := "—"
-		// Only the scale-free graph is claimed to follow a power law; a
-		// fit to the others' narrow degree ranges would mean nothing.
-		if fit, err := topology.FitPowerLaw(c.g.Degrees(), 0, nil); err == nil && c.key == "scalefree" {
-			m[c.key+"_powerlaw_alpha"], m[c.key+"_powerlaw_xmin"] = fit.Alpha, float64(fit.XMin)
-			alpha = f("%.2f", fit.Alpha) + " (" + itoa(fit.XMin) + ")"
+		if g.PowerLaw != nil {
+			m[g.Key+"_powerlaw_alpha"], m[g.Key+"_powerlaw_xmin"] = g.PowerLaw.Alpha, float64(g.PowerLaw.XMin)
+			alpha = f("%.2f", g.PowerLaw.Alpha) + " (" + itoa(g.PowerLaw.XMin) + ")"
 		}
-		table.Rows = append(table.Rows, []string{c.name, itoa(c.g.N), itoa(c.g.Edges()), f("%.4f", cl), f("%.2f", pl), sigma, alpha, itoa(len(hubs))})
+		table.Rows = append(table.Rows, []string{g.Name, itoa(g.Nodes), itoa(g.Edges), f("%.4f", g.Clustering), f("%.2f", g.Path), sigma, alpha, itoa(g.Hubs)})
 	}
 	d.Figures = append(d.Figures, fig)
 	d.Tables = append(d.Tables, table)
 
-	// Sparsity: prune the trained MLP's smallest weights without retraining.
-	e.progress("topology: pruning the trained MLP")
-	base := accuracy(e.mlp, e.test)
-	sparsity := []float64{0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99}
+	base := tm.MLPAccuracy
 	prune := Series{Name: "accuracy after magnitude pruning (no retraining)"}
-	for _, s := range sparsity {
-		net, err := ann.MLP(784, []int{128}, ann.ReLU, 10, 0).Build(e.o.Seed)
-		if err != nil {
-			return d, err
-		}
-		for i, p := range net.Params() {
-			copy(p.Value.Data, e.mlp.Params()[i].Value.Data)
-		}
-		pruneSmallest(net, s)
-		acc := accuracy(net, e.test)
+	for k, s := range tm.Settings.Sparsity {
+		acc := tm.Pruned[k]
 		prune.X, prune.Y = append(prune.X, 100*s), append(prune.Y, acc)
-		d.Metrics[f("pruned_%.0f_accuracy", 100*s)] = acc
+		m[f("pruned_%.0f_accuracy", 100*s)] = acc
 		if acc >= base-0.01 {
-			d.Metrics["pruned_max_sparsity_within_1pp"] = s
+			m["pruned_max_sparsity_within_1pp"] = s
 		}
 	}
 	d.Figures = append(d.Figures, Figure{Title: "An ANN made sparse", XLabel: "weights set to zero (%)", YLabel: "MNIST test accuracy",
-		Caption: f("The trained 784-128-10 MLP (%.2f%% intact) with its smallest-magnitude weights zeroed (a pruning mask), evaluated without retraining.", 100*base),
+		Caption: f("The trained %s MLP (%.2f%% intact) with its smallest-magnitude weights zeroed (a pruning mask), evaluated without retraining.", tm.MLPArch, 100*base),
 		Series:  []Series{prune}})
 	d.Sources = []string{
 		"Small-world networks: Watts & Strogatz (1998), Nature 393:440–442; σ: Humphries & Gurney (2008), PLoS ONE 3:e0002051.",
 		"Scale-free networks: Barabási & Albert (1999), Science 286:509–512; power-law fits: Clauset, Shalizi & Newman (2009), SIAM Rev. 51:661–703.",
 	}
-	d.Method = "Graphs are generated in this run (seeded): the MLP's layers as an undirected graph, Watts–Strogatz n = 1000, k = 10, p = 0.1, Barabási–Albert n = " + itoa(nBA) + ", m = 3, and a random graph with the small world's node and edge counts. Clustering is the mean local coefficient, path length the mean shortest path (from 100 sampled sources above 5000 nodes), σ against 3 matched random graphs, the power law fitted by maximum likelihood (CSN). Pruning zeroes the given fraction of weights of smallest magnitude in every dense layer of the trained MLP."
-	d.Meaning = f("The layered ANN has no clustering at all (%.2f: no triangles in a feed-forward stack) and only a handful of distinct degrees, where the small world keeps ", d.Metrics["layered_clustering"]) +
-		f("a lattice's clustering (%.2f) with near-random path lengths (σ = ", d.Metrics["smallworld_clustering"]) + f("%.1f) and the scale-free graph has hubs and a power-law tail (α ≈ ", d.Metrics["smallworld_sigma"]) +
-		f("%.2f). The MLP keeps its accuracy within one point with up to ", d.Metrics["scalefree_powerlaw_alpha"]) +
-		f("%.0f%% of its weights zeroed, even without retraining: much of its full connectivity is redundant.", 100*d.Metrics["pruned_max_sparsity_within_1pp"])
+	s := tm.Settings
+	d.Method = f("Graphs are generated in this run (seeded): the MLP's layers as an undirected graph, Watts–Strogatz n = %d, k = %d, p = %g, ", s.SmallWorldN, s.SmallWorldK, s.SmallWorldP) +
+		f("Barabási–Albert n = %d, m = %d, and a random graph with the small world's node and edge counts. ", s.ScaleFreeN, s.ScaleFreeM) +
+		f("Clustering is the mean local coefficient, path length the mean shortest path (from %d sampled sources above %d nodes), σ against %d matched random graphs, ", s.PathSources, s.SampleAbove, s.SigmaGraphs) +
+		"the power law fitted by maximum likelihood (CSN). Pruning zeroes the given fraction of weights of smallest magnitude in every dense layer of the trained MLP."
+	d.Meaning = f("The layered ANN has no clustering at all (%.2f: no triangles in a feed-forward stack) and only a handful of distinct degrees, where the small world keeps ", m["layered_clustering"]) +
+		f("a lattice's clustering (%.2f) with near-random path lengths (σ = ", m["smallworld_clustering"]) + f("%.1f) and the scale-free graph has hubs and a power-law tail (α ≈ ", m["smallworld_sigma"]) +
+		f("%.2f). The MLP keeps its accuracy within one point with up to ", m["scalefree_powerlaw_alpha"]) +
+		f("%.0f%% of its weights zeroed, even without retraining: much of its full connectivity is redundant.", 100*m["pruned_max_sparsity_within_1pp"])
 	d.Status = "measured"
-	return d, nil
+	return d
+}
+
+// distinctDegrees lists the degrees a histogram holds, e.g. "2 degrees (128, 794)".
+func distinctDegrees(hist []int) string {
+	var ks []string
+	for k, n := range hist {
+		if n > 0 {
+			ks = append(ks, itoa(k))
+		}
+	}
+	return f("%d degrees (%s)", len(ks), strings.Join(ks, ", "))
 }
 
 // pruneSmallest zeroes the fraction s of each dense layer's weights with
