@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/neurite/neurite/energy"
 )
 
 // tinyProfile is the quick profile's recipes at sizes that run all seven
@@ -49,6 +51,26 @@ var tiny = sync.OnceValues(func() (*Results, error) {
 	p := tinyProfile()
 	return Run(context.Background(), Options{Seed: 1, profile: &p}, nil, Machine{})
 })
+
+// tinyMetrics returns the tiny run's metrics of one experiment, failing
+// the test if it was not measured.
+func tinyMetrics(t *testing.T, name string) map[string]float64 {
+	t.Helper()
+	res, err := tiny()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range res.Differences {
+		if d.Name == name {
+			if d.Status != "measured" {
+				t.Fatalf("%s: status %q: %s", name, d.Status, d.Reason)
+			}
+			return d.Metrics
+		}
+	}
+	t.Fatalf("no experiment %s in the results", name)
+	return nil
+}
 
 // timing reports metrics that measure this machine's speed, which differ
 // between runs; every other metric must not.
@@ -94,6 +116,231 @@ func TestEveryExperimentIsMeasured(t *testing.T) {
 				t.Errorf("%s: badly formatted text %q", d.Name, s)
 			}
 		}
+	}
+}
+
+// TestSharedMeasurementsAgree checks that a number several sections
+// report is one measurement: the converted network's accuracy and
+// events in learning, speed and power, and the MLP's test accuracy in
+// topology, speed and learning.
+func TestSharedMeasurementsAgree(t *testing.T) {
+	steps := tinyProfile().Converted.Timesteps
+	learn, speed, power, topo := tinyMetrics(t, "learning"), tinyMetrics(t, "speed"), tinyMetrics(t, "power"), tinyMetrics(t, "topology")
+	conv := learn[f("conversion_accuracy_%d_steps", steps)]
+	for _, c := range []struct {
+		name string
+		got  float64
+	}{{"speed snn_accuracy_at_N_steps", speed[f("snn_accuracy_at_%d_steps", steps)]}, {"power snn_current_accuracy_N_steps", power[f("snn_current_accuracy_%d_steps", steps)]}} {
+		if c.got != conv || conv == 0 {
+			t.Errorf("converted accuracy: %s = %v, learning says %v", c.name, c.got, conv)
+		}
+	}
+	if a, b := learn["conversion_synaptic_events_per_inference"], power["snn_current_synaptic_events_per_inference"]; a != b || a == 0 {
+		t.Errorf("converted events: learning %v, power %v", a, b)
+	}
+	mlp := learn["mlp_accuracy"]
+	if speed["ann_accuracy"] != mlp || topo["pruned_0_accuracy"] != mlp || mlp < 0.5 {
+		t.Errorf("MLP accuracy: learning %v, speed %v, topology (unpruned) %v; want one number above 0.5", mlp, speed["ann_accuracy"], topo["pruned_0_accuracy"])
+	}
+}
+
+// TestTopologyShowsSmallWorld: the small world is far more clustered than
+// the random graph with its node and edge counts, at a comparable path
+// length; the layered ANN has no triangles.
+func TestTopologyShowsSmallWorld(t *testing.T) {
+	m := tinyMetrics(t, "topology")
+	if sw, er := m["smallworld_clustering"], m["random_clustering"]; !(sw > 5*er) {
+		t.Errorf("clustering: small world %v, random %v; want the small world's ≫ (5×) the random graph's", sw, er)
+	}
+	if sw, er := m["smallworld_path_length"], m["random_path_length"]; !(sw < 2*er) {
+		t.Errorf("path length: small world %v, random %v; want comparable (within 2×)", sw, er)
+	}
+	if m["smallworld_sigma"] <= 1 {
+		t.Errorf("small-world σ = %v, want > 1", m["smallworld_sigma"])
+	}
+	if m["layered_clustering"] != 0 {
+		t.Errorf("layered clustering = %v, want 0", m["layered_clustering"])
+	}
+	if m["scalefree_hubs"] == 0 || m["scalefree_powerlaw_alpha"] <= 1 {
+		t.Errorf("scale-free: %v hubs, α = %v; want hubs and α > 1", m["scalefree_hubs"], m["scalefree_powerlaw_alpha"])
+	}
+}
+
+// TestFaultToleranceHubsFirstHurtsMore: removing the strongest hidden
+// units (the MLP) or the most connected neurons (the spiking network)
+// first hurts more than removing as many at random; a resumed run is bit
+// for bit the uninterrupted one.
+func TestFaultToleranceHubsFirstHurtsMore(t *testing.T) {
+	m := tinyMetrics(t, "fault_tolerance")
+	for _, net := range []string{"mlp", "mlp_dropout"} {
+		for _, pc := range []string{"30", "50"} {
+			if hubs, random := m[net+"_hubs-first_"+pc], m[net+"_random_"+pc]; !(hubs < random) {
+				t.Errorf("%s, %s%% removed: accuracy %v hubs first, %v at random; want hubs first lower", net, pc, hubs, random)
+			}
+		}
+		if m[net+"_random_0"] != m[net+"_hubs-first_0"] {
+			t.Errorf("%s intact: %v and %v", net, m[net+"_random_0"], m[net+"_hubs-first_0"])
+		}
+	}
+	if hubs, random := m["snn_hubs-first_50_relative_rate"], m["snn_random_50_relative_rate"]; !(hubs < random) {
+		t.Errorf("spiking network, half removed: relative rate %v hubs first, %v at random; want hubs first lower", hubs, random)
+	}
+	if m["snn_intact_rate_hz"] <= 0 {
+		t.Errorf("the intact spiking network is silent")
+	}
+	if m["checkpoint_resume_bit_identical"] != 1 {
+		t.Error("the resumed run's weights differ from the uninterrupted run's")
+	}
+}
+
+// TestPowerIsCountedOpsTimesCitedEnergy: every energy per inference is
+// the counted operations times the cited energy per operation, written
+// out by hand, and the section cites what one operation is.
+func TestPowerIsCountedOpsTimesCitedEnergy(t *testing.T) {
+	m := tinyMetrics(t, "power")
+	if want := float64(784*128 + 128*10); m["ann_macs_per_inference"] != want {
+		t.Errorf("MLP MACs = %v, want %v (784·128 + 128·10)", m["ann_macs_per_inference"], want)
+	}
+	poi, cur := m["snn_poisson_synaptic_events_per_inference"], m["snn_current_synaptic_events_per_inference"]
+	if poi <= cur || cur <= 0 {
+		t.Errorf("synaptic events: Poisson input %v, current input %v; want both counted, Poisson's more", poi, cur)
+	}
+	for _, c := range []struct {
+		key  string
+		want float64
+	}{
+		{"energy_j_ann_cpu_arith", m["ann_macs_per_inference"] * energy.PJPerMACFP32 * 1e-12},
+		{"energy_j_ann_gpu_peak", m["ann_macs_per_inference"] * energy.PJPerMACTitanX * 1e-12},
+		{"energy_j_snn_poisson_truenorth", poi * energy.PJPerEventTrueNorth * 1e-12},
+		{"energy_j_snn_poisson_loihi", poi * energy.PJPerEventLoihi * 1e-12},
+		{"energy_j_snn_poisson_brain", poi * m["brain_pj_per_synaptic_event"] * 1e-12},
+		{"energy_j_snn_current_loihi", cur*energy.PJPerEventLoihi*1e-12 + m["snn_current_input_macs_per_inference"]*energy.PJPerMACFP32*1e-12},
+	} {
+		if got := m[c.key]; got != c.want || got <= 0 {
+			t.Errorf("%s = %v, want %v (counted operations × cited pJ)", c.key, got, c.want)
+		}
+	}
+	// 20 W over 10^14 synapses at 1 Hz: 0.2 pJ per event.
+	if got := m["brain_pj_per_synaptic_event"]; math.Abs(got-0.2) > 1e-15 {
+		t.Errorf("brain pJ per event = %v, want 0.2", got)
+	}
+	res, err := tiny()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cited := false
+	for _, d := range res.Differences {
+		if d.Name == "power" {
+			for _, s := range d.Sources {
+				cited = cited || strings.Contains(s, "a synaptic event is one spike delivered to one target")
+			}
+		}
+	}
+	if !cited {
+		t.Error("power does not cite energy's definition of a synaptic event in its sources")
+	}
+}
+
+// TestSpeedDelaysAreSlowerThanANN: a volley's latency, set by conduction
+// delays, is longer than the ANN's whole inference, longer over 100 mm
+// than 10 mm and shorter at higher velocity; the converted network gains
+// accuracy with steps; the refractory period caps the rate.
+func TestSpeedDelaysAreSlowerThanANN(t *testing.T) {
+	m := tinyMetrics(t, "speed")
+	s := tinyProfile().Speed
+	annMS := 1000 * m["ann_latency_seconds"]
+	for _, p := range s.Paths {
+		prev := math.Inf(1)
+		for _, v := range s.Velocities {
+			key := f("latency_ms_%.0fmm_", p.MM) + f("%gms", v)
+			lat, ok := m[key]
+			if !ok || !(lat > annMS) {
+				t.Errorf("%s = %v (present %v), want longer than the ANN's %v ms", key, lat, ok, annMS)
+			}
+			if !(lat < prev) {
+				t.Errorf("%s = %v, not shorter than at the slower velocity (%v)", key, lat, prev)
+			}
+			prev = lat
+		}
+	}
+	for _, v := range s.Velocities {
+		if a, b := m[f("latency_ms_10mm_%gms", v)], m[f("latency_ms_100mm_%gms", v)]; !(b > a) {
+			t.Errorf("at %g m/s: 10 mm %v ms, 100 mm %v ms; want 100 mm slower", v, a, b)
+		}
+	}
+	steps := tinyProfile().Converted.Timesteps
+	if first, last := m["snn_accuracy_at_1_steps"], m[f("snn_accuracy_at_%d_steps", steps)]; !(last > first) {
+		t.Errorf("converted accuracy %v after 1 step, %v after %d; want it to grow", first, last, steps)
+	}
+	for _, ref := range s.Refractory {
+		if r := m[f("lif_max_rate_hz_tref_%gms", ref)]; !(r > 0 && r < 1000/ref) {
+			t.Errorf("t_ref %g ms: max rate %v Hz, want in (0, %v)", ref, r, 1000/ref)
+		}
+	}
+}
+
+// TestSizeExtrapolatesMeasuredCosts: the brain-scale memory is the
+// measured bytes per synapse times the cited synapse counts.
+func TestSizeExtrapolatesMeasuredCosts(t *testing.T) {
+	m := tinyMetrics(t, "size")
+	if m["ann_params"] != 784*128+128+128*10+10 {
+		t.Errorf("ann_params = %v, want 101770", m["ann_params"])
+	}
+	if m["snn_synapses"] <= 0 || m["snn_bytes_per_synapse"] <= 0 || m["snn_synaptic_events"] <= 0 || m["snn_rate_hz"] <= 0 {
+		t.Errorf("COBA: %v synapses, %v bytes each, %v events, %v Hz; want all measured", m["snn_synapses"], m["snn_bytes_per_synapse"], m["snn_synaptic_events"], m["snn_rate_hz"])
+	}
+	if got, want := m["brain_1e14_snn_memory_bytes"], 1e14*m["snn_bytes_per_synapse"]; got != want {
+		t.Errorf("brain memory = %v, want 1e14 × %v", got, m["snn_bytes_per_synapse"])
+	}
+}
+
+// TestSignalsShowSpikesAndVanishingGradients: spiking cells fire, in
+// bursts for the bursting classes; sigmoid depth and plain recurrence
+// attenuate gradients more than ReLU and the LSTM.
+func TestSignalsShowSpikesAndVanishingGradients(t *testing.T) {
+	m := tinyMetrics(t, "signals")
+	if m["lif_step_spikes_200ms"] == 0 || m["izhikevich_RS_spikes_300ms"] == 0 {
+		t.Errorf("LIF %v spikes, RS %v; want both to fire", m["lif_step_spikes_200ms"], m["izhikevich_RS_spikes_300ms"])
+	}
+	if !(m["izhikevich_CH_spikes_300ms"] > m["izhikevich_RS_spikes_300ms"]) {
+		t.Errorf("chattering %v spikes, regular %v; want the bursts to fire more", m["izhikevich_CH_spikes_300ms"], m["izhikevich_RS_spikes_300ms"])
+	}
+	if s, r := m["gradnorm_sigmoid_first_over_last"], m["gradnorm_relu_first_over_last"]; !(s < 0.01 && s < r) {
+		t.Errorf("first/last gradient: sigmoid %v, ReLU %v; want sigmoid's vanishing (< 0.01) and below ReLU's", s, r)
+	}
+	if rnn, lstm := m["gradnorm_rnn_step1_over_step28"], m["gradnorm_lstm_step1_over_step28"]; !(rnn < lstm) {
+		t.Errorf("step 1/step 28 gradient: RNN %v, LSTM %v; want the RNN's smaller", rnn, lstm)
+	}
+}
+
+// TestLearningFixedAgainstPlastic: the trained ANN recalls identically,
+// a plastic spiking layer drifts while a frozen one does not, structural
+// plasticity rewires, and every learner learns something.
+func TestLearningFixedAgainstPlastic(t *testing.T) {
+	m := tinyMetrics(t, "learning")
+	p := tinyProfile().Learning
+	if m["ann_recall_identical_fraction"] != 1 {
+		t.Errorf("ANN recall identical on %v of images, want all", m["ann_recall_identical_fraction"])
+	}
+	if m["snn_frozen_weight_change"] != 0 || !(m["snn_plastic_weight_change"] > 0) {
+		t.Errorf("weight change: frozen %v, plastic %v; want 0 and positive", m["snn_frozen_weight_change"], m["snn_plastic_weight_change"])
+	}
+	if m["structural_synapses_start"] == m["structural_synapses_end"] || m["structural_simulated_ms"] != p.StructuralMS {
+		t.Errorf("structural plasticity: %v synapses to %v in %v ms; want a change over %v ms", m["structural_synapses_start"], m["structural_synapses_end"], m["structural_simulated_ms"], p.StructuralMS)
+	}
+	if want := float64(p.Curve.Epochs * p.Curve.MaxBatches * p.Curve.Batch); m["backprop_examples"] != want {
+		t.Errorf("backprop examples = %v, want %v", m["backprop_examples"], want)
+	}
+	if want := float64(p.STDP.TrainSamples); m["stdp_examples"] != want || m["stdp_neurons"] != float64(p.STDP.Neurons) {
+		t.Errorf("STDP: %v examples, %v neurons; want %v and %d", m["stdp_examples"], m["stdp_neurons"], want, p.STDP.Neurons)
+	}
+	for _, k := range []string{"mlp_accuracy", "backprop_accuracy", "surrogate_accuracy", "finetune_accuracy", "scratch_accuracy"} {
+		if !(m[k] > 0.2) { // chance is 0.1 (0.2 for five digits)
+			t.Errorf("%s = %v, want above chance", k, m[k])
+		}
+	}
+	if m["surrogate_synaptic_events_per_inference"] <= 0 || m["stdp_synaptic_events_per_inference"] <= 0 {
+		t.Errorf("spiking learners' events: surrogate %v, STDP %v", m["surrogate_synaptic_events_per_inference"], m["stdp_synaptic_events_per_inference"])
 	}
 }
 
