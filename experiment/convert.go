@@ -99,6 +99,8 @@ func (s ConvertSettings) validate() error {
 		return fieldErr("Percentile", s.Percentile, "want a percentile in (0, 100]")
 	case s.Input != "current" && s.Input != "poisson":
 		return fieldErr("Input", s.Input, "want current or poisson")
+	case s.TrainSet == nil && checkData("Data", s.Data) != nil:
+		return checkData("Data", s.Data)
 	case (s.TrainSet == nil) != (s.TestSet == nil):
 		return fieldNeeds("TrainSet", nil, "%s and %s go together", "TrainSet", "TestSet")
 	}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/neurite/neurite/data"
 )
@@ -16,6 +17,18 @@ type dataSets struct {
 	sameSet bool
 	// owned: the sets are this job's copies, free to change in place.
 	owned bool
+}
+
+// DataNames lists the datasets a job can name besides CSV files.
+var DataNames = []string{"mnist", "xor", "and", "or"}
+
+// checkData refuses a dataset name that is neither known nor a file path
+// (anything with a slash or an extension, like a model spec).
+func checkData(field, name string) error {
+	if slices.Contains(DataNames, name) || name == "fashion-mnist" || isSpecPath(name) {
+		return nil
+	}
+	return fieldErr(field, name, "unknown dataset (have %s, or a CSV file path)", strings.Join(DataNames, ", "))
 }
 
 // openSets loads s.Data (or takes s.TrainSet and s.TestSet) and keeps the

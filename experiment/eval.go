@@ -65,6 +65,11 @@ func evaluate(ctx context.Context, s EvalSettings) (*EvalReport, error) {
 		return nil, fieldErr("Model", nil, "a model file is needed")
 	}
 	orString(&s.Data, "mnist")
+	if s.TestSet == nil {
+		if err := checkData("Data", s.Data); err != nil {
+			return nil, err
+		}
+	}
 	f, err := modelio.ReadFile(s.Model)
 	if err != nil {
 		return nil, err

@@ -154,6 +154,14 @@ func (s TrainSettings) validate() error {
 	case s.WeightDecay < 0 || !finite(s.WeightDecay):
 		return fieldErr("WeightDecay", s.WeightDecay, "must be a non-negative number")
 	}
+	if s.TrainSet == nil {
+		if err := checkData("Data", s.Data); err != nil {
+			return err
+		}
+	}
+	if !slices.Contains([]string{"relu", "sigmoid", "tanh", "leaky-relu", "step", "identity"}, s.Activation) {
+		return fieldErr("Activation", s.Activation, "want relu, sigmoid, tanh, leaky-relu, step or identity")
+	}
 	for _, h := range s.Hidden {
 		if h < 1 {
 			return fieldErr("Hidden", s.Hidden, "want positive sizes")

@@ -97,6 +97,8 @@ func (s SimSettings) validate() error {
 		return fieldErr("Duration", s.Duration, "must be positive")
 	case s.N < 0:
 		return fieldErr("N", s.N, "must be positive")
+	case !slices.Contains([]string{"A", "B", "C", "D"}, s.Panel):
+		return fieldErr("Panel", s.Panel, "want Brunel's regime A, B, C or D")
 	}
 	if ext := strings.ToLower(filepath.Ext(s.Raster)); s.Raster != "" && ext != ".svg" && ext != ".png" {
 		return fieldErr("Raster", s.Raster, "want a .svg or .png file")

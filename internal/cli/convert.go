@@ -31,10 +31,13 @@ synaptic operations and spikes each image costs.`,
 			if err := o.check(); err != nil {
 				return err
 			}
+			if err := explicitZero(cmd, "timesteps", "calib", "percentile"); err != nil {
+				return err
+			}
 			s.Seed, s.Threads, s.Log = o.seed, o.threads, cmd.ErrOrStderr()
 			rep, err := experiment.Convert(cmd.Context(), s)
 			if err != nil {
-				return flagError(err)
+				return flagErrorIn(err, cmd.Flags())
 			}
 			if o.json {
 				return writeJSON(cmd.OutOrStdout(), rep)

@@ -30,7 +30,7 @@ STDP network reports its spikes and synaptic events per image instead of a loss.
 			}
 			rep, err := experiment.Evaluate(cmd.Context(), s)
 			if err != nil {
-				return flagError(err)
+				return flagErrorIn(err, cmd.Flags())
 			}
 			if o.json {
 				return writeJSON(cmd.OutOrStdout(), rep)
@@ -71,7 +71,7 @@ prints each input's class and class probabilities.`,
 			}
 			rep, err := experiment.Predict(cmd.Context(), s)
 			if err != nil {
-				return flagError(err)
+				return flagErrorIn(err, cmd.Flags())
 			}
 			if o.json {
 				return writeJSON(cmd.OutOrStdout(), rep)

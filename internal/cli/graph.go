@@ -133,20 +133,3 @@ func printGraph(w io.Writer, rep *experiment.GraphReport) error {
 		rep.Clustering, rep.PathLength, alpha, xmin, sigma)
 	return err
 }
-
-// explicitZero returns a usage error when one of the named flags was given
-// as 0. These flags show their defaults on the command line, so a 0 there
-// is a mistake, not the library's "use the default".
-func explicitZero(cmd *cobra.Command, names ...string) error {
-	for _, name := range names {
-		f := cmd.Flags().Lookup(name)
-		if f == nil || !f.Changed || f.Value.String() != "0" {
-			continue
-		}
-		if f.Value.Type() == "int" {
-			return usagef("--%s 0: must be at least 1", name)
-		}
-		return usagef("--%s 0: must be positive", name)
-	}
-	return nil
-}

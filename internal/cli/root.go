@@ -200,7 +200,12 @@ func flagErrorIn(err error, flags *pflag.FlagSet) error {
 	reason := fe.Reason(func(f string) string { return "--" + flagName(f) })
 	v := fe.Value
 	if flags != nil {
-		if f := flags.Lookup(name); f != nil && f.Changed {
+		f := flags.Lookup(name)
+		if f == nil {
+			// An argument, not a flag (sim's MODEL).
+			return usagef("%s %q: %s", name, fmt.Sprint(v), reason)
+		}
+		if f.Changed {
 			v = f.Value.String()
 		}
 	}
@@ -226,4 +231,21 @@ func flagName(field string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// explicitZero returns a usage error when one of the named flags was given
+// as 0. These flags show their defaults on the command line, so a 0 there
+// is a mistake, not the library's "use the default".
+func explicitZero(cmd *cobra.Command, names ...string) error {
+	for _, name := range names {
+		f := cmd.Flags().Lookup(name)
+		if f == nil || !f.Changed || (f.Value.String() != "0" && f.Value.String() != "0s") {
+			continue
+		}
+		if f.Value.Type() == "int" {
+			return usagef("--%s 0: must be at least 1", name)
+		}
+		return usagef("--%s 0: must be positive", name)
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/neurite/neurite/experiment"
 )
@@ -17,6 +18,7 @@ type simOptions struct {
 	computeFlags
 	s        experiment.SimSettings
 	progress bool
+	flags    *pflag.FlagSet
 }
 
 func newSimCmd() *cobra.Command {
@@ -46,7 +48,10 @@ Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.s.Model = args[0]
+			o.s.Model, o.flags = args[0], cmd.Flags()
+			if err := explicitZero(cmd, "duration"); err != nil {
+				return err
+			}
 			rep, err := o.simulate(cmd.Context(), cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -85,7 +90,7 @@ func (o simOptions) simulate(ctx context.Context, stderr io.Writer) (*experiment
 	s.Progress = b.update
 	rep, err := experiment.Simulate(ctx, s)
 	b.finish()
-	return rep, flagError(err)
+	return rep, flagErrorIn(err, o.flags)
 }
 
 // printSimTable writes the human-readable summary of a simulation.

@@ -23,6 +23,7 @@ type trainOptions struct {
 	hidden, labels      string
 	normalize, progress bool
 	flags               *pflag.FlagSet
+	cmd                 *cobra.Command
 }
 
 // changed reports whether a flag was given on the command line.
@@ -59,7 +60,7 @@ Each model's defaults (a flag left out takes them):
   neurite train --model mlp --hidden 4 --activation sigmoid --data xor --epochs 2000 --batch 4 --lr 2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.flags = cmd.Flags()
+			o.flags, o.cmd = cmd.Flags(), cmd
 			return runTrain(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -172,29 +173,11 @@ func (o trainOptions) settings(stderr io.Writer) (experiment.TrainSettings, erro
 	}
 	// Zero takes the model's default in the library; given on the
 	// command line, it is a mistake.
-	for _, name := range []string{"epochs", "batch", "lr", "steps", "neurons"} {
-		if v := flagValue(o, name); o.changed(name) && v == "0" {
-			return s, usagef("--%s 0: must be positive", name)
-		}
+	if err := explicitZero(o.cmd, "epochs", "batch", "lr", "steps", "neurons"); err != nil {
+		return s, err
 	}
 	s.Log = stderr
 	return s, nil
-}
-
-func flagValue(o trainOptions, name string) string {
-	switch name {
-	case "epochs":
-		return strconv.Itoa(o.s.Epochs)
-	case "batch":
-		return strconv.Itoa(o.s.Batch)
-	case "lr":
-		return strconv.FormatFloat(o.s.LR, 'g', -1, 64)
-	case "steps":
-		return strconv.Itoa(o.s.Steps)
-	case "neurons":
-		return strconv.Itoa(o.s.Neurons)
-	}
-	return ""
 }
 
 func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) error {
