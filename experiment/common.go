@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+
+	"github.com/neurite/neurite/internal/atomicfile"
 )
 
 // FieldError reports a setting that cannot be used. Field is the Go name
@@ -115,4 +117,26 @@ func threadsOr(threads int) int {
 		return threads
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// checkFile refuses, before a job starts, an output file it could not
+// write later; checkDir the same for an output folder.
+func checkFile(field, path string) error {
+	if path == "" {
+		return nil
+	}
+	if err := atomicfile.CheckFile(path); err != nil {
+		return fieldErr(field, path, "%v", err)
+	}
+	return nil
+}
+
+func checkDir(field, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := atomicfile.CheckDir(dir); err != nil {
+		return fieldErr(field, dir, "%v", err)
+	}
+	return nil
 }

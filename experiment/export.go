@@ -51,6 +51,9 @@ func Export(ctx context.Context, s ExportSettings) (*ExportReport, error) {
 	case s.Format != "onnx":
 		return nil, fieldErr("Format", s.Format, "only onnx is supported")
 	}
+	if err := checkFile("Out", s.Out); err != nil {
+		return nil, err
+	}
 	net, meta, err := modelio.Load(s.Model)
 	if err != nil {
 		return nil, err

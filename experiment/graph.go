@@ -173,6 +173,9 @@ func (s GraphSettings) validate() error {
 	if ext := strings.ToLower(filepath.Ext(s.Plot)); s.Plot != "" && ext != ".svg" && ext != ".png" {
 		return fieldErr("Plot", s.Plot, "want a .svg or .png file")
 	}
+	if err := checkFile("Plot", s.Plot); err != nil {
+		return err
+	}
 	if err := s.validateKind(); err != nil {
 		return err
 	}

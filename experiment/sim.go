@@ -103,7 +103,10 @@ func (s SimSettings) validate() error {
 	if ext := strings.ToLower(filepath.Ext(s.Raster)); s.Raster != "" && ext != ".svg" && ext != ".png" {
 		return fieldErr("Raster", s.Raster, "want a .svg or .png file")
 	}
-	return nil
+	if err := checkDir("Out", s.Out); err != nil {
+		return err
+	}
+	return checkFile("Raster", s.Raster)
 }
 
 // Simulate builds a spiking network (a preset, a spec file or

@@ -221,6 +221,9 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
+	if err := s.checkOutputs(); err != nil {
+		return nil, err
+	}
 	sets, err := openSets(s)
 	if err != nil {
 		return nil, err
@@ -423,6 +426,17 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 		rep.Out = s.Out
 	}
 	rep.Net, rep.Spec, rep.History, rep.StoppedEarly = net, spec, res.Epochs, res.StoppedEarly
+	return nil
+}
+
+// checkOutputs refuses, before any work, a checkpoint it could not write.
+func (s TrainSettings) checkOutputs() error {
+	if err := checkFile("Out", s.Out); err != nil {
+		return err
+	}
+	if s.Out == "" && s.CheckpointEvery > 0 {
+		return checkFile("CheckpointEvery", defaultCheckpointPath(s.Model))
+	}
 	return nil
 }
 

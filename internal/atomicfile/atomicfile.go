@@ -51,3 +51,34 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	}
 	return nil
 }
+
+// CheckFile reports, before any work is done, whether Write could later
+// create path: its folder exists (or can be made) and takes new files, and
+// path is not a folder.
+func CheckFile(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a folder, not a file", path)
+	}
+	return CheckDir(filepath.Dir(path))
+}
+
+// CheckDir reports, before any work is done, whether files can be written
+// into dir: it is a folder (made if missing) that takes new files.
+func CheckDir(dir string) error {
+	if dir == "" {
+		dir = "."
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return fmt.Errorf("%s is a file, not a folder", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".neurite-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write into %s: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}

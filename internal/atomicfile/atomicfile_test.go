@@ -40,3 +40,40 @@ func TestWrite(t *testing.T) {
 		t.Error("writing below a regular file succeeded")
 	}
 }
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		err  error
+	}{
+		{"new file in a folder", CheckFile(filepath.Join(dir, "new.ckpt"))},
+		{"new file in a new folder", CheckFile(filepath.Join(dir, "a", "b", "new.ckpt"))},
+		{"existing file", CheckFile(file)},
+		{"folder", CheckDir(filepath.Join(dir, "out"))},
+	} {
+		if tt.err != nil {
+			t.Errorf("%s: %v", tt.name, tt.err)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		err  error
+	}{
+		{"file under a file", CheckFile(filepath.Join(file, "x.ckpt"))},
+		{"a folder as the file", CheckFile(dir)},
+		{"a file as the folder", CheckDir(file)},
+		{"folder under a file", CheckDir(filepath.Join(file, "out"))},
+	} {
+		if tt.err == nil {
+			t.Errorf("%s: no error", tt.name)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".neurite-check-*")); len(left) > 0 {
+		t.Errorf("checks left %v behind", left)
+	}
+}

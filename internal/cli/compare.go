@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/neurite/neurite/compare"
+	"github.com/neurite/neurite/internal/atomicfile"
 	"github.com/neurite/neurite/report"
 	"github.com/neurite/neurite/tensor"
 )
@@ -47,6 +48,9 @@ Experiments whose engine is not built yet are reported as gaps, never invented.`
 			}
 			if o.only != "" && !slices.Contains(compare.Names, o.only) {
 				return usagef("--only %q: want one of %s", o.only, strings.Join(compare.Names, ", "))
+			}
+			if err := atomicfile.CheckDir(o.out); err != nil {
+				return usagef("--out %s: %v", o.out, err)
 			}
 			stderr := cmd.ErrOrStderr()
 			fmt.Fprintf(stderr, "neurite compare (%s profile, seed %d, %d threads): writing to %s/\n", o.profile, o.seed, o.threads, o.out)
