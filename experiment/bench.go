@@ -161,7 +161,7 @@ var BenchTrainModels = []string{"mlp", "lenet5", "lstm", "rnn"}
 type BenchTrainSettings struct {
 	// Model is one of BenchTrainModels (default mlp), each trained on
 	// MNIST with the optimizer of PyTorch's reference script
-	// (shared/peers/ann/torch_train.py): SGD at 0.1 (mlp), SGD at 0.05
+	// (the PyTorch script scripts/bench-mlp-vs-pytorch.sh runs): SGD at 0.1 (mlp), SGD at 0.05
 	// with momentum 0.9 (lenet5), Adam at 0.001 (lstm, rnn).
 	Model string
 	// Hidden is the mlp's hidden layer sizes (default 128; 512, 256 is
@@ -271,7 +271,7 @@ func benchOptimizer(model string) (optim.Optimizer, error) {
 	}
 }
 
-// BenchTrain times what shared/peers/ann/torch_train.py times for
+// BenchTrain times what the PyTorch script of scripts/bench-mlp-vs-pytorch.sh times for
 // PyTorch: a warm-up of 20 batches, then Runs epochs of training on
 // MNIST, data loading excluded; it reports the median epoch and the time
 // per training step. It also times single-example inference (the median

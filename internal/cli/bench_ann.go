@@ -16,9 +16,10 @@ func newBenchTrainCmd(model, short string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   model,
 		Short: short,
-		Long: `bench ` + model + ` times what shared/peers/ann/torch_train.py times for PyTorch: a
-warm-up of 20 batches, then epochs of training on MNIST, data loading excluded;
-the median epoch (and the time per training step) is reported. It also times
+		Long: `bench ` + model + ` times training on MNIST as the PyTorch side of
+scripts/bench-mlp-vs-pytorch.sh does: a warm-up of 20 batches, then epochs,
+data loading excluded; the median epoch (and the time per training step) is
+reported. It also times
 single-example inference (median of 2000 forward passes) and batch-1000
 inference throughput.`,
 		Example: "  neurite bench " + model + " --threads 1 --json\n  neurite bench " + model + " --max-batches 100 --runs 5",

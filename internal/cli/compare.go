@@ -30,8 +30,9 @@ func newCompareCmd() *cobra.Command {
 speed, fault_tolerance, power, signals, learning — training and simulating what
 each needs, and writes out/report.html (self-contained, figures inline),
 out/results.json (every number in the report) and out/figures/*.svg. The quick
-profile (default) finishes in a few minutes on two cores and trains on MNIST
-for two epochs; --profile full uses longer runs and larger networks.
+profile (default) takes about half a minute on two cores, training on MNIST
+subsets for a few epochs (the report says which); --profile full uses the
+whole data, longer runs and larger networks.
 Experiments whose engine is not built yet are reported as gaps, never invented.`,
 		Example: `  go run ./cmd/neurite compare
   neurite compare --only topology --json
