@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/neurite/neurite/tensor"
 )
@@ -23,10 +25,31 @@ type CSVOptions struct {
 	NoLabel bool
 }
 
+// MaxClassName is the longest class name, in bytes, that ReadCSV accepts
+// in a label column (and a model file may store): labels are names, not
+// documents.
+const MaxClassName = 256
+
 // ReadCSV reads a dataset from CSV: one example per line, numeric
-// features, and a label column holding integers (classes 0…k) or names
-// (mapped to classes in sorted order). A first line that is not numeric is
-// taken as a header. Errors name the line and column.
+// features, and a label column. A first line that is not numeric is taken
+// as a header. Errors name the line and column.
+//
+// Labels become classes, and the labels as written become the dataset's
+// ClassNames, in one of three orders, chosen by the whole column:
+//
+//   - all non-negative integers: class k is the integer k and is named in
+//     decimal ("0", "1", …, up to the largest label, at most 2^20), so a
+//     file of digits numbers its classes as the digits, even when a digit
+//     never occurs;
+//   - all integers, some negative: the distinct values in numeric order,
+//     named in decimal ("-1", "0", "1" are classes 0, 1, 2);
+//   - anything else: the distinct labels in sorted (byte-wise) order,
+//     named as written ("cat", "dog" are classes 0, 1).
+//
+// Spaces around a label are not part of it; "+1" and "01" are the integer
+// 1, named "1". A label must be non-empty, valid UTF-8 without control
+// characters, and at most MaxClassName bytes. With NoLabel there are no
+// names and every label is 0.
 func ReadCSV(r io.Reader, name string, o CSVOptions) (*Dataset, error) {
 	cr := csv.NewReader(r)
 	cr.TrimLeadingSpace = true
@@ -63,7 +86,11 @@ func ReadCSV(r io.Reader, name string, o CSVOptions) (*Dataset, error) {
 		row := make([]float32, 0, width)
 		for c, field := range rec {
 			if c == labelCol {
-				rawLabels = append(rawLabels, strings.TrimSpace(field))
+				label := strings.TrimSpace(field)
+				if err := checkClassName(label); err != nil {
+					return nil, fmt.Errorf("data: %s: line %d, column %d: label %w", name, line, c+1, err)
+				}
+				rawLabels = append(rawLabels, label)
 				continue
 			}
 			v, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
@@ -88,7 +115,7 @@ func ReadCSV(r io.Reader, name string, o CSVOptions) (*Dataset, error) {
 	for i, row := range rows {
 		copy(d.X.Row(i), row)
 	}
-	if err := d.setLabels(rawLabels); err != nil {
+	if err := d.setLabels(rawLabels, !o.NoLabel); err != nil {
 		return nil, fmt.Errorf("data: %s: %w", name, err)
 	}
 	return d, nil
@@ -108,32 +135,139 @@ func isHeader(rec []string, labelCol int) bool {
 	return false
 }
 
-// setLabels maps raw label fields to classes: non-negative integers are
-// kept, anything else is mapped by sorted name.
-func (d *Dataset) setLabels(raw []string) error {
-	ints := true
-	for _, s := range raw {
-		if v, err := strconv.Atoi(s); err != nil || v < 0 {
+// setLabels maps raw label fields to classes and names them, as ReadCSV
+// documents; NoLabel's all-zero fields give one unnamed class.
+func (d *Dataset) setLabels(raw []string, named bool) error {
+	values := make([]int, len(raw))
+	ints, negative := true, false
+	for i, s := range raw {
+		v, err := strconv.Atoi(s)
+		if err != nil {
 			ints = false
 			break
 		}
+		values[i], negative = v, negative || v < 0
 	}
-	if ints {
+	switch {
+	case ints && !negative:
+		for i, v := range values {
+			if v >= maxCSVClasses {
+				return fmt.Errorf("label %d: too many classes (at most %d)", v, maxCSVClasses)
+			}
+			d.Labels[i] = v
+			d.Classes = max(d.Classes, v+1)
+		}
+		if named {
+			d.ClassNames = make([]string, d.Classes)
+			for k := range d.ClassNames {
+				d.ClassNames[k] = strconv.Itoa(k)
+			}
+		}
+	case ints:
+		distinct := slices.Compact(slices.Sorted(slices.Values(values)))
+		for i, v := range values {
+			d.Labels[i], _ = slices.BinarySearch(distinct, v)
+		}
+		d.Classes = len(distinct)
+		d.ClassNames = make([]string, len(distinct))
+		for k, v := range distinct {
+			d.ClassNames[k] = strconv.Itoa(v)
+		}
+	default:
+		names := slices.Compact(slices.Sorted(slices.Values(raw)))
 		for i, s := range raw {
-			d.Labels[i], _ = strconv.Atoi(s)
-			d.Classes = max(d.Classes, d.Labels[i]+1)
+			d.Labels[i], _ = slices.BinarySearch(names, s)
 		}
-		if d.Classes > 1<<20 {
-			return fmt.Errorf("label %d: too many classes", d.Classes-1)
-		}
-		return nil
+		d.Classes, d.ClassNames = len(names), names
 	}
-	names := slices.Clone(raw)
-	slices.Sort(names)
-	names = slices.Compact(names)
-	for i, s := range raw {
-		d.Labels[i], _ = slices.BinarySearch(names, s)
-	}
-	d.Classes = len(names)
 	return nil
+}
+
+// maxCSVClasses bounds the classes a column of integer labels makes: the
+// largest label sets the width of a network's output layer.
+const maxCSVClasses = 1 << 20
+
+// checkClassName returns an error if s cannot name a class: empty, longer
+// than MaxClassName bytes, not UTF-8, or holding a control character
+// (names are printed in tables and JSON).
+func checkClassName(s string) error {
+	switch {
+	case s == "":
+		return fmt.Errorf("is empty")
+	case len(s) > MaxClassName:
+		return fmt.Errorf("%.20q… has %d bytes (at most %d)", s, len(s), MaxClassName)
+	case !utf8.ValidString(s):
+		return fmt.Errorf("%q is not UTF-8", s)
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return fmt.Errorf("%q holds a control character", s)
+	}
+	return nil
+}
+
+// CheckClassNames returns an error if names cannot name the classes of a
+// dataset or model: one is empty, too long (MaxClassName), not UTF-8, holds
+// a control character, or appears twice.
+func CheckClassNames(names []string) error {
+	seen := make(map[string]bool, len(names))
+	for k, s := range names {
+		if err := checkClassName(s); err != nil {
+			return fmt.Errorf("data: class %d: name %w", k, err)
+		}
+		if seen[s] {
+			return fmt.Errorf("data: class %d: name %q names another class too", k, s)
+		}
+		seen[s] = true
+	}
+	return nil
+}
+
+// Relabel returns d with its labels renumbered as classes of names (a
+// model's class names), matching d's ClassNames by name: a test set read
+// from another CSV file then scores the class the model calls by the same
+// name, whatever order the file's labels gave. It returns d itself when
+// either has no names or the names agree, and a copy sharing d's X
+// otherwise. An example whose class name is not one of names is an error
+// naming the label.
+func (d *Dataset) Relabel(names []string) (*Dataset, error) {
+	if d.ClassNames == nil || names == nil || slices.Equal(d.ClassNames, names) {
+		return d, nil
+	}
+	index := make(map[string]int, len(names))
+	for k, s := range names {
+		index[s] = k
+	}
+	to := make([]int, len(d.ClassNames))
+	for c, s := range d.ClassNames {
+		k, ok := index[s]
+		if !ok {
+			k = -1
+		}
+		to[c] = k
+	}
+	out := *d
+	out.Labels = make([]int, len(d.Labels))
+	for i, c := range d.Labels {
+		if c < 0 || c >= len(to) {
+			return nil, fmt.Errorf("data: %s: example %d has class %d of %d", d.Name, i, c, len(to))
+		}
+		if to[c] < 0 {
+			return nil, fmt.Errorf("data: %s: example %d has label %q, which is not a class of the model (%s)", d.Name, i, d.ClassNames[c], listNames(names))
+		}
+		out.Labels[i] = to[c]
+	}
+	out.Classes, out.ClassNames = len(names), slices.Clone(names)
+	return &out, nil
+}
+
+// listNames quotes up to ten names for an error message.
+func listNames(names []string) string {
+	const most = 10
+	q := make([]string, 0, min(len(names), most))
+	for _, s := range names[:min(len(names), most)] {
+		q = append(q, strconv.Quote(s))
+	}
+	if len(names) > most {
+		q = append(q, fmt.Sprintf("and %d more", len(names)-most))
+	}
+	return strings.Join(q, ", ")
 }

@@ -109,13 +109,115 @@ func TestReadCSV(t *testing.T) {
 	}
 }
 
+// TestCSVClassNames: labels keep their names, in the order ReadCSV
+// documents, and the names survive a split.
+func TestCSVClassNames(t *testing.T) {
+	for _, tt := range []struct {
+		name, in   string
+		labels     []int
+		classNames []string
+	}{
+		{"names sorted", "1,dog\n2,cat\n3,dog\n4,bird\n", []int{2, 1, 2, 0}, []string{"bird", "cat", "dog"}},
+		{"names trimmed", "1, cat \n2,dog\n", []int{0, 1}, []string{"cat", "dog"}},
+		{"digits keep their numbers", "1,2\n2,0\n3,2\n", []int{2, 0, 2}, []string{"0", "1", "2"}},
+		{"negative integers in numeric order", "1,1\n2,-1\n3,0\n4,-10\n", []int{3, 1, 2, 0}, []string{"-10", "-1", "0", "1"}},
+		{"integers named in decimal", "1,+1\n2,-01\n3,1\n", []int{1, 0, 1}, []string{"-1", "1"}},
+		{"numbers that are not integers", "1,0.5\n2,1.0\n3,10\n", []int{0, 1, 2}, []string{"0.5", "1.0", "10"}},
+		{"integers and names", "1,2\n2,10\n3,x\n", []int{1, 0, 2}, []string{"10", "2", "x"}},
+		{"unicode", "1,Straße\n2,猫\n", []int{0, 1}, []string{"Straße", "猫"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ReadCSV(strings.NewReader(tt.in), "t.csv", CSVOptions{Label: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(d.Labels, tt.labels) || !slices.Equal(d.ClassNames, tt.classNames) || d.Classes != len(tt.classNames) {
+				t.Errorf("ReadCSV(%q) = labels %v, names %q, %d classes; want %v, %q", tt.in, d.Labels, d.ClassNames, d.Classes, tt.labels, tt.classNames)
+			}
+			if err := d.Validate(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	d, err := ReadCSV(strings.NewReader("1,b\n2,a\n3,b\n4,a\n5,c\n"), "t.csv", CSVOptions{Label: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, err := d.Split(0.4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []*Dataset{a, b, d.Head(2), d.Clone()} {
+		if !slices.Equal(part.ClassNames, []string{"a", "b", "c"}) {
+			t.Errorf("a part of the dataset has names %q", part.ClassNames)
+		}
+	}
+	if in, err := ReadCSV(strings.NewReader("1,2\n"), "in.csv", CSVOptions{NoLabel: true}); err != nil || in.ClassNames != nil {
+		t.Errorf("ReadCSV without labels: names %q, %v", in.ClassNames, err)
+	}
+}
+
+func TestCSVBadLabels(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"1,\n", "line 1, column 2: label is empty"},
+		{"1,a\n2, \n", "line 2, column 2: label is empty"},
+		{"1," + strings.Repeat("x", MaxClassName+1) + "\n", "has 257 bytes (at most 256)"},
+		{"1,\"a\nb\"\n", "control character"},
+		{"1,\xff\n", "not UTF-8"},
+		{"1,1048576\n", "too many classes"},
+	} {
+		if _, err := ReadCSV(strings.NewReader(tc.in), "t.csv", CSVOptions{Label: -1}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ReadCSV(%q): %v, want an error containing %q", tc.in, err, tc.want)
+		}
+	}
+	if _, err := ReadCSV(strings.NewReader("1,"+strings.Repeat("x", MaxClassName)+"\n"), "t.csv", CSVOptions{Label: -1}); err != nil {
+		t.Errorf("a label of MaxClassName bytes: %v", err)
+	}
+	if err := CheckClassNames([]string{"a", "b", "a"}); err == nil || !strings.Contains(err.Error(), "class 2") {
+		t.Errorf("CheckClassNames with a name twice: %v", err)
+	}
+}
+
+// TestRelabel: a test set labelled in another order scores the model's
+// class of the same name; a name the model lacks is an error naming it.
+func TestRelabel(t *testing.T) {
+	test, err := ReadCSV(strings.NewReader("1,dog\n2,cat\n3,dog\n"), "test.csv", CSVOptions{Label: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := test.Relabel([]string{"dog", "cat", "bird"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Labels, []int{0, 1, 0}) || got.Classes != 3 || !slices.Equal(test.Labels, []int{1, 0, 1}) {
+		t.Errorf("Relabel = labels %v, %d classes (the original now %v)", got.Labels, got.Classes, test.Labels)
+	}
+	if same, _ := test.Relabel([]string{"cat", "dog"}); same != test {
+		t.Error("Relabel with the same names copied the dataset")
+	}
+	if _, err := test.Relabel([]string{"cat", "bird"}); err == nil || !strings.Contains(err.Error(), `label "dog", which is not a class of the model ("cat", "bird")`) {
+		t.Errorf("Relabel without dog: %v", err)
+	}
+	// Names of classes no example has do not matter: labels 0 and 2 name
+	// a class "1" too.
+	digits, _ := ReadCSV(strings.NewReader("1,0\n2,2\n"), "d.csv", CSVOptions{Label: -1})
+	if got, err := digits.Relabel([]string{"-1", "0", "2"}); err != nil || !slices.Equal(got.Labels, []int{1, 2}) {
+		t.Errorf("Relabel of digits: %v, %v", got, err)
+	}
+}
+
 func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("x,y,label\n1,2,a\n3,4,b\n"))
 	f.Add([]byte("1,2,0\n"))
+	f.Add([]byte("1,2,-1\n3,4,1\n5,6,-1\n"))
+	f.Add([]byte("1,2,\"a b\"\n3,4,\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := ReadCSV(bytes.NewReader(b), "fuzz", CSVOptions{Label: -1})
 		if err == nil {
 			if err := d.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if err := CheckClassNames(d.ClassNames); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -11,13 +11,16 @@ import (
 
 // Dataset is a set of labelled examples: X holds one example per row, and
 // Labels their classes in [0, Classes). Shape, if set, is the shape of one
-// example (for MNIST [1, 28, 28]) for models that need it.
+// example (for MNIST [1, 28, 28]) for models that need it. ClassNames, if
+// set, names each class as the data wrote its label (Classes of them; a
+// CSV file's, see ReadCSV); nil means the classes are their numbers.
 type Dataset struct {
-	Name    string
-	X       *tensor.Tensor // rows × features
-	Labels  []int
-	Classes int
-	Shape   []int
+	Name       string
+	X          *tensor.Tensor // rows × features
+	Labels     []int
+	Classes    int
+	Shape      []int
+	ClassNames []string
 }
 
 // Len returns the number of examples.
@@ -26,14 +29,17 @@ func (d *Dataset) Len() int { return len(d.Labels) }
 // Features returns the number of features per example.
 func (d *Dataset) Features() int { return d.X.Cols() }
 
-// Validate checks that the rows and labels agree and the labels are in
-// range.
+// Validate checks that the rows and labels agree, the labels are in range
+// and any class names number the classes.
 func (d *Dataset) Validate() error {
 	if d.X == nil || d.X.Dims() != 2 {
 		return fmt.Errorf("data: dataset %s: X must be a 2-D tensor", d.Name)
 	}
 	if d.X.Rows() != len(d.Labels) {
 		return fmt.Errorf("data: dataset %s: %d rows but %d labels", d.Name, d.X.Rows(), len(d.Labels))
+	}
+	if d.ClassNames != nil && len(d.ClassNames) != d.Classes {
+		return fmt.Errorf("data: dataset %s: %d class names for %d classes", d.Name, len(d.ClassNames), d.Classes)
 	}
 	for i, l := range d.Labels {
 		if l < 0 || l >= d.Classes {
@@ -46,7 +52,8 @@ func (d *Dataset) Validate() error {
 // Subset returns the examples at the given indices, in that order (copied).
 func (d *Dataset) Subset(idx []int) *Dataset {
 	f := d.Features()
-	out := &Dataset{Name: d.Name, X: tensor.New(len(idx), f), Labels: make([]int, len(idx)), Classes: d.Classes, Shape: d.Shape}
+	out := &Dataset{Name: d.Name, X: tensor.New(len(idx), f), Labels: make([]int, len(idx)), Classes: d.Classes, Shape: d.Shape,
+		ClassNames: d.ClassNames}
 	for k, i := range idx {
 		copy(out.X.Row(k), d.X.Row(i))
 		out.Labels[k] = d.Labels[i]

@@ -9,7 +9,9 @@
 // with neurite; [MNISTDir] finds it, a directory argument overrides);
 // [ReadIDX] decodes the IDX format itself. [ReadCSV] reads numeric
 // features and a label column, detecting a header line and reporting
-// errors by line and column. [Logic] gives the AND, OR and XOR truth
+// errors by line and column; the labels as written become the classes'
+// names (Dataset.ClassNames), which [Dataset.Relabel] matches against a
+// model's. [Logic] gives the AND, OR and XOR truth
 // tables. [Dataset.Split] and [Normalizer] make deterministic splits and
 // normalisation. [ReadImage] decodes a PNG or PGM image to intensities in
 // [0, 1], and [ReadInputs] reads the examples to run a model on from an
