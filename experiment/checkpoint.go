@@ -91,7 +91,7 @@ func (r savedSettings) settings(s TrainSettings) (TrainSettings, error) {
 		Neurons: 400, modelGiven: true}
 	// Any field set in s must agree with the saved run, but for these.
 	free := map[string]bool{"Epochs": true, "Out": true, "CheckpointEvery": true, "Threads": true, "Reporting": true,
-		"Resume": true, "DataDir": true, "Init": true, "TrainSet": true, "TestSet": true}
+		"Resume": true, "DataDir": true, "Init": true, "TrainSet": true, "TestSet": true, "CheckpointOnInterrupt": true}
 	mine, theirs := reflect.ValueOf(s), reflect.ValueOf(saved)
 	for i := range mine.NumField() {
 		name := mine.Type().Field(i).Name
@@ -105,6 +105,7 @@ func (r savedSettings) settings(s TrainSettings) (TrainSettings, error) {
 		}
 	}
 	saved.Resume, saved.DataDir, saved.Threads, saved.Reporting, saved.CheckpointEvery = s.Resume, s.DataDir, s.Threads, s.Reporting, s.CheckpointEvery
+	saved.CheckpointOnInterrupt = s.CheckpointOnInterrupt
 	saved.Out, saved.TrainSet, saved.TestSet = s.Out, s.TrainSet, s.TestSet
 	if saved.Out == "" {
 		saved.Out = s.Resume // a continued run keeps its checkpoint up to date

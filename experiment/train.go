@@ -114,6 +114,11 @@ type TrainSettings struct {
 	// or out/MODEL.ckpt).
 	Out             string
 	CheckpointEvery int
+	// CheckpointOnInterrupt also writes a checkpoint when ctx is cancelled
+	// mid-run (to Out, or out/MODEL.ckpt), from which Resume continues.
+	// The CLI sets it, so that Ctrl-C loses nothing; a run with Out or
+	// CheckpointEvery set does it anyway.
+	CheckpointOnInterrupt bool
 
 	// Seed draws the initial weights, the order of examples, dropout and
 	// spike trains: the same seed gives the same bits for any Threads.
@@ -403,6 +408,9 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 	sched, err := optim.NewSchedule(s.Schedule, batches*s.Epochs, batches, s.Warmup)
 	if err != nil {
 		return &FieldError{Field: "Schedule", Value: s.Schedule, Msg: err.Error()}
+	}
+	if s.Out == "" && s.CheckpointEvery == 0 && !s.CheckpointOnInterrupt {
+		checkpoint = nil // the caller wants no files
 	}
 	res, err := train.Fit(ctx, net, loss, opt, sets.train, sets.val, train.Config{
 		Epochs: s.Epochs, Batch: s.Batch, MaxBatches: s.MaxBatches, Seed: s.Seed, Clip: s.Clip,

@@ -67,6 +67,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "neurite: interrupted")
 		os.Exit(1)
 	}()
+	return execute(ctx, args, stdout, stderr)
+}
+
+// execute runs the command args under ctx and returns the exit status.
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

@@ -177,6 +177,7 @@ func (o trainOptions) settings(stderr io.Writer) (experiment.TrainSettings, erro
 		return s, err
 	}
 	s.Log = stderr
+	s.CheckpointOnInterrupt = true // Ctrl-C saves where the run stopped
 	return s, nil
 }
 
