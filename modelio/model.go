@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
@@ -23,6 +24,7 @@ type Meta struct {
 	Spec       ann.Spec         // the architecture
 	Normalizer *data.Normalizer // input normalisation, if any
 	Classes    int              // output classes
+	ClassNames []string         // each class's name (the training data's labels), or nil
 	Epoch      int              // epochs trained
 	Dataset    string           // what it was trained on
 
@@ -46,6 +48,7 @@ const (
 	keyArchitecture = "neurite.architecture"
 	keyNormalizer   = "neurite.normalizer"
 	keyClasses      = "neurite.classes"
+	keyClassNames   = "neurite.class_names"
 	keyEpoch        = "neurite.epoch"
 	keyDataset      = "neurite.dataset"
 	keyOptSteps     = "neurite.optimizer_steps"
@@ -53,8 +56,26 @@ const (
 	formatName      = "neurite-model/1"
 )
 
-// Save writes net and its metadata to path atomically.
+// Limits on a model file's metadata, besides the architecture's own. A
+// file is checked against them on loading, and Save refuses metadata
+// that Load would refuse.
+const (
+	// MaxNameBytes bounds the model and dataset names (a spec or CSV
+	// file's path, at most).
+	MaxNameBytes = 4096
+	// MaxEpoch bounds the epochs a file may say it was trained for.
+	MaxEpoch = math.MaxInt32
+	// MaxOptimizerSteps bounds its optimizer steps (2^53: exact in any
+	// JSON reader).
+	MaxOptimizerSteps = 1 << 53
+)
+
+// Save writes net and its metadata to path atomically. It refuses, as
+// Load would, metadata that does not fit net (see Load).
 func Save(path string, net *ann.Sequential, m Meta) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	arch, err := json.Marshal(m.Spec)
 	if err != nil {
 		return err
@@ -69,6 +90,13 @@ func Save(path string, net *ann.Sequential, m Meta) error {
 			return err
 		}
 		f.Metadata[keyNormalizer] = string(norm)
+	}
+	if m.ClassNames != nil {
+		names, err := json.Marshal(m.ClassNames)
+		if err != nil {
+			return err
+		}
+		f.Metadata[keyClassNames] = string(names)
 	}
 	for _, p := range append(net.Params(), net.Buffers()...) {
 		f.Tensors = append(f.Tensors, Tensor{Name: p.Name, Shape: p.Value.Shape, Data: p.Value.Data})
@@ -89,7 +117,13 @@ func Save(path string, net *ann.Sequential, m Meta) error {
 
 // Load reads a model file, rebuilds the network from its architecture and
 // fills in the weights. It fails, naming the tensor, if a weight is
-// missing, extra, or of the wrong shape.
+// missing, extra, or of the wrong shape; and, naming the field, if the
+// metadata is out of bounds or does not fit the architecture: classes
+// from 1 to the output width (or 2 for a single output unit), one class
+// name per class (each a name data.ReadCSV would accept, none twice),
+// epoch and optimizer steps from 0 to MaxEpoch and MaxOptimizerSteps, and
+// model and dataset names of at most MaxNameBytes of UTF-8. Files written
+// before class names were kept load with ClassNames nil.
 func Load(path string) (*ann.Sequential, Meta, error) {
 	f, err := ReadFile(path)
 	if err != nil {
@@ -128,8 +162,13 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 	if m.Classes, err = strconv.Atoi(f.Metadata[keyClasses]); err != nil || m.Classes < 1 {
 		return nil, Meta{}, fmt.Errorf("modelio: classes %q: want a positive integer", f.Metadata[keyClasses])
 	}
-	if m.Epoch, err = strconv.Atoi(f.Metadata[keyEpoch]); err != nil || m.Epoch < 0 {
-		return nil, Meta{}, fmt.Errorf("modelio: epoch %q: want a non-negative integer", f.Metadata[keyEpoch])
+	if m.Epoch, err = strconv.Atoi(f.Metadata[keyEpoch]); err != nil || m.Epoch < 0 || m.Epoch > MaxEpoch {
+		return nil, Meta{}, fmt.Errorf("modelio: epoch %q: want an integer from 0 to %d", f.Metadata[keyEpoch], MaxEpoch)
+	}
+	if s, ok := f.Metadata[keyClassNames]; ok {
+		if err := json.Unmarshal([]byte(s), &m.ClassNames); err != nil || m.ClassNames == nil {
+			return nil, Meta{}, fmt.Errorf("modelio: class names: want a JSON array of strings")
+		}
 	}
 	if m.Spec.Inputs > 1<<24 || len(m.Spec.Layers) > 1000 || product(m.Spec.Shape) > 1<<24 {
 		return nil, Meta{}, fmt.Errorf("modelio: architecture with %d inputs, shape %v and %d layers", m.Spec.Inputs, m.Spec.Shape, len(m.Spec.Layers))
@@ -158,8 +197,8 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 		if m.Optimizer == nil {
 			m.Optimizer = &optim.State{Buffers: map[string][]float32{}}
 		}
-		if m.Optimizer.Steps, err = strconv.Atoi(s); err != nil || m.Optimizer.Steps < 0 {
-			return nil, Meta{}, fmt.Errorf("modelio: optimizer steps %q: want a non-negative integer", s)
+		if m.Optimizer.Steps, err = strconv.Atoi(s); err != nil || m.Optimizer.Steps < 0 || m.Optimizer.Steps > MaxOptimizerSteps {
+			return nil, Meta{}, fmt.Errorf("modelio: optimizer steps %q: want an integer from 0 to %d", s, int64(MaxOptimizerSteps))
 		}
 	}
 	if s, ok := f.Metadata[keyTraining]; ok {
@@ -181,6 +220,9 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 	if err != nil {
 		return nil, Meta{}, fmt.Errorf("modelio: architecture: %w", err)
 	}
+	if err := m.check(); err != nil {
+		return nil, Meta{}, err
+	}
 	params := append(net.Params(), net.Buffers()...)
 	if len(params) != len(weights) {
 		return nil, Meta{}, fmt.Errorf("modelio: architecture has %d parameters, file has %d weight tensors", len(params), len(weights))
@@ -196,6 +238,40 @@ func FromFile(f *File) (*ann.Sequential, Meta, error) {
 		copy(p.Value.Data, t.Data)
 	}
 	return net, m, nil
+}
+
+// check returns an error if m's numbers and names are out of bounds or do
+// not fit its architecture (which must build). Load and Save apply it.
+func (m Meta) check() error {
+	outputs := m.Spec.Outputs()
+	switch {
+	case len(m.Model) > MaxNameBytes || !utf8.ValidString(m.Model):
+		return fmt.Errorf("modelio: model name of %d bytes: want at most %d bytes of UTF-8", len(m.Model), MaxNameBytes)
+	case len(m.Dataset) > MaxNameBytes || !utf8.ValidString(m.Dataset):
+		return fmt.Errorf("modelio: dataset name of %d bytes: want at most %d bytes of UTF-8", len(m.Dataset), MaxNameBytes)
+	case outputs < 1:
+		return fmt.Errorf("modelio: architecture: no outputs")
+	case m.Classes < 1 || m.Classes > outputs && !(outputs == 1 && m.Classes == 2):
+		// One output unit scores two classes (a sigmoid's y and 1 − y).
+		return fmt.Errorf("modelio: %d classes for a network of %d outputs: want 1 to %d (2 for one output)", m.Classes, outputs, outputs)
+	case m.Epoch < 0 || m.Epoch > MaxEpoch:
+		return fmt.Errorf("modelio: epoch %d: want 0 to %d", m.Epoch, MaxEpoch)
+	case m.Optimizer != nil && (m.Optimizer.Steps < 0 || m.Optimizer.Steps > MaxOptimizerSteps):
+		return fmt.Errorf("modelio: optimizer steps %d: want 0 to %d", m.Optimizer.Steps, int64(MaxOptimizerSteps))
+	case m.ClassNames != nil && len(m.ClassNames) != m.Classes:
+		return fmt.Errorf("modelio: %d class names for %d classes", len(m.ClassNames), m.Classes)
+	}
+	if m.ClassNames != nil {
+		if err := data.CheckClassNames(m.ClassNames); err != nil {
+			return fmt.Errorf("modelio: %w", err)
+		}
+	}
+	if m.Normalizer != nil {
+		if err := m.Normalizer.Validate(m.Spec.Inputs); err != nil {
+			return fmt.Errorf("modelio: %w", err)
+		}
+	}
+	return nil
 }
 
 // WeightsSHA256 hashes the parameters (names, shapes and values, in order)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -66,6 +67,49 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestClassNames: class names come back as saved, a file without them
+// (written before they were kept) loads with none, and Save refuses names
+// that Load would refuse.
+func TestClassNames(t *testing.T) {
+	net, meta := smallModel(t)
+	dir := t.TempDir()
+	meta.ClassNames = []string{"-1", "chat noir"}
+	path := filepath.Join(dir, "named.safetensors")
+	if err := Save(path, net, meta); err != nil {
+		t.Fatal(err)
+	}
+	if _, m, err := Load(path); err != nil || !slices.Equal(m.ClassNames, meta.ClassNames) {
+		t.Errorf("Load = names %q, %v; want %q", m.ClassNames, err, meta.ClassNames)
+	}
+	old := withMetadata(t, encode(t, net, meta), keyClassNames, "")
+	f, err := Decode(bytes.NewReader(old), int64(len(old)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, m, err := FromFile(f); err != nil || m.ClassNames != nil || m.Classes != 2 {
+		t.Errorf("a file without class names: names %q, %d classes, %v", m.ClassNames, m.Classes, err)
+	}
+	for _, bad := range []Meta{
+		{Model: "mlp", Spec: meta.Spec, Classes: 2, ClassNames: []string{"a"}},
+		{Model: "mlp", Spec: meta.Spec, Classes: 2, ClassNames: []string{"a", "a"}},
+		{Model: "mlp", Spec: meta.Spec, Classes: 3},
+		{Model: "mlp", Spec: meta.Spec, Classes: 2, Epoch: -1},
+	} {
+		if err := Save(filepath.Join(dir, "bad.safetensors"), net, bad); err == nil {
+			t.Errorf("Save(%+v) succeeded", bad)
+		}
+	}
+	// One output unit scores two classes.
+	one := ann.Spec{Inputs: 2, Loss: "bce", Layers: []ann.LayerSpec{{Type: "dense", Units: 1}, {Type: "sigmoid"}}}
+	onet, err := one.Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(filepath.Join(dir, "one.safetensors"), onet, Meta{Spec: one, Classes: 2, ClassNames: []string{"no", "yes"}}); err != nil {
+		t.Errorf("a single output with two classes: %v", err)
+	}
+}
+
 // TestHostileFiles: every truncation, flipped bytes, lying lengths, wrong
 // dtypes and NaNs give errors, never panics.
 func TestHostileFiles(t *testing.T) {
@@ -110,13 +154,30 @@ func TestHostileFiles(t *testing.T) {
 	nan := slices.Clone(good)
 	binary.LittleEndian.PutUint32(nan[8+hlen:], math.Float32bits(float32(math.NaN())))
 	cases["NaN weight"] = nan
+	// Metadata that lies: each file is intact safetensors, and the error
+	// names what is wrong.
+	wantErr := map[string]string{}
+	for _, m := range hostileMetadata {
+		cases[m.name] = withMetadata(t, good, m.key, m.value)
+		wantErr[m.name] = m.want
+	}
 	for name, b := range cases {
-		if _, err := Decode(bytes.NewReader(b), int64(len(b))); err == nil {
-			if f, _ := Decode(bytes.NewReader(b), int64(len(b))); f != nil {
-				if _, _, err := FromFile(f); err == nil {
-					t.Errorf("%s: accepted", name)
-				}
-			}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		f, err := Decode(bytes.NewReader(b), int64(len(b)))
+		if err == nil {
+			_, _, err = FromFile(f)
+		}
+		runtime.ReadMemStats(&after)
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if want := wantErr[name]; !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %q, want one containing %q", name, err, want)
+		}
+		// Reading may cost a multiple of the file (JSON, the network it
+		// holds), never what the header claims.
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64*uint64(len(b))+1<<20 {
+			t.Errorf("%s: reading %d bytes allocated %d", name, len(b), alloc)
 		}
 	}
 	for i := 0; i < len(good); i += 7 {
@@ -128,9 +189,61 @@ func TestHostileFiles(t *testing.T) {
 	}
 }
 
+// hostileMetadata are model files whose metadata is out of bounds or
+// does not fit the architecture (smallModel's: 4 inputs, 2 outputs), each
+// with the error it must give.
+var hostileMetadata = []struct{ name, key, value, want string }{
+	{"classes 10^12", keyClasses, "1000000000000", "1000000000000 classes for a network of 2 outputs"},
+	{"classes 2^63", keyClasses, "9223372036854775808", "want a positive integer"},
+	{"classes above the outputs", keyClasses, "3", "3 classes for a network of 2 outputs"},
+	{"classes 0", keyClasses, "0", "want a positive integer"},
+	{"classes missing", keyClasses, "", "want a positive integer"},
+	{"epoch negative", keyEpoch, "-1", "epoch"},
+	{"epoch 2^40", keyEpoch, "1099511627776", "epoch"},
+	{"optimizer steps negative", keyOptSteps, "-5", "optimizer steps"},
+	{"optimizer steps 2^60", keyOptSteps, "1152921504606846976", "optimizer steps"},
+	{"class names not an array", keyClassNames, `"cat"`, "class names"},
+	{"class names null", keyClassNames, `null`, "class names"},
+	{"class names too few", keyClassNames, `["cat"]`, "1 class names for 2 classes"},
+	{"class names too many", keyClassNames, `["a","b","c"]`, "3 class names for 2 classes"},
+	{"class name twice", keyClassNames, `["cat","cat"]`, `"cat" names another class too`},
+	{"class name empty", keyClassNames, `["cat",""]`, "class 1: name is empty"},
+	{"class name too long", keyClassNames, `["cat","` + strings.Repeat("x", data.MaxClassName+1) + `"]`, "at most 256"},
+	{"class name control character", keyClassNames, `["cat","\u001b[2J"]`, "control character"},
+	{"model name too long", keyModel, strings.Repeat("m", MaxNameBytes+1), "model name"},
+	{"dataset name too long", keyDataset, strings.Repeat("d", MaxNameBytes+1), "dataset name"},
+	{"normalizer for other inputs", keyNormalizer, `{"mean":[0,0,0],"std":[1,1,1]}`, "3 means"},
+	{"training not JSON", keyTraining, `{"state":`, "training state"},
+}
+
+// withMetadata returns the model file b with metadata key set to value
+// ("" deletes it), re-encoded.
+func withMetadata(t testing.TB, b []byte, key, value string) []byte {
+	f, err := Decode(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Metadata[key] = value
+	if value == "" {
+		delete(f.Metadata, key)
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func FuzzDecode(f *testing.F) {
 	net, meta := smallModel(f)
-	f.Add(encode(f, net, meta))
+	good := encode(f, net, meta)
+	f.Add(good)
+	for _, m := range hostileMetadata {
+		f.Add(withMetadata(f, good, m.key, m.value))
+	}
+	named := meta
+	named.ClassNames = []string{"cat", "dog"}
+	f.Add(encode(f, net, named))
 	// A checkpoint: optimizer tensors and training metadata too.
 	opt := optim.State{Steps: 3, Buffers: map[string][]float32{}}
 	for _, p := range net.Params() {
