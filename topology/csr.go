@@ -65,16 +65,19 @@ func checkSizes(pre, post int) error {
 	if pre < 0 || post < 0 {
 		return fmt.Errorf("topology: population sizes %d and %d must not be negative", pre, post)
 	}
-	if post > math.MaxUint32 {
-		return fmt.Errorf("topology: %d receivers exceed the 2³² a CSR can index", post)
+	if pre > math.MaxUint32 || post > math.MaxUint32 {
+		return fmt.Errorf("topology: %d senders or %d receivers exceed the 2³² a CSR can index", pre, post)
 	}
 	return nil
 }
 
 // AllToAll connects every sender to every receiver. With autapses false and
 // pre = post (one population onto itself), i→i is left out.
-func AllToAll(pre, post int, autapses bool) (*CSR, error) {
+func (b Budget) AllToAll(pre, post int, autapses bool) (*CSR, error) {
 	if err := checkSizes(pre, post); err != nil {
+		return nil, err
+	}
+	if err := b.check(fmt.Sprintf("topology: all-to-all wiring of %d × %d", pre, post), AllToAllBytes(pre, post)); err != nil {
 		return nil, err
 	}
 	g := &CSR{Pre: pre, Post: post, RowPtr: make([]int, pre+1)}
@@ -91,8 +94,11 @@ func AllToAll(pre, post int, autapses bool) (*CSR, error) {
 }
 
 // OneToOne connects sender i to receiver i; pre and post must be equal.
-func OneToOne(n int) (*CSR, error) {
+func (b Budget) OneToOne(n int) (*CSR, error) {
 	if err := checkSizes(n, n); err != nil {
+		return nil, err
+	}
+	if err := b.check(fmt.Sprintf("topology: one-to-one wiring of %d", n), OneToOneBytes(n)); err != nil {
 		return nil, err
 	}
 	g := &CSR{Pre: n, Post: n, RowPtr: make([]int, n+1), Targets: make([]uint32, n)}
@@ -107,15 +113,19 @@ func OneToOne(n int) (*CSR, error) {
 // probability p (an Erdős–Rényi graph; Brian2's connect(p=…)). It draws the
 // gaps between successive edges from a geometric distribution, so the work
 // is proportional to the number of edges, not to pre·post.
-func FixedProbability(pre, post int, p float64, autapses bool, r *rand.Rand) (*CSR, error) {
+func (b Budget) FixedProbability(pre, post int, p float64, autapses bool, r *rand.Rand) (*CSR, error) {
 	if err := checkSizes(pre, post); err != nil {
 		return nil, err
 	}
 	if !(p >= 0 && p <= 1) {
 		return nil, fmt.Errorf("topology: connection probability %v is outside [0, 1]", p)
 	}
+	what := fmt.Sprintf("topology: wiring of %d × %d with probability %v (about %.3g synapses)", pre, post, p, float64(pre)*float64(post)*p)
+	if err := b.check(what, FixedProbabilityBytes(pre, post, p)); err != nil {
+		return nil, err
+	}
 	g := &CSR{Pre: pre, Post: post, RowPtr: make([]int, pre+1)}
-	g.Targets = make([]uint32, 0, int(float64(pre)*float64(post)*p*1.01)+16)
+	g.Targets = make([]uint32, 0, int(expectedEdges(float64(pre)*float64(post), p)))
 	logq := math.Log1p(-p)
 	for i := range pre {
 		if p > 0 {
@@ -145,7 +155,7 @@ func FixedProbability(pre, post int, p float64, autapses bool, r *rand.Rand) (*C
 // FixedInDegree gives every receiver exactly k distinct senders, chosen
 // uniformly (without autapses when autapses is false and pre = post). The
 // result is still ordered by sender.
-func FixedInDegree(pre, post, k int, autapses bool, r *rand.Rand) (*CSR, error) {
+func (b Budget) FixedInDegree(pre, post, k int, autapses bool, r *rand.Rand) (*CSR, error) {
 	if err := checkSizes(pre, post); err != nil {
 		return nil, err
 	}
@@ -155,6 +165,10 @@ func FixedInDegree(pre, post, k int, autapses bool, r *rand.Rand) (*CSR, error) 
 	}
 	if k < 0 || k > avail {
 		return nil, fmt.Errorf("topology: in-degree %d is not possible with %d eligible senders", k, avail)
+	}
+	what := fmt.Sprintf("topology: wiring of %d receivers with %d senders each", post, k)
+	if err := b.check(what, FixedInDegreeBytes(pre, post, k)); err != nil {
+		return nil, err
 	}
 	// Draw senders per receiver (Floyd's algorithm for k distinct values),
 	// then transpose into sender order with a counting pass.

@@ -30,4 +30,13 @@
 // Rules return an error for impossible requests (a probability outside
 // [0, 1], an in-degree larger than the sender count); they do not panic on
 // user input.
+//
+// # Memory
+//
+// Every rule and generator estimates the memory it will allocate from its
+// arguments (AllToAllBytes, ErdosRenyiBytes, …) and, above a limit,
+// returns a *budget.Error (errors.Is budget.ErrOverBudget) naming the
+// request, the estimate and the limit before allocating anything. The
+// package-level functions use half of the machine's memory as the limit;
+// the same methods on a [Budget] take another.
 package topology

@@ -42,9 +42,12 @@ func (g *Graph) Projection() *CSR { return g.Adj }
 // FromEdges builds a graph on n nodes from undirected edges given as pairs
 // (in either order); self-loops and repeated edges are dropped. It returns
 // an error for an endpoint outside [0, n).
-func FromEdges(n int, edges [][2]int) (*Graph, error) {
+func (b Budget) FromEdges(n int, edges [][2]int) (*Graph, error) {
 	if n < 0 || n > math.MaxUint32 {
 		return nil, fmt.Errorf("topology: graph of %d nodes", n)
+	}
+	if err := b.check(fmt.Sprintf("topology: graph of %d nodes and %d edges", n, len(edges)), FromEdgesBytes(n, len(edges))); err != nil {
+		return nil, err
 	}
 	keys := make([]uint64, 0, 2*len(edges))
 	for _, e := range edges {
@@ -79,40 +82,52 @@ func fromKeys(n int, keys []uint64) *Graph {
 // Layered returns the wiring of a fully connected feed-forward network:
 // every unit of each layer joined to every unit of the next (an artificial
 // network's topology, as an undirected graph for comparison).
-func Layered(sizes ...int) (*Graph, error) {
+func (b Budget) Layered(sizes ...int) (*Graph, error) {
 	n := 0
 	for _, s := range sizes {
 		if s <= 0 {
 			return nil, fmt.Errorf("topology: layer of %d units", s)
 		}
-		n += s
+		if n += s; n > math.MaxUint32 {
+			return nil, fmt.Errorf("topology: layers %v: more than 2³² units", sizes)
+		}
 	}
-	var edges [][2]int
+	if err := b.check(fmt.Sprintf("topology: layered graph %v (%.3g edges)", sizes, layeredEdges(sizes)), LayeredBytes(sizes...)); err != nil {
+		return nil, err
+	}
+	// Each edge both ways, as fromKeys wants them: no edge list first.
+	keys := make([]uint64, 0, int(2*layeredEdges(sizes)))
 	start := 0
 	for l := 0; l+1 < len(sizes); l++ {
 		next := start + sizes[l]
 		for i := range sizes[l] {
 			for j := range sizes[l+1] {
-				edges = append(edges, [2]int{start + i, next + j})
+				u, v := uint64(start+i), uint64(next+j)
+				keys = append(keys, u<<32|v, v<<32|u)
 			}
 		}
 		start = next
 	}
-	return FromEdges(n, edges)
+	return fromKeys(n, keys), nil
 }
 
 // ErdosRenyi returns G(n, p): each of the n(n−1)/2 possible edges present
 // independently with probability p, drawn by geometric skipping in
 // O(n + edges).
-func ErdosRenyi(n int, p float64, r *rand.Rand) (*Graph, error) {
+func (b Budget) ErdosRenyi(n int, p float64, r *rand.Rand) (*Graph, error) {
 	if err := checkSizes(n, n); err != nil {
 		return nil, err
 	}
 	if !(p >= 0 && p <= 1) {
 		return nil, fmt.Errorf("topology: edge probability %v outside [0, 1]", p)
 	}
+	pairs := float64(n) * float64(n-1) / 2
+	if err := b.check(fmt.Sprintf("topology: random graph of %d nodes with edge probability %v (about %.3g edges)", n, p, pairs*p), ErdosRenyiBytes(n, p)); err != nil {
+		return nil, err
+	}
 	var keys []uint64
 	if p > 0 {
+		keys = make([]uint64, 0, int(2*expectedEdges(pairs, p)))
 		// Walk the pairs (v, w), w < v, in order, jumping over the absent
 		// ones (Batagelj & Brandes 2005).
 		lp := math.Log1p(-p)
@@ -120,7 +135,11 @@ func ErdosRenyi(n int, p float64, r *rand.Rand) (*Graph, error) {
 		for v < n {
 			skip := 0
 			if p < 1 {
-				skip = int(math.Floor(math.Log1p(-r.Float64()) / lp))
+				gap := math.Floor(math.Log1p(-r.Float64()) / lp)
+				if gap >= pairs {
+					break // past the last pair (and too large for an int)
+				}
+				skip = int(gap)
 			}
 			w += 1 + skip
 			for w >= v && v < n {
@@ -138,12 +157,15 @@ func ErdosRenyi(n int, p float64, r *rand.Rand) (*Graph, error) {
 // ErdosRenyiM returns G(n, m): m distinct edges drawn uniformly, the
 // random graph matched to another's size (the reference for the
 // small-world coefficient).
-func ErdosRenyiM(n, m int, r *rand.Rand) (*Graph, error) {
+func (b Budget) ErdosRenyiM(n, m int, r *rand.Rand) (*Graph, error) {
 	if err := checkSizes(n, n); err != nil {
 		return nil, err
 	}
 	if m < 0 || m > n*(n-1)/2 {
 		return nil, fmt.Errorf("topology: %d edges do not fit in a simple graph of %d nodes", m, n)
+	}
+	if err := b.check(fmt.Sprintf("topology: random graph of %d nodes and %d edges", n, m), ErdosRenyiMBytes(n, m)); err != nil {
+		return nil, err
 	}
 	seen := make(map[uint64]bool, m)
 	keys := make([]uint64, 0, 2*m)
@@ -168,7 +190,7 @@ func ErdosRenyiM(n, m int, r *rand.Rand) (*Graph, error) {
 // each edge's far end rewired with probability p to a uniformly chosen
 // node, avoiding self-loops and duplicates. p = 0 is the regular lattice
 // (high clustering, long paths), p = 1 nearly a random graph.
-func WattsStrogatz(n, k int, p float64, r *rand.Rand) (*Graph, error) {
+func (b Budget) WattsStrogatz(n, k int, p float64, r *rand.Rand) (*Graph, error) {
 	if err := checkSizes(n, n); err != nil {
 		return nil, err
 	}
@@ -177,6 +199,9 @@ func WattsStrogatz(n, k int, p float64, r *rand.Rand) (*Graph, error) {
 	}
 	if !(p >= 0 && p <= 1) {
 		return nil, fmt.Errorf("topology: rewiring probability %v outside [0, 1]", p)
+	}
+	if err := b.check(fmt.Sprintf("topology: small-world graph of %d nodes of degree %d", n, k), WattsStrogatzBytes(n, k)); err != nil {
+		return nil, err
 	}
 	adj := make([]map[int]bool, n)
 	for i := range adj {
@@ -223,12 +248,15 @@ func WattsStrogatz(n, k int, p float64, r *rand.Rand) (*Graph, error) {
 // proportional to their degree. The degree distribution tends to
 // P(k) ∝ k^−3. It runs in O(n·m) by drawing from the list of edge
 // endpoints, where each node appears once per edge it has.
-func BarabasiAlbert(n, m int, r *rand.Rand) (*Graph, error) {
+func (b Budget) BarabasiAlbert(n, m int, r *rand.Rand) (*Graph, error) {
 	if err := checkSizes(n, n); err != nil {
 		return nil, err
 	}
 	if m < 1 || m >= n {
 		return nil, fmt.Errorf("topology: Barabási–Albert with m = %d edges per new node: want 1 ≤ m < n = %d", m, n)
+	}
+	if err := b.check(fmt.Sprintf("topology: scale-free graph of %d nodes with %d edges each", n, m), BarabasiAlbertBytes(n, m)); err != nil {
+		return nil, err
 	}
 	ends := make([]uint32, 0, 2*(m*(m+1)/2+(n-m-1)*m))
 	keys := make([]uint64, 0, cap(ends))
@@ -264,7 +292,7 @@ func BarabasiAlbert(n, m int, r *rand.Rand) (*Graph, error) {
 // (probability below 0.25% of p0) are not considered, which lets a grid of
 // cells find candidate pairs in O(n) for sparse wiring. The positions are
 // kept in Pos, in the units of size and lambda, for conduction delays.
-func Spatial(n, dims int, size, p0, lambda float64, r *rand.Rand) (*Graph, error) {
+func (b Budget) Spatial(n, dims int, size, p0, lambda float64, r *rand.Rand) (*Graph, error) {
 	if err := checkSizes(n, n); err != nil {
 		return nil, err
 	}
@@ -275,6 +303,10 @@ func Spatial(n, dims int, size, p0, lambda float64, r *rand.Rand) (*Graph, error
 		return nil, fmt.Errorf("topology: spatial wiring with size %v and length constant %v: both must be positive", size, lambda)
 	case !(p0 >= 0 && p0 <= 1):
 		return nil, fmt.Errorf("topology: spatial peak probability %v outside [0, 1]", p0)
+	}
+	edges := SpatialEdges(n, dims, size, p0, lambda)
+	if err := b.check(fmt.Sprintf("topology: spatial graph of %d nodes (about %.3g edges)", n, edges), SpatialBytes(n, dims, size, p0, lambda)); err != nil {
+		return nil, err
 	}
 	pos := make([][3]float64, n)
 	for i := range pos {
@@ -293,7 +325,7 @@ func Spatial(n, dims int, size, p0, lambda float64, r *rand.Rand) (*Graph, error
 		}
 		grid[c] = append(grid[c], i)
 	}
-	var keys []uint64
+	keys := make([]uint64, 0, int(2*(edges+5*math.Sqrt(edges))))
 	dz := 0
 	if dims == 3 {
 		dz = 1
@@ -303,10 +335,10 @@ func Spatial(n, dims int, size, p0, lambda float64, r *rand.Rand) (*Graph, error
 		if dims == 3 {
 			c[2] = cellOf(p[2])
 		}
-		for a := -1; a <= 1; a++ {
-			for b := -1; b <= 1; b++ {
-				for e := -dz; e <= dz; e++ {
-					for _, j := range grid[[3]int{c[0] + a, c[1] + b, c[2] + e}] {
+		for ox := -1; ox <= 1; ox++ {
+			for oy := -1; oy <= 1; oy++ {
+				for oz := -dz; oz <= dz; oz++ {
+					for _, j := range grid[[3]int{c[0] + ox, c[1] + oy, c[2] + oz}] {
 						if j <= i {
 							continue // each pair once, in a fixed order
 						}
@@ -330,17 +362,24 @@ func sq(x float64) float64 { return x * x }
 // must have the same number of nodes: mixtures such as local spatial
 // wiring plus a few random long-range links. Positions come from the first
 // graph that has them.
-func Union(gs ...*Graph) (*Graph, error) {
+func (b Budget) Union(gs ...*Graph) (*Graph, error) {
 	if len(gs) == 0 {
 		return nil, fmt.Errorf("topology: union of no graphs")
 	}
 	n := gs[0].N
-	var keys []uint64
-	var pos [][3]float64
+	total := 0
 	for _, g := range gs {
 		if g.N != n {
 			return nil, fmt.Errorf("topology: union of graphs with %d and %d nodes", n, g.N)
 		}
+		total += g.Edges()
+	}
+	if err := b.check(fmt.Sprintf("topology: union of %d graphs (%d edges)", len(gs), total), FromEdgesBytes(n, total)); err != nil {
+		return nil, err
+	}
+	keys := make([]uint64, 0, 2*total)
+	var pos [][3]float64
+	for _, g := range gs {
 		for u := range n {
 			for _, v := range g.Neighbors(u) {
 				keys = append(keys, uint64(u)<<32|uint64(v))
