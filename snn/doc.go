@@ -8,7 +8,11 @@
 // [Input]s. [NewSim] prepares it and [Sim.Run] advances it in steps of
 // Network.DT ms. Monitors record spikes ([SpikeMonitor], with CSV and NumPy
 // export, CV of interspike intervals, population rate) and sampled state
-// ([StateMonitor]). Networks can be written in Go, built from a YAML or JSON
+// ([StateMonitor]); for runs of any length, [SpikeStats] keeps per-neuron
+// counts and interval statistics and a [SpikeSink] ([CSVWriter],
+// [NPYWriter]) takes the spikes as they come, in memory that does not
+// grow with simulated time.
+// Networks can be written in Go, built from a YAML or JSON
 // [Spec], or taken from the presets of the standard benchmarks: [COBA] and
 // [CUBA] (Brette et al. 2007), [Brunel] (Brunel 2000), [IzhikevichNetwork]
 // (Izhikevich 2003) and [HHCells]; [EventCUBA] runs benchmark 4 with the

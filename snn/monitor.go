@@ -3,11 +3,15 @@ package snn
 import (
 	"fmt"
 	"math"
+	"math/big"
+	"math/bits"
 	"slices"
 )
 
 // SpikeMonitor records every spike of a population as (step, index) pairs,
-// 8 bytes per spike.
+// 8 bytes per spike: its memory grows with simulated time. For long runs,
+// [SpikeStats] keeps the statistics and a [SpikeSink] takes the spikes as
+// they come, both in memory that does not grow.
 type SpikeMonitor struct {
 	Pop   *Population
 	DT    float64 // ms per step
@@ -26,7 +30,8 @@ func (s *Sim) MonitorSpikes(p *Population) (*SpikeMonitor, error) {
 	return m, nil
 }
 
-// record appends the spikes of step n to the spike monitors.
+// record hands the spikes of step n to the spike monitors, statistics
+// and the buffers of the sinks (which Run empties between chunks).
 func (s *Sim) record(n int64, par int64) {
 	for _, m := range s.monitors {
 		ps := s.popOf(m.Pop)
@@ -34,6 +39,19 @@ func (s *Sim) record(n int64, par int64) {
 			for _, i := range sp {
 				m.Steps = append(m.Steps, int32(n))
 				m.Index = append(m.Index, i)
+			}
+		}
+	}
+	for _, m := range s.stats {
+		for _, sp := range m.ps.spikes[par] {
+			m.add(n, sp)
+		}
+	}
+	for _, st := range s.streams {
+		for _, sp := range st.ps.spikes[par] {
+			for _, i := range sp {
+				st.steps = append(st.steps, n)
+				st.index = append(st.index, i)
 			}
 		}
 	}
@@ -57,41 +75,200 @@ func (m *SpikeMonitor) Trains() [][]float64 {
 
 // MeanCV returns the mean coefficient of variation of the interspike
 // intervals over neurons with at least three spikes after fromMS, and how
-// many neurons qualified (as the Brian2 reference scripts compute it; CV
-// uses the population standard deviation). A regular train has CV 0, a
-// Poisson train CV 1.
+// many neurons qualified; NaN when none did. It is [SpikeStats.MeanCV]
+// over the recorded spikes, to the bit.
 func (m *SpikeMonitor) MeanCV(fromMS float64) (mean float64, neurons int) {
+	st := newSpikeStats(m.Pop, m.DT, fromMS)
+	for k := range m.Index {
+		st.add(int64(m.Steps[k]), m.Index[k:k+1])
+	}
+	if mean, neurons = st.MeanCV(); neurons == 0 {
+		return math.NaN(), 0
+	}
+	return mean, neurons
+}
+
+// SpikeStats keeps running statistics of a population's spikes in memory
+// that does not grow with simulated time (about 56 bytes per neuron): each
+// neuron's spike count, first and last spike, and the count, sum and sum
+// of squares of its interspike intervals after CVFromMS, in whole steps.
+// [SpikeStats.MeanCV] computes from these what [SpikeMonitor.MeanCV]
+// computes from every spike.
+type SpikeStats struct {
+	Pop *Population
+	DT  float64 // ms per step
+	// CVFromMS is the time (ms) from which MeanCV counts spikes.
+	CVFromMS float64
+	// Count[i] is the number of spikes neuron i fired since monitoring
+	// began.
+	Count []int64
+	// First[i] and Last[i] are the steps of neuron i's first and latest
+	// spikes; −1 while it has not fired.
+	First, Last []int64
+
+	ps     *popState
+	total  int64
+	cvFrom int64       // first step MeanCV counts
+	cvN    []int64     // spikes at or after cvFrom
+	cvFirs []int64     // step of the first of them
+	sq     [][2]uint64 // Σ isi² in steps², 128 bits (high, low)
+}
+
+// MonitorStats starts keeping the statistics of p's spikes from the
+// current step on; MeanCV will count the spikes at or after cvFromMS.
+func (s *Sim) MonitorStats(p *Population, cvFromMS float64) (*SpikeStats, error) {
+	ps := s.popOf(p)
+	if ps == nil {
+		return nil, fmt.Errorf("snn: MonitorStats: population %s is not in the network", p.Name)
+	}
+	if math.IsNaN(cvFromMS) || math.IsInf(cvFromMS, 0) {
+		return nil, fmt.Errorf("snn: MonitorStats: CV from %v ms", cvFromMS)
+	}
+	m := newSpikeStats(p, s.DT, cvFromMS)
+	m.ps = ps
+	s.stats = append(s.stats, m)
+	return m, nil
+}
+
+func newSpikeStats(p *Population, dt, cvFromMS float64) *SpikeStats {
+	n := p.Len()
+	m := &SpikeStats{Pop: p, DT: dt, CVFromMS: cvFromMS,
+		Count: make([]int64, n), First: make([]int64, n), Last: make([]int64, n),
+		cvN: make([]int64, n), cvFirs: make([]int64, n), sq: make([][2]uint64, n)}
+	for i := range n {
+		m.First[i], m.Last[i] = -1, -1
+	}
+	// The first step whose time, computed as SpikeMonitor.Time computes
+	// it, is at or after cvFromMS.
+	switch steps := math.Ceil(cvFromMS / dt); {
+	case !(steps > 0): // NaN too: every spike counts
+		m.cvFrom = 0
+	case steps >= 1<<62:
+		m.cvFrom = math.MaxInt64 // never reached
+	default:
+		m.cvFrom = int64(steps)
+		for m.cvFrom > 0 && float64(m.cvFrom-1)*dt >= cvFromMS {
+			m.cvFrom--
+		}
+		for float64(m.cvFrom)*dt < cvFromMS {
+			m.cvFrom++
+		}
+	}
+	return m
+}
+
+// add counts the spikes of neurons sp at step n.
+func (m *SpikeStats) add(n int64, sp []int32) {
+	m.total += int64(len(sp))
+	for _, i := range sp {
+		if m.First[i] < 0 {
+			m.First[i] = n
+		}
+		if n >= m.cvFrom {
+			if m.cvN[i] == 0 {
+				m.cvFirs[i] = n
+			} else {
+				// Σd² ≤ (Σd)² < 2¹²⁶: 128 bits always hold it.
+				d := uint64(n - m.Last[i])
+				hi, lo := bits.Mul64(d, d)
+				var c uint64
+				m.sq[i][1], c = bits.Add64(m.sq[i][1], lo, 0)
+				m.sq[i][0] += hi + c
+			}
+			m.cvN[i]++
+		}
+		m.Last[i] = n
+		m.Count[i]++
+	}
+}
+
+// Spikes returns the number of spikes counted so far.
+func (m *SpikeStats) Spikes() int64 { return m.total }
+
+// MeanCV returns the mean coefficient of variation of the interspike
+// intervals over neurons with at least three spikes at or after CVFromMS,
+// and how many neurons qualified; the mean is 0 when none did. A regular
+// train has CV 0, a Poisson train CV 1. As in the Brian2 reference
+// scripts, CV uses the population standard deviation. It is computed
+// exactly from the intervals in whole steps (CV does not depend on their
+// unit) and rounded once, so a train regular to the step has CV exactly
+// 0, where subtracting spike times rounded in ms leaves ~1e-16.
+func (m *SpikeStats) MeanCV() (mean float64, neurons int) {
 	var sum float64
-	for _, tr := range m.Trains() {
-		k := 0
-		for k < len(tr) && tr[k] < fromMS {
-			k++
-		}
-		tr = tr[k:]
-		if len(tr) < 3 {
+	var num, t big.Int
+	var f big.Float
+	for i, k := range m.cvN {
+		if k < 3 {
 			continue
 		}
-		isi := make([]float64, len(tr)-1)
-		var mu float64
-		for j := range isi {
-			isi[j] = tr[j+1] - tr[j]
-			mu += isi[j]
-		}
-		mu /= float64(len(isi))
-		if mu <= 0 {
+		// With n intervals d_j summing to S1 = last − first and squares
+		// summing to S2, CV = sqrt(n·S2 − S1²) / S1.
+		s1 := m.Last[i] - m.cvFirs[i]
+		if s1 <= 0 {
 			continue
 		}
-		var v float64
-		for _, x := range isi {
-			v += (x - mu) * (x - mu)
-		}
-		sum += math.Sqrt(v/float64(len(isi))) / mu
+		num.SetUint64(m.sq[i][0])
+		num.Lsh(&num, 64)
+		num.Or(&num, t.SetUint64(m.sq[i][1]))
+		num.Mul(&num, t.SetInt64(k-1))
+		t.SetInt64(s1)
+		num.Sub(&num, t.Mul(&t, &t))
+		v, _ := f.SetInt(&num).Float64()
+		sum += math.Sqrt(max(0, v)) / float64(s1)
 		neurons++
 	}
 	if neurons == 0 {
-		return math.NaN(), 0
+		return 0, 0
 	}
 	return sum / float64(neurons), neurons
+}
+
+// A SpikeSink takes a population's spikes while a simulation runs, so that
+// they can be written out or reduced without being kept in memory.
+type SpikeSink interface {
+	// WriteSpikes takes the spikes of a chunk of steps, in time order and
+	// within a step by neuron: neuron index[k] fired at step steps[k]. The
+	// slices are reused once it returns. An error stops [Sim.Run], which
+	// returns it.
+	WriteSpikes(steps []int64, index []int32) error
+}
+
+// stream buffers a population's spikes for a sink during a chunk of steps.
+type stream struct {
+	ps    *popState
+	sink  SpikeSink
+	steps []int64
+	index []int32
+}
+
+// StreamSpikes hands the spikes of p from the current step on to sink.
+// Run calls sink between chunks of steps (never from a worker, and only
+// with spikes), so memory holds one chunk's spikes at most.
+func (s *Sim) StreamSpikes(p *Population, sink SpikeSink) error {
+	ps := s.popOf(p)
+	if ps == nil {
+		return fmt.Errorf("snn: StreamSpikes: population %s is not in the network", p.Name)
+	}
+	if sink == nil {
+		return fmt.Errorf("snn: StreamSpikes: population %s: nil sink", p.Name)
+	}
+	s.streams = append(s.streams, &stream{ps: ps, sink: sink})
+	return nil
+}
+
+// flush hands each sink the spikes buffered since the last flush.
+func (s *Sim) flush() error {
+	for _, st := range s.streams {
+		if len(st.index) == 0 {
+			continue
+		}
+		err := st.sink.WriteSpikes(st.steps, st.index)
+		st.steps, st.index = st.steps[:0], st.index[:0]
+		if err != nil {
+			return fmt.Errorf("snn: spikes of %s: %w", st.ps.pop.Name, err)
+		}
+	}
+	return nil
 }
 
 // PopulationRate returns the population's firing rate in Hz in bins of

@@ -49,6 +49,8 @@ type Sim struct {
 	projs    []*projState
 	rings    []*ring
 	monitors []*SpikeMonitor
+	stats    []*SpikeStats
+	streams  []*stream
 	states   []*StateMonitor
 	plastic  []*projState // projections with a Plasticity rule
 	bar      *barrier.Barrier
@@ -248,7 +250,8 @@ const (
 
 // Run simulates duration ms (rounded to whole steps) from where the last
 // Run stopped. It returns ctx.Err() if the context is cancelled, after
-// finishing the current chunk of steps.
+// finishing the current chunk of steps, and the error of a [SpikeSink]
+// that fails.
 func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, totalMS float64)) error {
 	if !(duration >= 0) {
 		return fmt.Errorf("snn: Run: duration %v ms", duration)
@@ -267,6 +270,9 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 		t0 := time.Now()
 		s.runChunk(s.step, to)
 		s.step = to
+		if err := s.flush(); err != nil {
+			return err
+		}
 		switch took := time.Since(t0); {
 		case took < chunkTarget/2:
 			chunk = min(2*chunk, maxChunkSteps)
