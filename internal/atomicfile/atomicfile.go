@@ -82,3 +82,66 @@ func CheckDir(dir string) error {
 	f.Close()
 	return os.Remove(name)
 }
+
+// File is a file written as a job goes, that appears at its path only
+// once complete: its content goes to a temporary file in the same
+// directory, which Commit renames over the path and Abort removes. A
+// process killed before either leaves only the hidden temporary file
+// (".NAME.tmp-*"), never a partial file at path.
+type File struct {
+	*os.File
+	path string
+	done bool
+}
+
+// Create starts writing path, creating its directory if needed.
+func Create(path string) (*File, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("writing %s: %w", path, err)
+	}
+	return &File{File: tmp, path: path}, nil
+}
+
+// Path returns the path the file will have once committed.
+func (f *File) Path() string { return f.path }
+
+// Commit flushes the file to disk, closes it and renames it over its path.
+// If any step fails, the temporary file is removed and path is left
+// untouched.
+func (f *File) Commit() error {
+	if f.done {
+		return fmt.Errorf("writing %s: already committed or aborted", f.path)
+	}
+	f.done = true
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// Abort closes and removes the temporary file, leaving path untouched. It
+// does nothing after Commit or an earlier Abort.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.Close()
+	os.Remove(f.Name())
+}
