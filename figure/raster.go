@@ -21,6 +21,9 @@ type SpikeGroup struct {
 	Size  int       // neurons in the population
 	Times []float64 // spike times, ms
 	Index []int32   // neuron of each spike
+	// Total is the number of spikes the population fired when Times holds
+	// only the first of them (0: len(Times)).
+	Total int
 }
 
 // Colour returns the colour of the k-th series or group: the Okabe–Ito
@@ -35,7 +38,9 @@ func Colour(k int) color.RGBA {
 // Raster draws a spike raster (time against neuron, one dot per spike,
 // populations stacked and coloured) into path; the extension (.svg or
 // .png) chooses the format. At most maxDots spikes are drawn, the earliest,
-// so huge simulations still give a readable, small file; the title says so.
+// so huge simulations still give a readable, small file; the title says so,
+// counting each group's Total. A caller may so hand over only each group's
+// first maxDots spikes.
 func Raster(path, title string, groups []SpikeGroup, maxDots int) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if format != "svg" && format != "png" {
@@ -46,7 +51,7 @@ func Raster(path, title string, groups []SpikeGroup, maxDots int) error {
 	p.Y.Label.Text = "neuron"
 	offset, drawn, total := 0, 0, 0
 	for k, g := range groups {
-		total += len(g.Times)
+		total += max(len(g.Times), g.Total)
 		n := min(len(g.Times), max(0, maxDots-drawn))
 		pts := make(plotter.XYs, n)
 		for i := range n {
