@@ -61,6 +61,20 @@
 // with errors naming the model and field ("snn: LIF: TauM = -1, must be
 // positive and finite"). Hot loops panic only on violated preconditions.
 //
+// # Memory
+//
+// Networks described by a size are estimated before they are built
+// ([Spec.Estimate], [PresetEstimate]): each model's state per neuron, the
+// synapses each connection rule is expected to make (all: pre·post;
+// probability p: p·pre·post plus five standard deviations; in-degree k:
+// k·post) at the bytes a synapse takes (see [Projection.Bytes]), the
+// delay ring buffers (longest delay in steps times the target neurons)
+// and the simulator's bookkeeping. Above the limit (half of the machine's
+// memory unless [Spec.BuildWithin], [PresetOptions] or [SimOptions] set
+// another) they give a *budget.Error naming the network, the estimate and
+// the limit, and nothing is allocated. Delays are at most [MaxDelaySteps]
+// steps.
+//
 // # References
 //
 // Brette R. et al. (2007) Simulation of networks of spiking neurons: a

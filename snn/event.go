@@ -240,6 +240,9 @@ func EventCUBA(n int, seed uint64) (*EventLIF, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := EventCUBAEstimate(n).Check(0); err != nil {
+		return nil, err
+	}
 	r := buildRand(seed)
 	g, err := topology.FixedProbability(n, n, 80/float64(n), true, r)
 	if err != nil {

@@ -2,7 +2,6 @@ package snn
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/neurite/neurite/topology"
 )
@@ -109,7 +108,7 @@ func (p *Projection) WeightOf(s int) float32 {
 func (p *Projection) Bytes() int {
 	b := 8*len(p.RowPtr) + 4*len(p.Targets) + 4*len(p.Weights) + 2*len(p.DelaySteps)
 	if p.STP != nil {
-		b += 16 * p.Pre.Len()
+		b += 24 * p.Pre.Len() // u, r and the last spike's step
 	}
 	return b
 }
@@ -216,10 +215,11 @@ func (p *Projection) delaySteps(s int, uniform int) int {
 	return uniform
 }
 
-// maxDelaySteps returns the longest delay of the projection in steps.
+// maxDelaySteps returns the longest delay of the projection in steps
+// (MaxDelaySteps + 1 for any longer).
 func (p *Projection) maxDelaySteps(dt float64) int {
 	if p.DelaySteps == nil {
-		return int(math.Round(p.Delay / dt))
+		return delaySteps(p.Delay, dt)
 	}
 	m := 0
 	for _, d := range p.DelaySteps {

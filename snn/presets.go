@@ -11,7 +11,9 @@ import (
 // and initial condition of the reference Brian2 scripts
 // (shared/peers/snn/brian2_lif.py and brian2_brunel.py). Each splits its
 // neurons into populations "exc" and "inh" and draws its wiring and initial
-// state from seed, so one seed gives one network.
+// state from seed, so one seed gives one network. A network estimated to
+// need more than half of the machine's memory (PresetEstimate) is refused
+// with a *budget.Error before it is built; Preset takes another limit.
 
 // buildRand returns the generator for a preset's construction.
 func buildRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x6e6575726974)) }
@@ -43,7 +45,7 @@ func splitEI(n int) (int, int, error) {
 // connectEI wires exc and inh populations all-to-all by fixed probability
 // p (autapses allowed, as Brian2's connect(p=…) does), exc onto target
 // variable te with weight we and inh onto ti with weight wi, with delay d.
-func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we, wi float32, d float64, r *rand.Rand) error {
+func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we, wi float32, d float64, r *rand.Rand, limit int64) error {
 	for _, c := range []struct {
 		name      string
 		pre, post *Population
@@ -53,7 +55,7 @@ func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we,
 		{"exc-exc", exc, exc, te, we}, {"exc-inh", exc, inh, te, we},
 		{"inh-exc", inh, exc, ti, wi}, {"inh-inh", inh, inh, ti, wi},
 	} {
-		g, err := topology.FixedProbability(c.pre.Len(), c.post.Len(), p, true, r)
+		g, err := topology.Budget(limit).FixedProbability(c.pre.Len(), c.post.Len(), p, true, r)
 		if err != nil {
 			return err
 		}
@@ -69,9 +71,15 @@ func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we,
 // per neuron whatever n), we = 6 nS, wi = 67 nS (0.6 and 6.7 in units of
 // the leak conductance), no delay and no external drive. Initial state:
 // v ~ U(Vr, Vt), ge ~ (N(0,1)·1.5 + 4)·10 nS, gi ~ (N(0,1)·12 + 20)·10 nS.
-func COBA(n int, seed uint64) (*Network, error) {
+func COBA(n int, seed uint64) (*Network, error) { return coba(n, seed, 0) }
+
+// coba builds COBA within limit bytes (0: budget.Default()).
+func coba(n int, seed uint64, limit int64) (*Network, error) {
 	ne, ni, err := splitEI(n)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPreset("coba", n, limit); err != nil {
 		return nil, err
 	}
 	par := COBAParams()
@@ -90,15 +98,21 @@ func COBA(n int, seed uint64) (*Network, error) {
 		}
 		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
 	}
-	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 6, 67, 0, r)
+	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 6, 67, 0, r, limit)
 }
 
 // CUBA builds Brette et al. (2007) benchmark 2 as in Brian2's CUBA example,
 // with n neurons: 80% excitatory, probability 80/n, we = 60·0.27/10 mV,
 // wi = −20·4.5/10 mV, exact integration, v ~ U(Vr, Vt), ge = gi = 0.
-func CUBA(n int, seed uint64) (*Network, error) {
+func CUBA(n int, seed uint64) (*Network, error) { return cuba(n, seed, 0) }
+
+// cuba builds CUBA within limit bytes (0: budget.Default()).
+func cuba(n int, seed uint64, limit int64) (*Network, error) {
 	ne, ni, err := splitEI(n)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPreset("cuba", n, limit); err != nil {
 		return nil, err
 	}
 	par := CUBAParams()
@@ -115,7 +129,7 @@ func CUBA(n int, seed uint64) (*Network, error) {
 		}
 		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
 	}
-	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 60*0.27/10, -20*4.5/10, 0, r)
+	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 60*0.27/10, -20*4.5/10, 0, r, limit)
 }
 
 // BrunelPanel names the four regimes of Brunel (2000), Fig. 8: relative
@@ -139,13 +153,24 @@ var BrunelPanels = map[string]BrunelPanel{
 // D = 1.5 ms, plus 1000 external Poisson sources at ν_ext = ratio·ν_thr,
 // ν_thr = θ/(J·C_E·τ). The reference size is nE = 10000.
 func Brunel(nE int, panel BrunelPanel, seed uint64) (*Network, error) {
+	return brunel(nE, panel, seed, 0)
+}
+
+// Brunel's connection probability ε and delay D (ms).
+const brunelEps, brunelDelay = 0.1, 1.5
+
+// brunel builds Brunel's network within limit bytes (0: budget.Default()).
+func brunel(nE int, panel BrunelPanel, seed uint64, limit int64) (*Network, error) {
 	if nE < 4 {
 		return nil, fmt.Errorf("snn: Brunel network with %d excitatory neurons: need at least 4", nE)
 	}
 	nI := (nE + 2) / 4 // round(0.25·nE)
+	if err := checkPreset("brunel", nE, limit); err != nil {
+		return nil, err
+	}
 	const (
 		tau, theta, vr, tref = 20.0, 20.0, 10.0, 2.0
-		j, d, eps            = 0.1, 1.5, 0.1
+		j, d, eps            = 0.1, brunelDelay, brunelEps
 	)
 	par := LIFParams{TauM: tau, VRest: 0, VThresh: theta, VReset: vr, TRef: tref, TauE: 1, TauI: 1}
 	cE := eps * float64(nE)
@@ -161,7 +186,7 @@ func Brunel(nE int, panel BrunelPanel, seed uint64) (*Network, error) {
 		clear(m.V) // Brian2 starts v at 0
 		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
 	}
-	if err := connectEI(net, pops[0], pops[1], eps, "v", "v", j, float32(-panel.G*j), d, r); err != nil {
+	if err := connectEI(net, pops[0], pops[1], eps, "v", "v", j, float32(-panel.G*j), d, r, limit); err != nil {
 		return nil, err
 	}
 	for _, p := range pops {
@@ -180,24 +205,40 @@ type PresetOptions struct {
 	Panel string
 	// Seed fixes the wiring and initial state.
 	Seed uint64
+	// MaxMemory is the memory the network may need, in bytes (0: half of
+	// the machine's memory); a larger one is refused with a
+	// *budget.Error before it is built (see PresetEstimate).
+	MaxMemory int64
+}
+
+// n returns the size of preset name: N, or its default.
+func (o PresetOptions) n(name string) int {
+	if o.N != 0 {
+		return o.N
+	}
+	switch name {
+	case "coba", "cuba":
+		return 4000
+	case "brunel":
+		return 10000
+	case "hh":
+		return 100
+	}
+	return 0
 }
 
 // PresetNames lists the presets Preset builds.
 var PresetNames = []string{"coba", "cuba", "brunel", "izhikevich", "hh"}
 
-// Preset builds a named benchmark network.
+// Preset builds a named benchmark network. A network estimated to need
+// more than o.MaxMemory gives a *budget.Error.
 func Preset(name string, o PresetOptions) (*Network, error) {
-	n := func(def int) int {
-		if o.N == 0 {
-			return def
-		}
-		return o.N
-	}
+	n := o.n(name)
 	switch name {
 	case "coba":
-		return COBA(n(4000), o.Seed)
+		return coba(n, o.Seed, o.MaxMemory)
 	case "cuba":
-		return CUBA(n(4000), o.Seed)
+		return cuba(n, o.Seed, o.MaxMemory)
 	case "brunel":
 		panel := o.Panel
 		if panel == "" {
@@ -207,11 +248,11 @@ func Preset(name string, o PresetOptions) (*Network, error) {
 		if !ok {
 			return nil, fmt.Errorf("snn: Brunel panel %q: want A, B, C or D", panel)
 		}
-		return Brunel(n(10000), p, o.Seed)
+		return brunel(n, p, o.Seed, o.MaxMemory)
 	case "izhikevich":
 		return IzhikevichNetwork(o.Seed, IzhikevichHalfSteps)
 	case "hh":
-		return HHCells(n(100), 0.1)
+		return hhCells(n, 0.1, o.MaxMemory)
 	}
 	return nil, fmt.Errorf("snn: unknown preset %q (have %v)", name, PresetNames)
 }
@@ -272,7 +313,16 @@ func IzhikevichNetwork(seed uint64, scheme IzhikevichScheme) (*Network, error) {
 // 6.3 °C, 20 µm × 20 µm) each driven by a constant current of amp nA, at
 // dt = 0.025 ms: the single-cell reference of shared/peers/snn/neuron_hh.py
 // (NEURON fires at 63 Hz with 0.1 nA). The population is named "hh".
-func HHCells(n int, amp float64) (*Network, error) {
+func HHCells(n int, amp float64) (*Network, error) { return hhCells(n, amp, 0) }
+
+// hhCells builds HHCells within limit bytes (0: budget.Default()).
+func hhCells(n int, amp float64, limit int64) (*Network, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("snn: HH: %d neurons", n)
+	}
+	if err := checkPreset("hh", n, limit); err != nil {
+		return nil, err
+	}
 	m, err := NewHH(n, HHDefault())
 	if err != nil {
 		return nil, err

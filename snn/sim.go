@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/neurite/neurite/internal/barrier"
+	"github.com/neurite/neurite/internal/budget"
 )
 
 // SimOptions configure a simulation.
@@ -22,6 +23,9 @@ type SimOptions struct {
 	// Seed drives every random input and stochastic model; each gets its
 	// own stream derived from it.
 	Seed uint64
+	// MaxMemory bounds the delay ring buffers NewSim allocates, in bytes
+	// (0: half of the machine's memory): longer ones give a *budget.Error.
+	MaxMemory int64
 }
 
 // Sim runs a Network with the clock-driven engine. Each step of dt:
@@ -94,7 +98,12 @@ func (r *ring) slot(n int64) []float32 {
 // NewSim prepares a network for simulation: it validates every part,
 // lets each model precompute for dt, sizes the delay buffers and splits
 // the work over threads.
-func NewSim(net *Network, o SimOptions) (*Sim, error) {
+func NewSim(net *Network, o SimOptions) (*Sim, error) { return newSim(net, o, true) }
+
+// newSim is NewSim; without buffers, it checks everything but leaves the
+// delay ring buffers unallocated (the Sim cannot run): what Spec.Build
+// needs to validate a network.
+func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 	dt := net.dt()
 	if err := positive("network", "DT", dt); err != nil {
 		return nil, err
@@ -148,8 +157,11 @@ func NewSim(net *Network, o SimOptions) (*Sim, error) {
 			return nil, fmt.Errorf("snn: projection %s joins a population that is not in the network", p.Name)
 		}
 		pj := &projState{proj: p, pre: pre, post: post}
+		if steps := p.maxDelaySteps(dt); steps > MaxDelaySteps {
+			return nil, fmt.Errorf("snn: projection %s: delay %v ms is more than %d steps of %v ms", p.Name, p.Delay, MaxDelaySteps, dt)
+		}
 		if p.DelaySteps == nil {
-			pj.delay = int(math.Round(p.Delay / dt))
+			pj.delay = delaySteps(p.Delay, dt)
 		}
 		key := [2]any{post, p.Target}
 		rg := rings[key]
@@ -184,7 +196,19 @@ func NewSim(net *Network, o SimOptions) (*Sim, error) {
 		}
 		s.projs = append(s.projs, pj)
 	}
+	ringBytes := 0.0
 	for _, rg := range s.rings {
+		if rg.slots > 1 {
+			ringBytes += 4 * float64(rg.slots) * float64(rg.pop.pop.Len())
+		}
+	}
+	if err := budget.Check(fmt.Sprintf("snn: the delay buffers of %d target variables", len(s.rings)), ringBytes, o.MaxMemory); err != nil {
+		return nil, err
+	}
+	for _, rg := range s.rings {
+		if !buffers {
+			break
+		}
 		if rg.slots == 1 {
 			// Without delays, events go straight into the variable:
 			// there is nothing to hold back.

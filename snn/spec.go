@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/neurite/neurite/internal/budget"
 	"github.com/neurite/neurite/internal/specfile"
 	"github.com/neurite/neurite/topology"
 )
@@ -146,12 +147,29 @@ func ParseSpec(data []byte) (*Spec, error) {
 }
 
 // Build makes the network the spec describes, drawing wiring, weights and
-// initial values from seed. Errors name the item at fault.
-func (s *Spec) Build(seed uint64) (*Network, error) {
+// initial values from seed. Errors name the item at fault. A network
+// estimated (Spec.Estimate) to need more than half of the machine's
+// memory gives a *budget.Error before anything is allocated; BuildWithin
+// takes another limit.
+func (s *Spec) Build(seed uint64) (*Network, error) { return s.BuildWithin(seed, 0) }
+
+// BuildWithin is Build with a memory limit in bytes (0: half of the
+// machine's memory).
+func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 	r := buildRand(seed)
 	net := &Network{DT: s.DT}
-	if s.DT < 0 || math.IsNaN(s.DT) {
+	if s.DT < 0 || math.IsNaN(s.DT) || math.IsInf(s.DT, 0) {
 		return nil, fmt.Errorf("snn: spec: dt = %v ms, must be positive", s.DT)
+	}
+	for k, js := range s.Projections {
+		if !(js.Delay >= 0) || delaySteps(js.Delay, net.dt()) > MaxDelaySteps {
+			return nil, fmt.Errorf("snn: spec: projection %d (%s): delay %v ms: want 0 to %d steps of %v ms", k+1, js.Name, js.Delay, MaxDelaySteps, net.dt())
+		}
+	}
+	if e := s.Estimate(); e.Bytes > 0 {
+		if err := budget.Check("snn: spec: "+e.What(), e.Bytes, maxMemory); err != nil {
+			return nil, err
+		}
 	}
 	byName := map[string]*Population{}
 	for k, ps := range s.Populations {
@@ -196,18 +214,19 @@ func (s *Spec) Build(seed uint64) (*Network, error) {
 		autapses := js.Autapses == nil || *js.Autapses
 		var g *topology.CSR
 		var err error
+		wire := topology.Budget(maxMemory)
 		switch js.Rule {
 		case "all":
-			g, err = topology.AllToAll(pre.Len(), post.Len(), autapses)
+			g, err = wire.AllToAll(pre.Len(), post.Len(), autapses)
 		case "one-to-one":
 			if pre.Len() != post.Len() {
 				return nil, fmt.Errorf("%s: one-to-one between %d and %d neurons", where, pre.Len(), post.Len())
 			}
-			g, err = topology.OneToOne(pre.Len())
+			g, err = wire.OneToOne(pre.Len())
 		case "probability":
-			g, err = topology.FixedProbability(pre.Len(), post.Len(), js.P, autapses, r)
+			g, err = wire.FixedProbability(pre.Len(), post.Len(), js.P, autapses, r)
 		case "in-degree":
-			g, err = topology.FixedInDegree(pre.Len(), post.Len(), js.K, autapses, r)
+			g, err = wire.FixedInDegree(pre.Len(), post.Len(), js.K, autapses, r)
 		default:
 			return nil, fmt.Errorf("%s: rule %q: want all, one-to-one, probability or in-degree", where, js.Rule)
 		}
@@ -262,7 +281,7 @@ func (s *Spec) Build(seed uint64) (*Network, error) {
 	}
 	// Prepare everything now, so that a bad value is reported against the
 	// spec rather than at the start of a run.
-	if _, err := NewSim(net, SimOptions{Threads: 1}); err != nil {
+	if _, err := newSim(net, SimOptions{Threads: 1, MaxMemory: maxMemory}, false); err != nil {
 		return nil, fmt.Errorf("snn: spec: %w", err)
 	}
 	return net, nil
