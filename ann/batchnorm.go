@@ -86,6 +86,9 @@ func (b *BatchNorm) OutputShape(in []int) []int { return slices.Clone(in) }
 // NumValues returns 4·Features: γ, β and the running mean and variance.
 func (b *BatchNorm) NumValues() int { return 4 * b.Features }
 
+// workspace returns the normalised inputs, per example.
+func (b *BatchNorm) workspace(in []int) float64 { return countValues(in) }
+
 // CountOps returns no operations: normalisation is not counted.
 func (b *BatchNorm) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, Flow{} }
 

@@ -110,10 +110,19 @@ func (c *Conv2D) OutShape() []int { return []int{c.Filters, c.Geom.OutH(), c.Geo
 // OutputShape returns OutShape: the layer is made for one image size.
 func (c *Conv2D) OutputShape(in []int) []int { return c.OutShape() }
 
-// NumValues returns F·C·KH·KW + F.
+// NumValues returns F·C·KH·KW + F (math.MaxInt when it does not fit).
 func (c *Conv2D) NumValues() int {
 	g := c.Geom
-	return c.Filters*g.C*g.KH*g.KW + c.Filters
+	return satInt(float64(c.Filters)*float64(g.C)*float64(g.KH)*float64(g.KW) + float64(c.Filters))
+}
+
+// workspace returns the im2col columns and their gradient (C·KH·KW rows
+// of OutH·OutW), and the transposed output and its gradient, per example.
+func (c *Conv2D) workspace([]int) float64 {
+	g := c.Geom
+	cols := float64(g.C) * float64(g.KH) * float64(g.KW) * float64(g.OutH()) * float64(g.OutW())
+	out := float64(c.Filters) * float64(g.OutH()) * float64(g.OutW())
+	return 2*cols + 2*out
 }
 
 // CountOps returns F·OutH·OutW·C·KH·KW MACs per example.
@@ -247,6 +256,9 @@ func (l *Pool2D) OutputShape(in []int) []int { return l.OutShape() }
 
 // NumValues returns 0.
 func (l *Pool2D) NumValues() int { return 0 }
+
+// workspace returns the index of each output's maximum, per example.
+func (l *Pool2D) workspace(in []int) float64 { return countValues(l.OutShape()) }
 
 // CountOps returns no operations: pooling is not counted.
 func (l *Pool2D) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, Flow{} }

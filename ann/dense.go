@@ -100,8 +100,8 @@ func (d *Dense) Linear() (w, b *Param) { return d.W, d.B }
 // OutputShape returns [Out].
 func (d *Dense) OutputShape(in []int) []int { return []int{d.Out} }
 
-// NumValues returns Out·In + Out.
-func (d *Dense) NumValues() int { return d.Out*d.In + d.Out }
+// NumValues returns Out·In + Out (math.MaxInt when it does not fit).
+func (d *Dense) NumValues() int { return satInt(float64(d.Out)*float64(d.In) + float64(d.Out)) }
 
 // CountOps returns In·Out MACs per example, from the shape of in.X
 // alone (in.Y may be nil).

@@ -67,6 +67,9 @@ func (d *Dropout) OutputShape(in []int) []int { return slices.Clone(in) }
 // NumValues returns 0.
 func (d *Dropout) NumValues() int { return 0 }
 
+// workspace returns the mask, per example.
+func (d *Dropout) workspace(in []int) float64 { return countValues(in) }
+
 // CountOps returns no operations and passes what its input carries on:
 // dropout is the identity at inference.
 func (d *Dropout) CountOps(in OpInput) (energy.Ops, Flow) { return energy.Ops{}, in.Flow }

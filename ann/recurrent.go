@@ -126,7 +126,22 @@ func (l *Recurrent) OutputShape(in []int) []int {
 }
 
 // NumValues returns G·Hidden·(In + Hidden + 2), G = 4 for LSTM, 1 for RNN.
-func (l *Recurrent) NumValues() int { return l.gates() * l.Hidden * (l.In + l.Hidden + 2) }
+func (l *Recurrent) NumValues() int {
+	return satInt(float64(l.gates()) * float64(l.Hidden) * (float64(l.In) + float64(l.Hidden) + 2))
+}
+
+// workspace returns what a sequence of in[0] steps keeps per example for
+// backpropagation through time: the input contributions, the gates and
+// their gradient (G·H a step each), the hidden states (and the LSTM's
+// cells and their tanh), and the step gradients.
+func (l *Recurrent) workspace(in []int) float64 {
+	t, h, gh := float64(in[0]), float64(l.Hidden), float64(l.gates())*float64(l.Hidden)
+	states := 1.0
+	if l.LSTM {
+		states = 3
+	}
+	return 3*t*gh + states*t*h + 4*h + gh
+}
 
 // CountOps returns T·G·Hidden·(In + Hidden) MACs per example for an
 // input of T steps.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/neurite/neurite/internal/budget"
 	"github.com/neurite/neurite/internal/specfile"
 )
 
@@ -96,10 +97,24 @@ func MLP(inputs int, hidden []int, act Function, outputs int, dropout float64) S
 // from seed. Parameters are named like a PyTorch nn.Sequential's
 // state_dict ("0.weight", "0.bias", "3.weight_ih_l0", …). It follows the
 // shape of an example through the layers and returns an error naming the
-// layer where a shape does not fit.
-func (s Spec) Build(seed uint64) (*Sequential, error) {
+// layer where a shape does not fit. A network whose parameters and one
+// example's activations (Footprint) need more than half of the machine's
+// memory gives a *budget.Error before anything is allocated; BuildWithin
+// takes another limit.
+func (s Spec) Build(seed uint64) (*Sequential, error) { return s.BuildWithin(seed, 0) }
+
+// BuildWithin is Build with a memory limit in bytes (0: half of the
+// machine's memory).
+func (s Spec) BuildWithin(seed uint64, maxMemory int64) (*Sequential, error) {
 	shape, err := s.check()
 	if err != nil {
+		return nil, err
+	}
+	fp, err := s.Footprint()
+	if err != nil {
+		return nil, err
+	}
+	if err := fp.Check(1, 0, maxMemory); err != nil {
 		return nil, err
 	}
 	net := &Sequential{}
@@ -217,12 +232,92 @@ func layerFromSpec(ls LayerSpec, in []int, c specContext) (Sized, error) {
 	return activationFromSpec(ls, in, c)
 }
 
-func product(s []int) int {
-	n := 1
+// product returns the number of values of a shape (math.MaxInt when it
+// does not fit).
+func product(s []int) int { return satInt(countValues(s)) }
+
+// countValues returns the number of values of a shape, in float64 so
+// that no product of sizes overflows.
+func countValues(s []int) float64 {
+	n := 1.0
 	for _, d := range s {
-		n *= d
+		n *= float64(d)
 	}
 	return n
+}
+
+// satInt converts a count to int, saturating at math.MaxInt (sizes from
+// an untrusted file may not fit).
+func satInt(v float64) int {
+	if !(v < math.MaxInt) {
+		return math.MaxInt
+	}
+	return int(v)
+}
+
+// workspacer is a layer that keeps more values per example through a
+// training step than its output and its input's gradient: the extra
+// values for one example of shape in (convolutions' columns, recurrent
+// and spiking layers' states at every step, masks).
+type workspacer interface {
+	workspace(in []int) float64
+}
+
+// Footprint is what a network built from a spec needs in memory, counted
+// in float32 values from the spec alone: nothing is allocated.
+type Footprint struct {
+	// Values are the parameters and buffers (as CountParams, without
+	// its saturation).
+	Values float64
+	// PerExample are the values one example keeps through a training
+	// step: each layer's output and the gradient of its input, plus what
+	// a layer keeps for its backward pass (im2col columns, the states of
+	// every time step, dropout masks).
+	PerExample float64
+}
+
+// Bytes returns the memory to train on batches of batch examples with an
+// optimizer keeping moments values per parameter (0 for plain SGD, 1 for
+// momentum, 2 for Adam): each parameter's value, gradient and moments,
+// and the batch's activations.
+func (f Footprint) Bytes(batch, moments int) float64 {
+	return 4 * (f.Values*float64(2+moments) + f.PerExample*float64(batch))
+}
+
+// Check returns a *budget.Error naming the network when f.Bytes(batch,
+// moments) exceeds limit bytes (0: budget.Default()).
+func (f Footprint) Check(batch, moments int, limit int64) error {
+	what := fmt.Sprintf("ann: a network of %.4g parameters", f.Values)
+	if batch > 1 {
+		what += fmt.Sprintf(" trained in batches of %d", batch)
+	}
+	return budget.Check(what, f.Bytes(batch, moments), limit)
+}
+
+// Footprint returns what the spec's network needs in memory, from the
+// layers' shapes and sizes without making their tensors, or the error
+// Build would give for a layer that does not fit.
+func (s Spec) Footprint() (Footprint, error) {
+	shape, err := s.check()
+	if err != nil {
+		return Footprint{}, err
+	}
+	var f Footprint
+	for i, ls := range s.Layers {
+		l, err := layerFromSpec(ls, shape, specContext{index: i})
+		if err != nil {
+			return Footprint{}, fmt.Errorf("ann: spec: layer %d (%s): %w", i, ls.Type, err)
+		}
+		out := l.OutputShape(shape)
+		f.Values += float64(l.NumValues())
+		f.PerExample += countValues(shape) + countValues(out)
+		if w, ok := l.(workspacer); ok {
+			f.PerExample += w.workspace(shape)
+		}
+		shape = out
+	}
+	f.PerExample += countValues(shape) // the loss's gradient
+	return f, nil
 }
 
 func checkInit(i Init) (Init, error) {

@@ -181,7 +181,11 @@ func (l *LIF) Params() []*Param { return []*Param{l.W, l.B} }
 func (l *LIF) OutputShape(in []int) []int { return []int{in[0], l.Out} }
 
 // NumValues returns Out·In + Out.
-func (l *LIF) NumValues() int { return l.Out*l.In + l.Out }
+func (l *LIF) NumValues() int { return satInt(float64(l.Out)*float64(l.In) + float64(l.Out)) }
+
+// workspace returns the input currents, potentials, spikes and current
+// gradients of every step, per example.
+func (l *LIF) workspace(in []int) float64 { return 3 * float64(in[0]) * float64(l.Out) }
 
 // CountOps returns the cost of receiving its input (Flow.Receive) and the
 // spikes of the last Forward, which it returns pending.
@@ -391,7 +395,11 @@ func (l *Leaky) Params() []*Param { return []*Param{l.W, l.B} }
 func (l *Leaky) OutputShape(in []int) []int { return []int{l.Out} }
 
 // NumValues returns Out·In + Out.
-func (l *Leaky) NumValues() int { return l.Out*l.In + l.Out }
+func (l *Leaky) NumValues() int { return satInt(float64(l.Out)*float64(l.In) + float64(l.Out)) }
+
+// workspace returns the input currents and their gradients of every
+// step, per example.
+func (l *Leaky) workspace(in []int) float64 { return 2 * float64(in[0]) * float64(l.Out) }
 
 // CountOps returns the cost of receiving its input (Flow.Receive).
 func (l *Leaky) CountOps(in OpInput) (energy.Ops, Flow) {
