@@ -124,9 +124,10 @@ func (e *env) convertedMLP() (converted, error) {
 }
 
 // simulate runs the simulation job on a network built in Go for ms
-// milliseconds with the run's seed (threads 0: all cores).
+// milliseconds with the run's seed (threads 0: all cores), keeping every
+// spike in the report's Monitors.
 func (e *env) simulate(net *snn.Network, ms float64, threads int) (*experiment.SimReport, error) {
-	return experiment.Simulate(e.ctx, experiment.SimSettings{Network: net, Duration: duration(ms), Seed: e.o.Seed, Threads: threads})
+	return experiment.Simulate(e.ctx, experiment.SimSettings{Network: net, Duration: duration(ms), Seed: e.o.Seed, Threads: threads, KeepSpikes: true})
 }
 
 // simulatePreset runs the simulation job on the preset s names, with the

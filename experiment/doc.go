@@ -16,7 +16,9 @@
 // `neurite train --help` prints that table). A report's JSON is exactly
 // what the matching `neurite … --json` prints; fields tagged `json:"-"`
 // hand Go callers what a command cannot print (the trained network, the
-// spike monitors).
+// spike statistics, every spike when asked). [SimReport] holds no NaN or
+// Inf: a quantity that cannot be measured is 0 or absent, and its Notes
+// say why.
 //
 // Datasets and models can be named (Data: "mnist", Model: "mlp" or a file
 // path) or passed in memory (TrainSet and TestSet, Spec, Net, Network):

@@ -1,9 +1,11 @@
 package experiment
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,7 +32,8 @@ type SimSettings struct {
 	// only names it.
 	Model   string
 	Network *snn.Network
-	// Duration is the simulated time (default 1 s).
+	// Duration is the simulated time (default 1 s), rounded to whole time
+	// steps of the network; one that rounds to none is a *FieldError.
 	Duration time.Duration
 	// N sizes a preset: neurons for coba, cuba and cuba-event (default
 	// 4000), excitatory neurons for brunel (default 10000), cells for hh
@@ -39,17 +42,29 @@ type SimSettings struct {
 	// Panel is Brunel's regime: A (default), B, C or D.
 	Panel string
 	// Out, when set, is a folder for spikes.csv and one spikes_POP.npy per
-	// population; Raster an .svg or .png file for a spike raster.
+	// population, written as the simulation runs: each appears, complete,
+	// when it ends, and an interrupted or failed run leaves none. Raster
+	// is an .svg or .png file for a spike raster (of the first RasterDots
+	// spikes).
 	Out, Raster string
 	// Seed draws the wiring, initial state and input: the same seed gives
 	// the same spikes for any Threads.
 	Seed    uint64
 	Threads int
+	// KeepSpikes keeps every spike in memory, in SimReport.Monitors, for
+	// Go callers that need them: 8 bytes per spike, so memory grows with
+	// simulated time. Without it (the default) the job runs in memory
+	// that does not grow with Duration: statistics are kept per neuron
+	// and the files of Out are written as the simulation goes.
+	KeepSpikes bool
 	Reporting
 }
 
 // SimReport is what [Simulate] measured; its JSON is `neurite sim
-// --json`'s.
+// --json`'s. No number in it is NaN or infinite: a quantity that cannot
+// be measured (a rate over no simulated time, speed over no measurable
+// wall time, memory per synapse without synapses) is 0 and Notes says
+// why; a population without a CV is absent from CVISI.
 type SimReport struct {
 	Model           string             `json:"model"`
 	Neurons         int                `json:"neurons"`
@@ -60,23 +75,38 @@ type SimReport struct {
 	SimMS           float64            `json:"sim_ms"`
 	DTMS            float64            `json:"dt_ms"`
 	BuildSeconds    float64            `json:"build_seconds"`
-	WallSeconds     float64            `json:"wall_seconds"`
+	WallSeconds     float64            `json:"wall_seconds"` // simulating, not writing spikes
 	BytesPerSynapse float64            `json:"bytes_per_synapse"`
 	SynapticEvents  int64              `json:"synaptic_events"`
 	SynopsPerSecond float64            `json:"synops_per_second"`
 	Seed            uint64             `json:"seed"`
 	Threads         int                `json:"threads"`
 	Files           []string           `json:"files,omitempty"`
+	// Notes explain the numbers above that are 0 or absent because they
+	// cannot be measured.
+	Notes []string `json:"notes,omitempty"`
 
 	// Populations names the populations in the network's order.
 	Populations []string `json:"-"`
-	// Network and Monitors are the simulated network and a spike monitor
-	// per population (nil for cuba-event, whose spikes are in Groups).
-	Network  *snn.Network        `json:"-"`
+	// Network is the simulated network; Stats the statistics of each
+	// population's spikes (both nil for cuba-event).
+	Network *snn.Network      `json:"-"`
+	Stats   []*snn.SpikeStats `json:"-"`
+	// Monitors hold every spike of each population when
+	// SimSettings.KeepSpikes asks for them, and are nil otherwise.
 	Monitors []*snn.SpikeMonitor `json:"-"`
-	// Groups are the spikes by population, as the raster draws them.
+	// Groups are the first spikes of each population (RasterDots at most;
+	// Total counts them all), as the raster draws them.
 	Groups []figure.SpikeGroup `json:"-"`
 }
+
+// RasterDots is the number of spikes a raster draws at most: the
+// earliest, population after population.
+const RasterDots = 200_000
+
+// cvFromMS is when the CV of interspike intervals starts counting spikes,
+// past the initial transient (as the Brian2 reference scripts).
+const cvFromMS = 100
 
 func (s SimSettings) withDefaults() SimSettings {
 	if s.Duration == 0 {
@@ -112,7 +142,8 @@ func (s SimSettings) validate() error {
 // Simulate builds a spiking network (a preset, a spec file or
 // s.Network), simulates it for s.Duration monitoring every population, and
 // measures it: rates, CV of inter-spike intervals, synaptic events, speed
-// and memory; it writes the spikes and a raster when asked.
+// and memory; it writes the spikes and a raster when asked. Unless
+// s.KeepSpikes, its memory does not grow with s.Duration.
 func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -135,7 +166,7 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 		return nil, err
 	}
 	if s.Raster != "" {
-		if err := figure.Raster(s.Raster, s.Model, rep.Groups, 200_000); err != nil {
+		if err := figure.Raster(s.Raster, s.Model, rep.Groups, RasterDots); err != nil {
 			return nil, err
 		}
 		rep.Files = append(rep.Files, s.Raster)
@@ -163,11 +194,10 @@ func BuildNetwork(model string, n int, panel string, seed uint64) (*snn.Network,
 	return net, nil
 }
 
-func simulateNetwork(ctx context.Context, s SimSettings) (*SimReport, error) {
+func simulateNetwork(ctx context.Context, s SimSettings) (rep *SimReport, err error) {
 	start := time.Now()
 	net := s.Network
 	if net == nil {
-		var err error
 		if net, err = BuildNetwork(s.Model, s.N, s.Panel, s.Seed); err != nil {
 			return nil, err
 		}
@@ -176,14 +206,54 @@ func simulateNetwork(ctx context.Context, s SimSettings) (*SimReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	mons := make([]*snn.SpikeMonitor, len(net.Populations))
+	durMS := float64(s.Duration) / float64(time.Millisecond)
+	if math.Round(durMS/sim.DT) < 1 {
+		// Sim.Run rounds to whole steps: this would simulate nothing, and
+		// every rate would be 0/0.
+		return nil, fieldErr("Duration", s.Duration, "shorter than one time step (dt = %g ms): nothing would be simulated; give at least %v",
+			sim.DT, time.Duration(math.Round(sim.DT*float64(time.Millisecond))))
+	}
+	rep = &SimReport{
+		Model: s.Model, Neurons: net.Neurons(), Synapses: net.Synapses(),
+		RateHz: map[string]float64{}, CVISI: map[string]float64{},
+		DTMS: sim.DT, Seed: s.Seed, Threads: threadsOr(s.Threads), Network: net,
+	}
+	var files *spikeFiles
+	if s.Out != "" {
+		if files, err = newSpikeFiles(s.Out, net.Populations, sim.DT); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				files.abort()
+			}
+		}()
+	}
+	rep.Groups = make([]figure.SpikeGroup, len(net.Populations))
+	var output time.Duration // spent in the sinks, writing spikes out
 	for k, p := range net.Populations {
-		if mons[k], err = sim.MonitorSpikes(p); err != nil {
+		st, err := sim.MonitorStats(p, cvFromMS)
+		if err != nil {
+			return nil, err
+		}
+		rep.Stats = append(rep.Stats, st)
+		if s.KeepSpikes {
+			m, err := sim.MonitorSpikes(p)
+			if err != nil {
+				return nil, err
+			}
+			rep.Monitors = append(rep.Monitors, m)
+		}
+		rep.Groups[k] = figure.SpikeGroup{Name: p.Name, Size: p.Len()}
+		sinks := fanOut{spent: &output, sinks: []snn.SpikeSink{&dots{g: &rep.Groups[k], dt: sim.DT}}}
+		if files != nil {
+			sinks.sinks = append(sinks.sinks, files.sinks(k)...)
+		}
+		if err := sim.StreamSpikes(p, sinks); err != nil {
 			return nil, err
 		}
 	}
 	build := time.Since(start)
-	durMS := float64(s.Duration) / float64(time.Millisecond)
 	s.logf("sim %s: %d neurons, %d synapses, built in %.2fs; simulating %v on %d threads\n",
 		s.Model, net.Neurons(), net.Synapses(), build.Seconds(), s.Duration, threadsOr(s.Threads))
 	runStart := time.Now()
@@ -193,45 +263,63 @@ func simulateNetwork(ctx context.Context, s SimSettings) (*SimReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	wall := time.Since(runStart)
+	// Speed is the simulation's, as when spikes were written after it.
+	wall := max(0, time.Since(runStart)-output)
+	rep.SimMS, rep.BuildSeconds, rep.WallSeconds = sim.TimeMS(), build.Seconds(), wall.Seconds()
 
-	rep := &SimReport{
-		Model: s.Model, Neurons: net.Neurons(), Synapses: net.Synapses(),
-		RateHz: map[string]float64{}, CVISI: map[string]float64{},
-		SimMS: sim.TimeMS(), DTMS: sim.DT, BuildSeconds: build.Seconds(), WallSeconds: wall.Seconds(),
-		Seed: s.Seed, Threads: threadsOr(s.Threads), Network: net, Monitors: mons,
-	}
 	bytes := 0
 	for _, p := range net.Projections {
 		bytes += p.Bytes()
-		rep.SynapticEvents += SynapticEvents(p, mons[slices.Index(net.Populations, p.Pre)])
+		rep.SynapticEvents += synapticEvents(p, rep.Stats[slices.Index(net.Populations, p.Pre)].Count)
 	}
-	if rep.Synapses > 0 {
-		rep.BytesPerSynapse = float64(bytes) / float64(rep.Synapses)
-	}
-	rep.SynopsPerSecond = float64(rep.SynapticEvents) / wall.Seconds()
+	rep.BytesPerSynapse = rep.ratio(float64(bytes), float64(rep.Synapses), "bytes_per_synapse is 0: the network has no synapses")
+	rep.SynopsPerSecond = rep.ratio(float64(rep.SynapticEvents), wall.Seconds(), "synops_per_second is 0: the run took no measurable wall time")
 	for k, p := range net.Populations {
 		c := sim.SpikeCount(p)
 		rep.Spikes += c
-		rep.RateHz[p.Name] = float64(c) / float64(p.Len()) / (sim.TimeMS() / 1000)
-		if cv, n := mons[k].MeanCV(100); n > 0 {
+		rep.RateHz[p.Name] = rep.rate(p.Name, c, p.Len(), sim.TimeMS())
+		if cv, n := rep.Stats[k].MeanCV(); n > 0 {
 			rep.CVISI[p.Name] = cv
+		} else {
+			rep.note("cv_isi has no entry for %s: no neuron fired 3 times after %d ms", p.Name, cvFromMS)
 		}
 		rep.Populations = append(rep.Populations, p.Name)
-		times := make([]float64, mons[k].Len())
-		for i := range times {
-			times[i] = mons[k].Time(i)
-		}
-		rep.Groups = append(rep.Groups, figure.SpikeGroup{Name: p.Name, Size: p.Len(), Times: times, Index: mons[k].Index})
 	}
-	if s.Out != "" {
-		files, err := writeSpikes(s.Out, mons)
+	if files != nil {
+		names, err := files.commit()
 		if err != nil {
 			return nil, err
 		}
-		rep.Files = append(rep.Files, files...)
+		rep.Files = append(rep.Files, names...)
 	}
 	return rep, nil
+}
+
+// ratio returns a/b, or 0 with note when b is 0.
+func (r *SimReport) ratio(a, b float64, note string) float64 {
+	if b == 0 {
+		r.note("%s", note)
+		return 0
+	}
+	return a / b
+}
+
+// rate returns the firing rate in Hz of spikes fired by neurons over ms,
+// or 0 with a note when it has no meaning.
+func (r *SimReport) rate(pop string, spikes int64, neurons int, ms float64) float64 {
+	switch {
+	case neurons == 0:
+		r.note("rate_hz of %s is 0: the population has no neurons", pop)
+		return 0
+	case ms <= 0:
+		r.note("rate_hz of %s is 0: no time was simulated", pop)
+		return 0
+	}
+	return float64(spikes) / float64(neurons) / (ms / 1000)
+}
+
+func (r *SimReport) note(format string, args ...any) {
+	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
 }
 
 // SynapticEvents counts the synaptic events a projection delivered: every
@@ -245,9 +333,160 @@ func SynapticEvents(p *snn.Projection, mon *snn.SpikeMonitor) int64 {
 	return n
 }
 
+// synapticEvents is SynapticEvents from each presynaptic neuron's spike
+// count.
+func synapticEvents(p *snn.Projection, count []int64) int64 {
+	var n int64
+	for i, c := range count {
+		n += c * int64(p.RowPtr[i+1]-p.RowPtr[i])
+	}
+	return n
+}
+
+// fanOut hands the spikes to several sinks and adds the time they take
+// to *spent.
+type fanOut struct {
+	sinks []snn.SpikeSink
+	spent *time.Duration
+}
+
+func (f fanOut) WriteSpikes(steps []int64, index []int32) error {
+	start := time.Now()
+	defer func() { *f.spent += time.Since(start) }()
+	for _, s := range f.sinks {
+		if err := s.WriteSpikes(steps, index); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dots keeps a population's first RasterDots spikes for the raster and
+// counts the rest.
+type dots struct {
+	g  *figure.SpikeGroup
+	dt float64
+}
+
+func (d *dots) WriteSpikes(steps []int64, index []int32) error {
+	d.g.Total += len(index)
+	n := min(len(index), RasterDots-len(d.g.Times))
+	for k := range n {
+		d.g.Times = append(d.g.Times, float64(steps[k])*d.dt)
+		d.g.Index = append(d.g.Index, index[k])
+	}
+	return nil
+}
+
+// spikeFiles writes spikes.csv (every population, one after the other)
+// and one spikes_POP.npy per population into a folder as the simulation
+// runs. Each file appears, complete, only at commit; abort leaves none.
+type spikeFiles struct {
+	csv   *atomicfile.File   // spikes.csv: the first population's rows go straight in
+	parts []*os.File         // the rows of the others, appended at commit
+	npy   []*atomicfile.File // spikes_POP.npy
+	npyW  []*snn.NPYWriter
+	csvW  []*snn.CSVWriter
+}
+
+func newSpikeFiles(dir string, pops []*snn.Population, dt float64) (f *spikeFiles, err error) {
+	f = &spikeFiles{}
+	defer func() {
+		if err != nil {
+			f.abort()
+		}
+	}()
+	if f.csv, err = atomicfile.Create(filepath.Join(dir, "spikes.csv")); err != nil {
+		return nil, err
+	}
+	if _, err := io.WriteString(f.csv, snn.CSVHeader); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", f.csv.Path(), err)
+	}
+	for k, p := range pops {
+		w := io.Writer(f.csv)
+		if k > 0 {
+			part, err := os.CreateTemp(dir, ".spikes.csv.part-*")
+			if err != nil {
+				return nil, err
+			}
+			f.parts = append(f.parts, part)
+			w = part
+		}
+		f.csvW = append(f.csvW, snn.NewCSVWriter(w, p.Name, dt))
+		npy, err := atomicfile.Create(filepath.Join(dir, "spikes_"+p.Name+".npy"))
+		if err != nil {
+			return nil, err
+		}
+		f.npy = append(f.npy, npy)
+		nw, err := snn.NewNPYWriter(npy, dt)
+		if err != nil {
+			return nil, fmt.Errorf("writing %s: %w", npy.Path(), err)
+		}
+		f.npyW = append(f.npyW, nw)
+	}
+	return f, nil
+}
+
+// sinks returns the writers of population k.
+func (f *spikeFiles) sinks(k int) []snn.SpikeSink {
+	return []snn.SpikeSink{f.csvW[k], f.npyW[k]}
+}
+
+// commit completes the files and moves them into place; it returns their
+// paths, spikes.csv first.
+func (f *spikeFiles) commit() ([]string, error) {
+	for k, w := range f.npyW {
+		if err := w.Close(); err != nil {
+			f.abort()
+			return nil, fmt.Errorf("writing %s: %w", f.npy[k].Path(), err)
+		}
+	}
+	for _, part := range f.parts {
+		_, err := part.Seek(0, io.SeekStart)
+		if err == nil {
+			_, err = io.Copy(f.csv, part)
+		}
+		if err != nil {
+			f.abort()
+			return nil, fmt.Errorf("writing %s: %w", f.csv.Path(), err)
+		}
+	}
+	f.removeParts()
+	paths := []string{f.csv.Path()}
+	for _, file := range append([]*atomicfile.File{f.csv}, f.npy...) {
+		if err := file.Commit(); err != nil {
+			f.abort()
+			return nil, err
+		}
+		if file != f.csv {
+			paths = append(paths, file.Path())
+		}
+	}
+	return paths, nil
+}
+
+// abort removes every temporary file.
+func (f *spikeFiles) abort() {
+	if f.csv != nil {
+		f.csv.Abort()
+	}
+	for _, file := range f.npy {
+		file.Abort()
+	}
+	f.removeParts()
+}
+
+func (f *spikeFiles) removeParts() {
+	for _, part := range f.parts {
+		part.Close()
+		os.Remove(part.Name())
+	}
+	f.parts = nil
+}
+
 // simulateEvents runs benchmark 4 with the event-driven engine. Its
 // spikes have exact, real-valued times.
-func simulateEvents(ctx context.Context, s SimSettings) (*SimReport, error) {
+func simulateEvents(ctx context.Context, s SimSettings) (rep *SimReport, err error) {
 	n := s.N
 	if n == 0 {
 		n = 4000
@@ -259,51 +498,73 @@ func simulateEvents(ctx context.Context, s SimSettings) (*SimReport, error) {
 	}
 	build := time.Since(start)
 	durMS := float64(s.Duration) / float64(time.Millisecond)
+	ne := int(0.8 * float64(n))
+	rep = &SimReport{
+		Model: "cuba-event", Neurons: n, Synapses: e.Graph.Edges(),
+		RateHz: map[string]float64{}, SimMS: durMS, DTMS: 0, BuildSeconds: build.Seconds(),
+		Seed: s.Seed, Threads: 1, Populations: []string{"exc", "inh"},
+		Groups: []figure.SpikeGroup{{Name: "exc", Size: ne}, {Name: "inh", Size: n - ne}},
+	}
+	var out *eventFile
+	if s.Out != "" {
+		if out, err = newEventFile(s.Out); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				out.abort()
+			}
+		}()
+	}
 	s.logf("sim cuba-event: %d neurons, %d synapses, built in %.2fs; simulating %v event by event\n",
 		n, e.Graph.Edges(), build.Seconds(), s.Duration)
 	runStart := time.Now()
-	if err := e.Run(ctx, durMS); err != nil {
-		return nil, err
-	}
-	wall := time.Since(runStart)
-	ne := int(0.8 * float64(n))
-	groups := []figure.SpikeGroup{{Name: "exc", Size: ne}, {Name: "inh", Size: n - ne}}
-	for _, sp := range e.Spikes {
-		g := 0
-		if int(sp.Neuron) >= ne {
-			g = 1
-		}
-		groups[g].Times = append(groups[g].Times, sp.Time)
-		groups[g].Index = append(groups[g].Index, sp.Neuron-int32(g*ne))
-	}
-	rep := &SimReport{
-		Model: "cuba-event", Neurons: n, Synapses: e.Graph.Edges(), Spikes: int64(len(e.Spikes)),
-		RateHz: map[string]float64{}, SimMS: durMS, DTMS: 0, BuildSeconds: build.Seconds(), WallSeconds: wall.Seconds(),
-		BytesPerSynapse: float64(4*e.Graph.Edges()+8*len(e.Graph.RowPtr)+8*n) / float64(max(1, e.Graph.Edges())),
-		SynapticEvents:  e.Events, SynopsPerSecond: float64(e.Events) / wall.Seconds(), Seed: s.Seed, Threads: 1,
-		Populations: []string{"exc", "inh"}, Groups: groups,
-	}
-	for _, g := range groups {
-		rep.RateHz[g.Name] = float64(len(g.Times)) / float64(g.Size) / (durMS / 1000)
-	}
-	if s.Out != "" {
-		if err := os.MkdirAll(s.Out, 0o755); err != nil {
+	// The engine runs in slices of eventSliceMS, its spikes handed on and
+	// dropped after each, so memory does not grow with Duration. Slicing
+	// changes nothing: events are processed in the same order, and the
+	// last slice ends exactly at durMS (every earlier end is a whole
+	// multiple of eventSliceMS, so durMS − end is exact).
+	const eventSliceMS = 100
+	var output time.Duration // spent handing spikes on, as simulateNetwork's
+	for done := 0.0; done < durMS; {
+		d := min(eventSliceMS, durMS-done)
+		if err := e.Run(ctx, d); err != nil {
 			return nil, err
 		}
-		path := filepath.Join(s.Out, "spikes.csv")
-		err := atomicfile.Write(path, func(w io.Writer) error {
-			if _, err := io.WriteString(w, "population,neuron,time_ms\n"); err != nil {
-				return err
+		done += d // as Run advances its clock
+		handing := time.Now()
+		for _, sp := range e.Spikes {
+			g := 0
+			if int(sp.Neuron) >= ne {
+				g = 1
 			}
-			for _, g := range groups {
-				for k, t := range g.Times {
-					if _, err := fmt.Fprintf(w, "%s,%d,%s\n", g.Name, g.Index[k], strconv.FormatFloat(t, 'g', -1, 64)); err != nil {
-						return err
-					}
+			i := sp.Neuron - int32(g*ne)
+			rep.Spikes++
+			grp := &rep.Groups[g]
+			if grp.Total++; len(grp.Times) < RasterDots {
+				grp.Times = append(grp.Times, sp.Time)
+				grp.Index = append(grp.Index, i)
+			}
+			if out != nil {
+				if err := out.add(g, i, sp.Time); err != nil {
+					return nil, err
 				}
 			}
-			return nil
-		})
+		}
+		e.Spikes = e.Spikes[:0]
+		output += time.Since(handing)
+		s.progress(Progress{Stage: "simulating (ms)", Done: int64(done), Total: int64(durMS)})
+	}
+	wall := max(0, time.Since(runStart)-output)
+	rep.WallSeconds, rep.SynapticEvents = wall.Seconds(), e.Events
+	rep.BytesPerSynapse = rep.ratio(float64(4*e.Graph.Edges()+8*len(e.Graph.RowPtr)+8*n), float64(e.Graph.Edges()),
+		"bytes_per_synapse is 0: the network has no synapses")
+	rep.SynopsPerSecond = rep.ratio(float64(e.Events), wall.Seconds(), "synops_per_second is 0: the run took no measurable wall time")
+	for _, g := range rep.Groups {
+		rep.RateHz[g.Name] = rep.rate(g.Name, int64(g.Total), g.Size, durMS)
+	}
+	if out != nil {
+		path, err := out.commit()
 		if err != nil {
 			return nil, err
 		}
@@ -312,31 +573,76 @@ func simulateEvents(ctx context.Context, s SimSettings) (*SimReport, error) {
 	return rep, nil
 }
 
-// writeSpikes writes spikes.csv (all populations) and one .npy per
-// population into dir, atomically, and returns the paths.
-func writeSpikes(dir string, mons []*snn.SpikeMonitor) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// eventFile writes cuba-event's spikes.csv as the simulation runs: the
+// excitatory population's rows straight into it, the inhibitory ones into
+// a part appended at commit.
+type eventFile struct {
+	csv  *atomicfile.File
+	part *os.File
+	w    [2]*bufio.Writer
+	buf  []byte
+}
+
+func newEventFile(dir string) (f *eventFile, err error) {
+	f = &eventFile{}
+	defer func() {
+		if err != nil {
+			f.abort()
+		}
+	}()
+	if f.csv, err = atomicfile.Create(filepath.Join(dir, "spikes.csv")); err != nil {
 		return nil, err
 	}
-	csvPath := filepath.Join(dir, "spikes.csv")
-	err := atomicfile.Write(csvPath, func(w io.Writer) error {
-		for k, m := range mons {
-			if err := m.WriteCSV(w, k == 0); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	if f.part, err = os.CreateTemp(dir, ".spikes.csv.part-*"); err != nil {
+		return nil, err
+	}
+	f.w = [2]*bufio.Writer{bufio.NewWriterSize(f.csv, 1<<16), bufio.NewWriterSize(f.part, 1<<16)}
+	_, err = f.w[0].WriteString(snn.CSVHeader)
+	return f, err
+}
+
+var eventPops = [2]string{"exc", "inh"}
+
+func (f *eventFile) add(g int, i int32, t float64) error {
+	f.buf = append(f.buf[:0], eventPops[g]...)
+	f.buf = append(f.buf, ',')
+	f.buf = strconv.AppendInt(f.buf, int64(i), 10)
+	f.buf = append(f.buf, ',')
+	f.buf = strconv.AppendFloat(f.buf, t, 'g', -1, 64)
+	f.buf = append(f.buf, '\n')
+	_, err := f.w[g].Write(f.buf)
+	return err
+}
+
+func (f *eventFile) commit() (string, error) {
+	err := f.w[1].Flush()
+	if err == nil {
+		_, err = f.part.Seek(0, io.SeekStart)
+	}
+	if err == nil {
+		_, err = f.w[0].ReadFrom(f.part)
+	}
+	if err == nil {
+		err = f.w[0].Flush()
+	}
 	if err != nil {
-		return nil, err
+		f.abort()
+		return "", fmt.Errorf("writing %s: %w", f.csv.Path(), err)
 	}
-	files := []string{csvPath}
-	for _, m := range mons {
-		path := filepath.Join(dir, "spikes_"+m.Pop.Name+".npy")
-		if err := atomicfile.Write(path, m.WriteNPY); err != nil {
-			return nil, err
-		}
-		files = append(files, path)
+	f.part.Close()
+	os.Remove(f.part.Name())
+	if err := f.csv.Commit(); err != nil {
+		return "", err
 	}
-	return files, nil
+	return f.csv.Path(), nil
+}
+
+func (f *eventFile) abort() {
+	if f.csv != nil {
+		f.csv.Abort()
+	}
+	if f.part != nil {
+		f.part.Close()
+		os.Remove(f.part.Name())
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,7 +75,7 @@ Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
 // registerNetwork adds the flags that choose and size the network.
 func (o *simOptions) registerNetwork(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.DurationVar(&o.s.Duration, "duration", time.Second, "simulated time (Go duration: 1s, 250ms)")
+	f.DurationVar(&o.s.Duration, "duration", time.Second, "simulated time (Go duration: 1s, 250ms), at least one time step")
 	f.IntVar(&o.s.N, "n", 0, "network size (coba/cuba: neurons, default 4000; brunel: excitatory neurons, default 10000)")
 	f.StringVar(&o.s.Panel, "panel", "A", "Brunel (2000) regime: A, B, C or D")
 }
@@ -96,9 +97,16 @@ func (o simOptions) simulate(ctx context.Context, stderr io.Writer) (*experiment
 // printSimTable writes the human-readable summary of a simulation.
 func printSimTable(w io.Writer, rep *experiment.SimReport) error {
 	fmt.Fprintf(w, "%-10s %10s %12s %10s %10s %12s %14s\n", "model", "neurons", "synapses", "spikes", "sim ms", "wall s", "synops/s")
-	fmt.Fprintf(w, "%-10s %10d %12d %10d %10.0f %12.3f %14.3g\n", rep.Model, rep.Neurons, rep.Synapses, rep.Spikes, rep.SimMS, rep.WallSeconds, rep.SynopsPerSecond)
+	// Simulated time as given (0.1 ms would read 0 rounded).
+	fmt.Fprintf(w, "%-10s %10d %12d %10d %10s %12.3f %14.3g\n", rep.Model, rep.Neurons, rep.Synapses, rep.Spikes,
+		strconv.FormatFloat(rep.SimMS, 'f', -1, 64), rep.WallSeconds, rep.SynopsPerSecond)
 	for _, name := range rep.Populations {
 		if _, err := fmt.Fprintf(w, "  rate %-6s %8.2f Hz\n", name, rep.RateHz[name]); err != nil {
+			return err
+		}
+	}
+	for _, note := range rep.Notes {
+		if _, err := fmt.Fprintf(w, "note: %s\n", note); err != nil {
 			return err
 		}
 	}
