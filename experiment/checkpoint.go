@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -183,15 +184,44 @@ func loadResume(path string) (*resumePoint, error) {
 }
 
 // settings returns the run the checkpoint continues, checked against s.
+// A saved setting or position that no run could have (a batch of 0, a
+// negative step) is an error about the checkpoint, not a *FieldError:
+// the caller did not give it.
 func (r *resumePoint) settings(s TrainSettings) (TrainSettings, error) {
 	saved, err := r.record.Settings.settings(s)
 	if err != nil {
 		return s, err
 	}
-	if saved.Epochs < r.record.State.Epoch {
-		return s, fieldErr("Epochs", saved.Epochs, "the checkpoint %s has already trained %d epochs (Epochs is the total)", s.Resume, r.record.State.Epoch)
+	st := r.record.State
+	for _, v := range []struct {
+		name string
+		n    int
+	}{{"epoch", st.Epoch}, {"batch", st.Batch}, {"step", st.Step}, {"seen", st.Seen}, {"correct", st.Correct}, {"since_best", st.SinceBest}} {
+		if v.n < 0 {
+			return s, fmt.Errorf("%s: damaged checkpoint: training state %s = %d, must not be negative", s.Resume, v.name, v.n)
+		}
+	}
+	if err := saved.validate(); err != nil {
+		return s, r.savedError(s, err)
+	}
+	if saved.Epochs < st.Epoch {
+		return s, r.savedError(s, fieldErr("Epochs", saved.Epochs, "the checkpoint %s has already trained %d epochs (Epochs is the total)", s.Resume, st.Epoch))
 	}
 	return saved, nil
+}
+
+// savedError returns err, a setting refused, as it is when s gave that
+// setting, and as an error about the checkpoint when the value is the
+// checkpoint's own.
+func (r *resumePoint) savedError(s TrainSettings, err error) error {
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	if f := reflect.ValueOf(s).FieldByName(fe.Field); f.IsValid() && !f.IsZero() {
+		return err
+	}
+	return fmt.Errorf("%s: damaged checkpoint: its saved setting %s %v cannot be used: %s", s.Resume, fe.Field, fe.Value, fe.Reason(nil))
 }
 
 // defaultCheckpointPath is where checkpoints go when Out is not set.
@@ -202,13 +232,13 @@ func defaultCheckpointPath(model string) string {
 
 // saveCheckpoint writes the weights, the optimizer's state and the run's
 // settings and position to path, atomically.
-func saveCheckpoint(path string, net *ann.Sequential, spec ann.Spec, norm *data.Normalizer, classes int,
+func saveCheckpoint(path string, net *ann.Sequential, spec ann.Spec, norm *data.Normalizer, classes int, classNames []string,
 	opt optim.Optimizer, s TrainSettings, st train.State) error {
 	rec, err := json.Marshal(trainingRecord{Settings: s.save(), State: st})
 	if err != nil {
 		return err
 	}
 	os := opt.State(net.Params())
-	return modelio.Save(path, net, modelio.Meta{Model: s.Model, Spec: spec, Normalizer: norm, Classes: classes,
+	return modelio.Save(path, net, modelio.Meta{Model: s.Model, Spec: spec, Normalizer: norm, Classes: classes, ClassNames: classNames,
 		Epoch: st.Epoch, Dataset: s.Data, Optimizer: &os, Training: rec})
 }

@@ -40,6 +40,12 @@ func openSets(s TrainSettings) (*dataSets, error) {
 			return nil, fieldNeeds("TrainSet", nil, "%s and %s go together", "TrainSet", "TestSet")
 		}
 		sets.train, sets.test = s.TrainSet, s.TestSet
+		// A test set read from another file may order its labels
+		// differently: number its classes as the training set's names.
+		var err error
+		if sets.test, err = sets.test.Relabel(sets.train.ClassNames); err != nil {
+			return nil, err
+		}
 		if s.Normalize == "standard" {
 			n := data.FitNormalizer(s.TrainSet, s.Data == "mnist")
 			sets.norm = &n

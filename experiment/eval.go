@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
@@ -12,7 +13,9 @@ import (
 	"github.com/neurite/neurite/train"
 )
 
-// EvalSettings configure [Evaluate].
+// EvalSettings configure [Evaluate]. A test set whose classes are named
+// (a CSV file's labels) is scored by name against the model's class names:
+// a label the model never saw is an error naming it.
 type EvalSettings struct {
 	// Model is a model file written by Train: a network trained by
 	// backpropagation or Rosenblatt's rule, or an stdp network.
@@ -108,6 +111,16 @@ func evaluate(ctx context.Context, s EvalSettings) (*EvalReport, error) {
 	if test.Features() != meta.Spec.Inputs {
 		return nil, fmt.Errorf("%s takes %d inputs; %s has %d features", s.Model, meta.Spec.Inputs, s.Data, test.Features())
 	}
+	// Classes are matched by name where both sides name them, so a CSV
+	// file whose labels sort differently scores the right outputs.
+	if test, err = test.Relabel(meta.ClassNames); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Model, err)
+	}
+	for i, c := range test.Labels {
+		if c < 0 || c >= meta.Classes {
+			return nil, fmt.Errorf("%s: example %d has class %d; %s has %d classes", s.Data, i, c, s.Model, meta.Classes)
+		}
+	}
 	if meta.Normalizer != nil {
 		test = test.Clone()
 		meta.Normalizer.Apply(test)
@@ -141,9 +154,14 @@ type PredictSettings struct {
 	Threads int
 }
 
-// Prediction is one input's class and class probabilities.
+// Prediction is one input's class and class probabilities. Label is the
+// class's name as the training data wrote it ("cat", "-1"), or the class
+// number in decimal when the model file names no classes (MNIST's digits;
+// files written before names were kept) or the output is beyond its
+// classes.
 type Prediction struct {
 	Class         int       `json:"class"`
+	Label         string    `json:"label"`
 	Probabilities []float32 `json:"probabilities"`
 }
 
@@ -183,6 +201,12 @@ func Predict(ctx context.Context, s PredictSettings) (*PredictReport, error) {
 			}
 		}
 		rep = &PredictReport{Predictions: predict(net, x)}
+		for i, p := range rep.Predictions {
+			rep.Predictions[i].Label = strconv.Itoa(p.Class)
+			if p.Class < len(meta.ClassNames) {
+				rep.Predictions[i].Label = meta.ClassNames[p.Class]
+			}
+		}
 		return nil
 	})
 	return rep, err

@@ -161,12 +161,14 @@ type TrainReport struct {
 	Settings TrainSettings `json:"-"`
 	// The trained model: Net with its Spec and input Normalizer (nil for
 	// none), or, for stdp, the spiking network STDP. Classes is the
-	// number of output classes.
+	// number of output classes, ClassNames their names (the training set's
+	// ClassNames; nil when it names none), saved with the model.
 	Net        *ann.Sequential  `json:"-"`
 	Spec       ann.Spec         `json:"-"`
 	Normalizer *data.Normalizer `json:"-"`
 	STDP       *diehlcook.Net   `json:"-"`
 	Classes    int              `json:"-"`
+	ClassNames []string         `json:"-"`
 }
 
 // InterruptedError reports a training run cancelled after it wrote a
@@ -235,6 +237,9 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 	}
 	rep := &TrainReport{Model: s.Model, Epochs: s.Epochs, Batch: s.Batch, Seed: s.Seed, Threads: threadsOr(s.Threads),
 		Data: s.Data, TestSet: sets.test.Name, Normalization: "none", Settings: s, Classes: max(sets.train.Classes, 2)}
+	if len(sets.train.ClassNames) == rep.Classes {
+		rep.ClassNames = sets.train.ClassNames
+	}
 	if sets.sameSet {
 		rep.TestSet = "the training set (" + s.Data + " has no held-out examples)"
 	}
@@ -331,7 +336,8 @@ func trainPerceptron(ctx context.Context, s TrainSettings, sets *dataSets, rep *
 	}
 	rep.Net, rep.Spec, rep.History = net, spec, hist
 	if s.Out != "" {
-		meta := modelio.Meta{Model: s.Model, Spec: spec, Normalizer: sets.norm, Classes: rep.Classes, Epoch: len(hist), Dataset: s.Data}
+		meta := modelio.Meta{Model: s.Model, Spec: spec, Normalizer: sets.norm, Classes: rep.Classes, ClassNames: rep.ClassNames,
+			Epoch: len(hist), Dataset: s.Data}
 		if err := modelio.Save(s.Out, net, meta); err != nil {
 			return err
 		}
@@ -396,7 +402,7 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 	wrote := false
 	checkpoint := func(st train.State) error {
 		last, wrote = st, true
-		if err := saveCheckpoint(ckptPath, net, spec, sets.norm, rep.Classes, opt, s, st); err != nil {
+		if err := saveCheckpoint(ckptPath, net, spec, sets.norm, rep.Classes, rep.ClassNames, opt, s, st); err != nil {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
 		return nil
@@ -428,7 +434,7 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 		return err
 	}
 	if s.Out != "" {
-		if err := saveCheckpoint(s.Out, net, spec, sets.norm, rep.Classes, opt, s, res.Final); err != nil {
+		if err := saveCheckpoint(s.Out, net, spec, sets.norm, rep.Classes, rep.ClassNames, opt, s, res.Final); err != nil {
 			return err
 		}
 		rep.Out = s.Out

@@ -58,7 +58,8 @@ func newPredictCmd() *cobra.Command {
 		Short: "Classify inputs with a saved model: an image (PNG/PGM) or CSV rows",
 		Long: `predict reads one grayscale image (PNG or PGM, sized as the model's input, white
 digit on black as in MNIST) or a CSV file of feature rows (no label column), and
-prints each input's class and class probabilities.`,
+prints each input's class, its label (the name the training CSV gave it, such as
+"cat" or "-1"; the class number for MNIST) and the class probabilities.`,
 		Example: "  neurite predict --model model.ckpt --input digit.png\n  neurite predict --model iris.ckpt --input rows.csv --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -77,7 +78,7 @@ prints each input's class and class probabilities.`,
 				return writeJSON(cmd.OutOrStdout(), rep)
 			}
 			for i, p := range rep.Predictions {
-				fmt.Fprintf(cmd.OutOrStdout(), "input %d: class %d (p = %.3f)\n", i, p.Class, p.Probabilities[p.Class])
+				fmt.Fprintf(cmd.OutOrStdout(), "input %d: %s (class %d, p = %.3f)\n", i, p.Label, p.Class, p.Probabilities[p.Class])
 			}
 			return nil
 		},
