@@ -320,6 +320,9 @@ func (net *Net) rest(learn bool) {
 		more = min(more, steps-quiet)
 		net.run(net.silence[:more], learn, nil)
 	}
+	if quiet == steps {
+		return // a rest too short for the conductances to fade: all simulated
+	}
 	k := float64(steps - quiet)
 	thetaKeep := 1.0
 	if learn {
@@ -582,18 +585,23 @@ type Progress struct {
 	Spikes        int64
 }
 
-// Train presents every image of d once with learning on, raising the input
-// intensity and presenting again while fewer than MinSpikes answer. It
-// returns the spike counts of the last up-to-10000 images for Assign.
+// Recent is the number of last training images whose responses Train
+// returns for Assign: the authors' 10,000.
+const Recent = 10000
+
+// Train presents every image of d once with learning on (Learn), raising
+// the input intensity and presenting again while fewer than MinSpikes
+// answer. It returns the spike counts of the last up-to-Recent images for
+// Assign.
 func (net *Net) Train(ctx context.Context, d *data.Dataset, progress func(Progress)) ([][]int, error) {
-	keep := min(10000, d.Len())
+	keep := min(Recent, d.Len())
 	recent := make([][]int, 0, keep)
 	counts := make([]int, net.P.Neurons)
 	for k := range d.Len() {
 		if err := net.report(ctx, k, d.Len(), progress); err != nil {
 			return nil, err
 		}
-		net.respond(d.X.Row(k), true, counts) // normalises before each presentation
+		net.Learn(d.X.Row(k), counts)
 		if k >= d.Len()-keep {
 			recent = append(recent, slices.Clone(counts))
 		}
@@ -601,15 +609,41 @@ func (net *Net) Train(ctx context.Context, d *data.Dataset, progress func(Progre
 	return recent, nil
 }
 
-// report checks for cancellation and reports progress every 100 images.
-func (net *Net) report(ctx context.Context, k, total int, progress func(Progress)) error {
-	if k%100 != 0 {
-		return nil
+// Learn presents one image (In intensities in [0, 1]) with learning on,
+// as Train does each of its images: the input weights are normalised
+// before every presentation, and the image is shown again, brighter,
+// while fewer than MinSpikes neurons answer. counts receives each
+// excitatory neuron's spikes in the last presentation. A caller that runs
+// its own loop over the images (to stop and continue between any two,
+// with State and SetState) gets exactly Train's network. Learn panics if
+// img does not have In values or counts Neurons.
+func (net *Net) Learn(img []float32, counts []int) {
+	net.check(img, counts)
+	net.respond(img, true, counts)
+}
+
+// Respond presents one image with learning off, as Responses does each
+// of its images, and counts each excitatory neuron's spikes in the last
+// presentation. It panics as Learn does.
+func (net *Net) Respond(img []float32, counts []int) {
+	net.check(img, counts)
+	net.respond(img, false, counts)
+}
+
+func (net *Net) check(img []float32, counts []int) {
+	if len(img) != net.In || len(counts) != net.P.Neurons {
+		panic(fmt.Sprintf("diehlcook: an image of %d values and %d counts for a network of %d inputs and %d neurons", len(img), len(counts), net.In, net.P.Neurons))
 	}
+}
+
+// report checks for cancellation before every image (a signal must stop
+// a run within a second; an image takes milliseconds) and reports
+// progress every 100.
+func (net *Net) report(ctx context.Context, k, total int, progress func(Progress)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if progress != nil {
+	if progress != nil && k%100 == 0 {
 		spikes, _ := net.counters()
 		progress(Progress{Images: k, Total: total, Spikes: spikes})
 	}
@@ -627,7 +661,7 @@ func (net *Net) Responses(ctx context.Context, d *data.Dataset, progress func(Pr
 			return nil, err
 		}
 		counts := make([]int, net.P.Neurons)
-		net.respond(d.X.Row(k), false, counts)
+		net.Respond(d.X.Row(k), counts)
 		out[k] = counts
 	}
 	return out, nil
@@ -635,28 +669,67 @@ func (net *Net) Responses(ctx context.Context, d *data.Dataset, progress func(Pr
 
 // Assign labels each neuron with the class of images it fired most for
 // (mean count per class), from counts[k] the responses to the images whose
-// labels are labels[k].
+// labels are labels[k]: AssignTally over their Tally.
 func (net *Net) Assign(counts [][]int, labels []int, classes int) {
-	n := net.P.Neurons
-	rates := make([][]float64, classes)
-	per := make([]int, classes)
-	for c := range rates {
-		rates[c] = make([]float64, n)
-	}
+	t := NewTally(classes, net.P.Neurons)
 	for k, row := range counts {
-		c := labels[k]
-		per[c]++
-		for j, v := range row {
-			rates[c][j] += float64(v)
-		}
+		t.Add(row, labels[k])
+	}
+	net.AssignTally(t)
+}
+
+// Tally is what Assign reads from the responses to labelled images, summed
+// as they come so that a training run can keep it in a checkpoint instead
+// of every response: per class, each excitatory neuron's spikes over the
+// images of that class, and the number of those images. The sums are of
+// integers, exact in float64 up to 2⁵³, so they do not depend on the
+// order the images come in.
+type Tally struct {
+	Classes, Neurons int
+	Spikes           []float64 // Spikes[c*Neurons+j]: neuron j's spikes over the images of class c
+	Images           []int     // images of each class
+}
+
+// NewTally returns an empty tally for classes classes and neurons neurons.
+func NewTally(classes, neurons int) *Tally {
+	return &Tally{Classes: classes, Neurons: neurons, Spikes: make([]float64, classes*neurons), Images: make([]int, classes)}
+}
+
+// Add counts one image of class label whose presentation made neuron j
+// fire counts[j] times. It panics if label is not a class of t or counts
+// does not have t.Neurons values.
+func (t *Tally) Add(counts []int, label int) {
+	if label < 0 || label >= t.Classes || len(counts) != t.Neurons {
+		panic(fmt.Sprintf("diehlcook: tally of %d classes and %d neurons given class %d and %d counts", t.Classes, t.Neurons, label, len(counts)))
+	}
+	t.Images[label]++
+	row := t.Spikes[label*t.Neurons : (label+1)*t.Neurons]
+	for j, v := range counts {
+		row[j] += float64(v)
+	}
+}
+
+// Reset empties t.
+func (t *Tally) Reset() {
+	clear(t.Spikes)
+	clear(t.Images)
+}
+
+// AssignTally labels each neuron with the class whose images it fired
+// most for on average (−1 when t holds no image); ties go to the lower
+// class. It panics if t is not for the network's number of neurons.
+func (net *Net) AssignTally(t *Tally) {
+	n := net.P.Neurons
+	if t.Neurons != n || len(t.Spikes) != t.Classes*n || len(t.Images) != t.Classes {
+		panic(fmt.Sprintf("diehlcook: a tally of %d neurons for a network of %d", t.Neurons, n))
 	}
 	for j := range n {
 		best, bestRate := -1, -1.0
-		for c := range classes {
-			if per[c] == 0 {
+		for c := range t.Classes {
+			if t.Images[c] == 0 {
 				continue
 			}
-			if r := rates[c][j] / float64(per[c]); r > bestRate {
+			if r := t.Spikes[c*n+j] / float64(t.Images[c]); r > bestRate {
 				best, bestRate = c, r
 			}
 		}
@@ -704,12 +777,10 @@ func (net *Net) Evaluate(ctx context.Context, d *data.Dataset, classes int) (Res
 	s0, e0 := net.counters()
 	i0, in0 := net.inhibitorySpikes(), net.inSpikes
 	for k := range d.Len() {
-		if k%500 == 0 {
-			if err := ctx.Err(); err != nil {
-				return Result{}, err
-			}
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
 		}
-		net.respond(d.X.Row(k), false, counts)
+		net.Respond(d.X.Row(k), counts)
 		if len(net.score) != classes {
 			net.score = make([]float64, classes)
 		}

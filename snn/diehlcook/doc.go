@@ -21,6 +21,16 @@
 // happens in it. The neurons are shared among Net.Threads workers with
 // one barrier per step; results do not depend on their number.
 //
+// Train, Responses and Evaluate loop over a dataset; Learn and Respond
+// present one image, for a caller that runs its own loop so as to stop
+// between any two images. State returns everything besides W, Theta and
+// Labels that the next image depends on (potentials, conductances, the
+// steps of the last spikes of neurons and inputs, the postsynaptic
+// traces, the random stream's position), and SetState puts it back: a
+// training run saved with them continues bit for bit. Tally sums the
+// responses Assign reads, per class, so that a checkpoint keeps a few
+// numbers per neuron instead of every response.
+//
 // Evaluate counts the spikes (input, excitatory, inhibitory) and synaptic
 // events it simulates; Result.Ops gives them as package energy defines
 // operations, comparable with the other families' counts.

@@ -49,3 +49,23 @@ func TestRestClosedFormAfterLateSpikes(t *testing.T) {
 		t.Errorf("only %d of 100 presentations left inhibition after 20 ms of rest: the case is not tested", late)
 	}
 }
+
+// TestShortRestSimulated: a rest too short for the conductances to fade
+// (here none at all) is simulated step by step, not closed with the
+// conductances set to zero as if they had faded.
+func TestShortRestSimulated(t *testing.T) {
+	p := Default(12)
+	p.RestMS = 0
+	net, err := New(p, 256, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := noise(3, 256, 4)
+	counts := make([]int, 12)
+	for k := range d.Len() {
+		net.Learn(d.X.Row(k), counts)
+	}
+	if st := net.State(); !slices.ContainsFunc(st.GiExc, func(g float64) bool { return g > fadedG }) {
+		t.Errorf("no conductance left after a presentation without rest: %v", st.GiExc)
+	}
+}
