@@ -264,6 +264,13 @@ func FuzzDecode(f *testing.F) {
 	if seed, err := os.ReadFile(stdp); err == nil {
 		f.Add(seed)
 	}
+	// An STDP training checkpoint (states, tally and training record too),
+	// and each of its hostile edits.
+	_, edit := stdpEditor(f)
+	f.Add(edit(func(*File) {}))
+	for _, tc := range stdpHostile {
+		f.Add(edit(tc.change))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := Decode(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
