@@ -53,6 +53,10 @@ func TestCSVClassNamesEndToEnd(t *testing.T) {
 			if rep.TestAccuracy < 0.95 || !slices.Equal(rep.ClassNames, tt.names) {
 				t.Fatalf("trained to accuracy %.3f with class names %q, want %q", rep.TestAccuracy, rep.ClassNames, tt.names)
 			}
+			ins, err := Inspect(model)
+			if err != nil || !slices.Equal(ins.ClassNames, tt.names) {
+				t.Errorf("Inspect: class names %q, %v", ins.ClassNames, err)
+			}
 			// One input at the centre of each blob.
 			x := tensor.New(len(tt.labels), 2)
 			for k := range tt.labels {

@@ -28,12 +28,19 @@ type ExportReport struct {
 	Bytes  int64  `json:"bytes"`
 	Model  string `json:"model"`
 	Opset  int    `json:"opset"`
+	// InputShape is the shape of one example as the graph's input takes
+	// it after the batch dimension (modelio.ONNXInputShape): the input is
+	// [batch, InputShape…].
+	InputShape []int `json:"input_shape"`
 }
 
 // Export writes a saved model as an ONNX model (opset modelio.ONNXOpset)
-// that onnxruntime and other runtimes run: input "input" [batch, features]
-// taking the same raw features as Evaluate and Predict (the saved
-// normalisation is part of the graph), output "output" [batch, classes].
+// that onnxruntime and other runtimes run: input "input" taking the same
+// raw features as Evaluate and Predict (the saved normalisation is part of
+// the graph), shaped as PyTorch's exports take them — [batch, channels,
+// height, width] for a convolutional network, [batch, steps, features]
+// for a recurrent one, [batch, features] otherwise (ExportReport's
+// InputShape says which) — and output "output" [batch, outputs].
 // Settings it cannot use give a *[FieldError]; a file that cannot be read,
 // or a network with a layer ONNX cannot express (an STDP network, spiking
 // layers), gives the error saying so; a ctx already done, its error (the
@@ -65,5 +72,6 @@ func Export(ctx context.Context, s ExportSettings) (*ExportReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ExportReport{Format: s.Format, Path: s.Out, Bytes: st.Size(), Model: meta.Model, Opset: modelio.ONNXOpset}, nil
+	return &ExportReport{Format: s.Format, Path: s.Out, Bytes: st.Size(), Model: meta.Model, Opset: modelio.ONNXOpset,
+		InputShape: modelio.ONNXInputShape(net, meta)}, nil
 }

@@ -13,18 +13,26 @@ import (
 // neurite model, "stdp" for an STDP network, or "foreign" for a
 // safetensors file written elsewhere (a PyTorch state_dict).
 type InspectReport struct {
-	Path           string         `json:"path"`
-	Format         string         `json:"format"`
-	Bytes          int64          `json:"bytes"`
-	Model          string         `json:"model"`
-	Params         int            `json:"params"`
-	Layers         []InspectLayer `json:"layers"`
-	Inputs         int            `json:"inputs,omitempty"`
-	Classes        int            `json:"classes,omitempty"`
-	Dataset        string         `json:"dataset,omitempty"`
-	Epoch          int            `json:"epoch"`
-	WeightsSHA256  string         `json:"weights_sha256"`
-	OptimizerSteps int            `json:"optimizer_steps,omitempty"`
+	Path   string         `json:"path"`
+	Format string         `json:"format"`
+	Bytes  int64          `json:"bytes"`
+	Model  string         `json:"model"`
+	Params int            `json:"params"`
+	Layers []InspectLayer `json:"layers"`
+	Inputs int            `json:"inputs,omitempty"`
+	// InputShape is the shape of one example as the model takes it, and
+	// its ONNX export after the batch dimension: [channels, height, width]
+	// for a convolutional network, [steps, features] for a recurrent one,
+	// [inputs] for flat rows (modelio.ONNXInputShape).
+	InputShape []int `json:"input_shape,omitempty"`
+	Classes    int   `json:"classes,omitempty"`
+	// ClassNames names the classes as the training data's labels did (a
+	// CSV file's), when the file keeps them.
+	ClassNames     []string `json:"class_names,omitempty"`
+	Dataset        string   `json:"dataset,omitempty"`
+	Epoch          int      `json:"epoch"`
+	WeightsSHA256  string   `json:"weights_sha256"`
+	OptimizerSteps int      `json:"optimizer_steps,omitempty"`
 	// Training is the checkpoint's settings and position, verbatim.
 	Training json.RawMessage `json:"training,omitempty"`
 	// Tensors lists a foreign file's tensors (no neurite architecture) or
@@ -74,6 +82,7 @@ func Inspect(path string) (*InspectReport, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		rep.Model, rep.Params, rep.Inputs, rep.Classes = "stdp", len(net.W)+len(net.Theta), net.In, meta.Classes
+		rep.InputShape = []int{net.In}
 		rep.Dataset, rep.Neurons, rep.Images, rep.WeightsSHA256 = meta.Dataset, net.P.Neurons, meta.Images, modelio.TensorsSHA256(f.Tensors)
 		rep.Tensors = inspectTensors(f.Tensors)
 		return rep, nil
@@ -91,6 +100,7 @@ func Inspect(path string) (*InspectReport, error) {
 		return rep, nil
 	}
 	rep.Model, rep.Params, rep.Inputs, rep.Classes = meta.Model, net.NumParams(), meta.Spec.Inputs, meta.Classes
+	rep.InputShape, rep.ClassNames = modelio.ONNXInputShape(net, meta), meta.ClassNames
 	rep.Dataset, rep.Epoch, rep.WeightsSHA256, rep.Training = meta.Dataset, meta.Epoch, modelio.WeightsSHA256(net), meta.Training
 	if meta.Optimizer != nil {
 		rep.OptimizerSteps = meta.Optimizer.Steps

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -53,17 +54,31 @@ func TestInspect(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	lenet := filepath.Join(dir, "lenet5.safetensors")
+	lspec := ann.LeNet5()
+	lnet, err := lspec.Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := modelio.Save(lenet, lnet, modelio.Meta{Model: "lenet5", Spec: lspec, Classes: 3, ClassNames: []string{"-1", "0", "1"}}); err != nil {
+		t.Fatal(err)
+	}
+
 	for _, tt := range []struct {
 		path    string
 		want    InspectReport
 		layers  []string
 		tensors []string
 	}{
-		{mlp, InspectReport{Model: "mlp", Params: 4*3 + 3 + 3*2 + 2, Inputs: 4, Classes: 2, Dataset: "tiny.csv", Epoch: 3, WeightsSHA256: modelio.WeightsSHA256(net)},
+		{mlp, InspectReport{Model: "mlp", Params: 4*3 + 3 + 3*2 + 2, Inputs: 4, InputShape: []int{4}, Classes: 2, Dataset: "tiny.csv", Epoch: 3,
+			WeightsSHA256: modelio.WeightsSHA256(net)},
 			[]string{"dense", "relu", "dense"}, nil},
+		{lenet, InspectReport{Model: "lenet5", Params: lnet.NumParams(), Inputs: 784, InputShape: []int{1, 28, 28}, Classes: 3, ClassNames: []string{"-1", "0", "1"},
+			WeightsSHA256: modelio.WeightsSHA256(lnet)},
+			[]string{"conv2d", "relu", "maxpool", "conv2d", "relu", "maxpool", "flatten", "dense", "relu", "dense", "relu", "dense"}, nil},
 		{foreign, InspectReport{Model: "foreign", Params: 8, WeightsSHA256: modelio.TensorsSHA256(tensors)},
 			nil, []string{"fc.bias", "fc.weight"}},
-		{stdp, InspectReport{Model: "stdp", Params: 16*5 + 5, Inputs: 16, Classes: 10, Dataset: "mnist", Neurons: 5, Images: 40},
+		{stdp, InspectReport{Model: "stdp", Params: 16*5 + 5, Inputs: 16, InputShape: []int{16}, Classes: 10, Dataset: "mnist", Neurons: 5, Images: 40},
 			nil, []string{"input_weights", "labels", "theta"}},
 	} {
 		t.Run(filepath.Base(tt.path), func(t *testing.T) {
@@ -76,7 +91,8 @@ func TestInspect(t *testing.T) {
 				t.Errorf("Inspect(%s): path %s, format %s, %d bytes; want the file's %d", tt.path, got.Path, got.Format, got.Bytes, st.Size())
 			}
 			if got.Model != tt.want.Model || got.Params != tt.want.Params || got.Inputs != tt.want.Inputs || got.Classes != tt.want.Classes ||
-				got.Dataset != tt.want.Dataset || got.Epoch != tt.want.Epoch || got.Neurons != tt.want.Neurons || got.Images != tt.want.Images {
+				got.Dataset != tt.want.Dataset || got.Epoch != tt.want.Epoch || got.Neurons != tt.want.Neurons || got.Images != tt.want.Images ||
+				!slices.Equal(got.InputShape, tt.want.InputShape) || !slices.Equal(got.ClassNames, tt.want.ClassNames) {
 				t.Errorf("Inspect(%s) = %+v, want %+v", tt.path, got, tt.want)
 			}
 			if tt.want.WeightsSHA256 != "" && got.WeightsSHA256 != tt.want.WeightsSHA256 || len(got.WeightsSHA256) != 64 {
@@ -132,7 +148,8 @@ func TestExportRoundTrip(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Export wrote %d bytes that are not the model's ONNX encoding (%d bytes)", len(got), len(want))
 	}
-	if *rep != (ExportReport{Format: "onnx", Path: out, Bytes: int64(len(want)), Model: "mlp", Opset: modelio.ONNXOpset}) {
+	if !reflect.DeepEqual(*rep, ExportReport{Format: "onnx", Path: out, Bytes: int64(len(want)), Model: "mlp", Opset: modelio.ONNXOpset,
+		InputShape: []int{4}}) {
 		t.Errorf("Export report %+v", *rep)
 	}
 

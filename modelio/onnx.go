@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 
 	"google.golang.org/protobuf/encoding/protowire"
 
@@ -29,17 +30,23 @@ func WriteONNX(path string, net *ann.Sequential, m Meta, producerVersion string)
 }
 
 // EncodeONNX returns net, with the architecture and input normalisation m
-// describes, as an ONNX model (opset ONNXOpset): graph input "input" of
-// shape [batch, m.Spec.Inputs] taking raw features (the normalisation, if
-// any, is the graph's first two operators, Sub and Div, as neurite applies
-// it), output "output" of shape [batch, outputs], weights as initializers.
-// The model computes what net.Forward computes at inference: dropout is
-// left out and batch normalisation uses the running statistics. Each layer
-// writes its own standard operators (Gemm, Conv, MaxPool, AveragePool,
-// Relu, Sigmoid, Tanh, LeakyRelu, Softmax, BatchNormalization, Reshape,
-// Flatten, LSTM, RNN, Transpose) through [ann.ONNXExporter], as an
-// io.WriterTo writes itself; a layer that does not implement it (the
-// spiking layers) is an error naming the layer.
+// describes, as an ONNX model (opset ONNXOpset). Its graph input "input"
+// takes raw features shaped as PyTorch's exports take them (see
+// ONNXInputShape): [batch, channels, height, width] for a network of
+// images (NCHW), [batch, steps, features] for a recurrent one, [batch,
+// features] for flat rows. The normalisation, if any, is the graph's first
+// two operators, Sub and Div, as neurite applies it (one mean and
+// deviation for all inputs, or one per input laid out as one example).
+// The output "output" is [batch, outputs], and the weights are
+// initializers. The model computes what net.Forward computes at inference
+// on the same values in row-major order: dropout is left out and batch
+// normalisation uses the running statistics. Each layer writes its own
+// standard operators (Gemm, Conv, MaxPool, AveragePool, Relu, Sigmoid,
+// Tanh, LeakyRelu, Softmax, BatchNormalization, Reshape, Flatten, LSTM,
+// RNN, Transpose) through [ann.ONNXExporter], as an io.WriterTo writes
+// itself; a layer that does not implement it (the spiking layers) is an
+// error naming the layer, and so is a normalisation that does not fit
+// the inputs.
 //
 // ONNX messages are few and stable, so they are written field by field
 // with protobuf's wire encoder (google.golang.org/protobuf/encoding/
@@ -47,17 +54,17 @@ func WriteONNX(path string, net *ann.Sequential, m Meta, producerVersion string)
 func EncodeONNX(net *ann.Sequential, m Meta, producerVersion string) ([]byte, error) {
 	g := &onnxGraph{}
 	x := "input"
+	shape := ONNXInputShape(net, m)
 	if n := m.Normalizer; n != nil {
-		dims := []int{len(n.Mean)}
+		if err := n.Validate(m.Spec.Inputs); err != nil {
+			return nil, fmt.Errorf("modelio: onnx: %w", err)
+		}
+		dims := []int{1}
+		if len(n.Mean) > 1 { // one per input, shaped as an example
+			dims = shape
+		}
 		x = g.Op("Sub", []string{x, g.Floats("norm.mean", dims, n.Mean)})
 		x = g.Op("Div", []string{x, g.Floats("norm.std", dims, n.Std)})
-	}
-	if len(net.InputShape) > 0 { // rows viewed as images or sequences
-		view := &ann.Reshape{Shape: net.InputShape}
-		var err error
-		if x, err = view.ExportONNX(g, -1, x); err != nil {
-			return nil, fmt.Errorf("modelio: onnx: input shape %v: %w", net.InputShape, err)
-		}
 	}
 	for i, l := range net.Layers {
 		e, ok := l.(ann.ONNXExporter)
@@ -80,8 +87,8 @@ func EncodeONNX(net *ann.Sequential, m Meta, producerVersion string) ([]byte, er
 	for _, t := range g.inits {
 		graph = appendMessage(graph, 5, t)
 	}
-	graph = appendMessage(graph, 11, valueInfo("input", m.Spec.Inputs))
-	graph = appendMessage(graph, 12, valueInfo("output", -1))
+	graph = appendMessage(graph, 11, valueInfo("input", shape))
+	graph = appendMessage(graph, 12, valueInfo("output", nil))
 
 	var opset []byte
 	opset = protowire.AppendTag(opset, 2, protowire.VarintType)
@@ -174,21 +181,33 @@ func (g *onnxGraph) Int64s(hint string, data []int64) string {
 	return name
 }
 
-// valueInfo describes a float tensor [batch, features] (features < 0:
-// unknown) with a symbolic batch dimension.
-func valueInfo(name string, features int) []byte {
+// ONNXInputShape returns the shape of one example as EncodeONNX's graph
+// input takes it, after the batch dimension: the network's InputShape
+// ([channels, height, width] for images, [steps, features] for
+// sequences) or, for flat rows, [m.Spec.Inputs].
+func ONNXInputShape(net *ann.Sequential, m Meta) []int {
+	if len(net.InputShape) > 0 {
+		return slices.Clone(net.InputShape)
+	}
+	return []int{m.Spec.Inputs}
+}
+
+// valueInfo describes a float tensor [batch, dims…] with a symbolic batch
+// dimension; nil dims stand for one symbolic dimension, "outputs".
+func valueInfo(name string, dims []int) []byte {
 	var shape []byte
 	var batch []byte
 	batch = appendString(batch, 2, "batch")
 	shape = appendMessage(shape, 1, batch)
-	var dim []byte
-	if features >= 0 {
-		dim = protowire.AppendTag(dim, 1, protowire.VarintType)
-		dim = protowire.AppendVarint(dim, uint64(features))
-	} else {
-		dim = appendString(dim, 2, "outputs")
+	if dims == nil {
+		shape = appendMessage(shape, 1, appendString(nil, 2, "outputs"))
 	}
-	shape = appendMessage(shape, 1, dim)
+	for _, d := range dims {
+		var dim []byte
+		dim = protowire.AppendTag(dim, 1, protowire.VarintType)
+		dim = protowire.AppendVarint(dim, uint64(d))
+		shape = appendMessage(shape, 1, dim)
+	}
 	var tensor []byte
 	tensor = protowire.AppendTag(tensor, 1, protowire.VarintType)
 	tensor = protowire.AppendVarint(tensor, 1) // FLOAT

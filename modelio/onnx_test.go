@@ -11,21 +11,23 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/optim"
 	"github.com/neurite/neurite/tensor"
 )
 
-// onnxRuntime runs model on x ([rows, cols]) with onnxruntime-node and
+// onnxRuntime runs model on x, shaped as shape, with onnxruntime-node and
 // returns its output, or skips the test when the runtime is not installed.
 // Install it with
 //
 //	npm install --ignore-scripts --prefix DIR onnxruntime-node
 //
 // and set NEURITE_ONNXRUNTIME_DIR=DIR (.ci/run does).
-func onnxRuntime(t testing.TB, model string, x []float32, rows, cols int) []float32 {
+func onnxRuntime(t testing.TB, model string, x []float32, shape []int) []float32 {
 	t.Helper()
 	dir := os.Getenv("NEURITE_ONNXRUNTIME_DIR")
 	if dir == "" {
@@ -39,8 +41,12 @@ func onnxRuntime(t testing.TB, model string, x []float32, rows, cols int) []floa
 	if err := os.WriteFile(in, f32bytes(x), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
 	script, _ := filepath.Abs("testdata/ort_run.js")
-	cmd := exec.Command("node", script, model, in, strconv.Itoa(rows), strconv.Itoa(cols), out)
+	cmd := exec.Command("node", script, model, in, strings.Join(dims, ","), out)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+filepath.Join(dir, "node_modules"))
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("onnxruntime on %s: %v: %s", model, err, msg)
@@ -66,8 +72,9 @@ func f32bytes(x []float32) []byte {
 
 // TestONNXAgainstOnnxRuntime exports networks of every layer kind with
 // random weights (and random batch-norm statistics) and checks that
-// onnxruntime computes the outputs neurite computes, within 1e-5
-// relative to the output's size.
+// onnxruntime, fed inputs shaped as PyTorch's exports take them (NCHW
+// images, [batch, steps, features] sequences), computes the outputs
+// neurite computes, within 1e-5 relative to the output's size.
 func TestONNXAgainstOnnxRuntime(t *testing.T) {
 	mlp := ann.MLP(20, []int{16, 12}, ann.Tanh, 5, 0.3)
 	mlp.Layers = append(mlp.Layers[:2], append([]ann.LayerSpec{{Type: "batchnorm"}, {Type: "sigmoid"},
@@ -80,16 +87,19 @@ func TestONNXAgainstOnnxRuntime(t *testing.T) {
 	seq := ann.Spec{Inputs: 6 * 5, Shape: []int{6, 5}, Loss: "softmax-cross-entropy", Layers: []ann.LayerSpec{
 		{Type: "lstm", Units: 7, Sequence: true}, {Type: "flatten"}, {Type: "dense", Units: 3}}}
 	for _, c := range []struct {
-		name string
-		spec ann.Spec
-		norm *data.Normalizer
+		name  string
+		spec  ann.Spec
+		norm  *data.Normalizer
+		shape []int // of one example, as the graph takes it
 	}{
-		{"mlp", mlp, &data.Normalizer{Mean: []float32{0.3}, Std: []float32{0.7}}},
-		{"conv", conv, nil},
-		{"lenet5", ann.LeNet5(), &data.Normalizer{Mean: []float32{0.1307}, Std: []float32{0.3081}}},
-		{"lstm", ann.RowSequence(true, 16), nil},
-		{"rnn", ann.RowSequence(false, 16), nil},
-		{"lstm-sequence", seq, nil},
+		{"mlp", mlp, &data.Normalizer{Mean: []float32{0.3}, Std: []float32{0.7}}, []int{20}},
+		{"mlp per-input normalisation", mlp, perInput(20), []int{20}},
+		{"conv", conv, nil, []int{2, 9, 9}},
+		{"conv per-input normalisation", conv, perInput(2 * 9 * 9), []int{2, 9, 9}},
+		{"lenet5", ann.LeNet5(), &data.Normalizer{Mean: []float32{0.1307}, Std: []float32{0.3081}}, []int{1, 28, 28}},
+		{"lstm", ann.RowSequence(true, 16), nil, []int{28, 28}},
+		{"rnn", ann.RowSequence(false, 16), nil, []int{28, 28}},
+		{"lstm-sequence", seq, perInput(6 * 5), []int{6, 5}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			net, err := c.spec.Build(3)
@@ -113,8 +123,12 @@ func TestONNXAgainstOnnxRuntime(t *testing.T) {
 				x[i] = r.Float32()
 			}
 			path := filepath.Join(t.TempDir(), c.name+".onnx")
-			if err := WriteONNX(path, net, Meta{Spec: c.spec, Normalizer: c.norm}, "test"); err != nil {
+			meta := Meta{Spec: c.spec, Normalizer: c.norm}
+			if err := WriteONNX(path, net, meta, "test"); err != nil {
 				t.Fatal(err)
+			}
+			if got := ONNXInputShape(net, meta); !slices.Equal(got, c.shape) {
+				t.Fatalf("ONNXInputShape = %v, want %v", got, c.shape)
 			}
 			in := tensor.FromData(append([]float32(nil), x...), rows, c.spec.Inputs)
 			if c.norm != nil {
@@ -123,7 +137,7 @@ func TestONNXAgainstOnnxRuntime(t *testing.T) {
 				}
 			}
 			want := net.Forward(in, false).Data
-			got := onnxRuntime(t, path, x, rows, c.spec.Inputs)
+			got := onnxRuntime(t, path, x, append([]int{rows}, c.shape...))
 			if len(got) != len(want) {
 				t.Fatalf("onnxruntime gave %d outputs, neurite %d", len(got), len(want))
 			}
@@ -141,7 +155,10 @@ func TestONNXAgainstOnnxRuntime(t *testing.T) {
 // input reshape, so that a change to how layers are exported cannot alter
 // a model silently. The weights are set to a fixed pattern, so only the
 // encoder decides the bytes. When the encoding changes on purpose (and
-// TestONNXAgainstOnnxRuntime still passes), update the hashes.
+// TestONNXAgainstOnnxRuntime still passes), update the hashes. (They
+// changed for conv, recurrent and lstm when the graph input took the
+// example's shape, NCHW or [batch, steps, features], instead of flat rows;
+// conv's normalisation became one per input, as Validate requires.)
 func TestONNXEncodingStable(t *testing.T) {
 	mlp := ann.MLP(20, []int{16, 12}, ann.Tanh, 5, 0.3)
 	mlp.Layers = append(mlp.Layers[:2], append([]ann.LayerSpec{{Type: "batchnorm"}, {Type: "sigmoid"},
@@ -162,12 +179,12 @@ func TestONNXEncodingStable(t *testing.T) {
 	}{
 		{"mlp", mlp, &data.Normalizer{Mean: []float32{0.3}, Std: []float32{0.7}},
 			"a54aa698e6d554e26be2771b2b29e2d49135b9e4d4248ed21102113bb0d8c11c"},
-		{"conv", conv, &data.Normalizer{Mean: []float32{0.1, 0.2}, Std: []float32{0.3, 0.4}},
-			"086a450c102804239d039a21530039b59addd35bfe52cedb6a999fed2fda655b"},
+		{"conv", conv, perInput(2 * 9 * 9),
+			"4f07ee8760b66602950ebb76de61411e61b2b4ecd550456605f62868c2119236"},
 		{"recurrent", seq, nil,
-			"eb889831ab386fa05067e25be744e8f7f99a9a999d85b72a3bd1c64914160bff"},
+			"b687c5d4f11ff206442dffd82ab8d5d4ecbeef18e68bfbef5504311d7cbd0bd7"},
 		{"lstm", ann.RowSequence(true, 3), nil,
-			"660edbd0d3c4ad41a6267dea9067e9f774d330460d2c7afb0e964aea97b3a335"},
+			"04350515161cd9230bed6a49095a691874f046a2bd3a3292717de3d0e372c1fe"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			net, err := c.spec.Build(1)
@@ -211,5 +228,148 @@ func TestONNXLayerWithoutExport(t *testing.T) {
 	_, err = EncodeONNX(net, Meta{Spec: spec}, "test")
 	if want := `modelio: onnx: layer 1 (novel): no ONNX export for layer kind "novel"`; err == nil || err.Error() != want {
 		t.Errorf("EncodeONNX with a novel layer: error %v, want %q", err, want)
+	}
+}
+
+// perInput returns a normalisation with a mean and deviation per input,
+// all different, so that a wrongly laid out one shows.
+func perInput(n int) *data.Normalizer {
+	norm := &data.Normalizer{Mean: make([]float32, n), Std: make([]float32, n)}
+	for i := range n {
+		norm.Mean[i], norm.Std[i] = float32(i%7)/10, 0.5+float32(i%5)/10
+	}
+	return norm
+}
+
+// TestONNXRejectsBadNormalizer: statistics that fit neither one value for
+// all inputs nor one per input are an error, not a graph that fails to
+// run.
+func TestONNXRejectsBadNormalizer(t *testing.T) {
+	spec := ann.LeNet5()
+	net, err := spec.Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := &data.Normalizer{Mean: []float32{0.1, 0.2}, Std: []float32{1, 1}}
+	if _, err := EncodeONNX(net, Meta{Spec: spec, Normalizer: bad}, "test"); err == nil || !strings.Contains(err.Error(), "2 means") {
+		t.Errorf("EncodeONNX with 2 means for 784 inputs: %v", err)
+	}
+}
+
+// TestONNXMNIST trains LeNet-5, an MLP and an LSTM briefly on MNIST,
+// exports them with MNIST's normalisation, and checks that onnxruntime,
+// fed raw test images as PyTorch's exports take them ([N, 1, 28, 28],
+// [N, 784] and [N, 28, 28]), computes neurite's logits within onnxTol and
+// the same class: on the first 300 test images, on all 10,000 with
+// NEURITE_LONG=1.
+func TestONNXMNIST(t *testing.T) {
+	if os.Getenv("NEURITE_ONNXRUNTIME_DIR") == "" {
+		t.Skip("onnxruntime-node is not installed: npm install --ignore-scripts --prefix DIR onnxruntime-node, then set NEURITE_ONNXRUNTIME_DIR=DIR")
+	}
+	trainSet, test, err := data.LoadMNIST("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("NEURITE_LONG") == "" {
+		test = test.Head(300)
+	}
+	norm := data.FitNormalizer(trainSet, true)
+	for _, c := range []struct {
+		name  string
+		spec  ann.Spec
+		shape []int
+	}{
+		{"lenet5", ann.LeNet5(), []int{1, 28, 28}},
+		{"mlp", ann.MLP(784, []int{64}, ann.ReLU, 10, 0), []int{784}},
+		{"lstm", ann.RowSequence(true, 32), []int{28, 28}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			net, err := c.spec.Build(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fitBriefly(t, net, trainSet, norm)
+			meta := Meta{Model: c.name, Spec: c.spec, Normalizer: &norm, Classes: 10}
+			path := filepath.Join(t.TempDir(), c.name+".onnx")
+			if err := WriteONNX(path, net, meta, "test"); err != nil {
+				t.Fatal(err)
+			}
+			if got := ONNXInputShape(net, meta); !slices.Equal(got, c.shape) {
+				t.Fatalf("ONNXInputShape = %v, want %v", got, c.shape)
+			}
+			got := onnxRuntime(t, path, test.X.Data, append([]int{test.Len()}, c.shape...))
+			x := test.Clone()
+			norm.Apply(x)
+			want := net.Forward(x.X, false)
+			if len(got) != len(want.Data) {
+				t.Fatalf("onnxruntime gave %d outputs, neurite %d", len(got), len(want.Data))
+			}
+			correct, worst := 0, 0.0
+			for i := range test.Len() {
+				w, g := want.Row(i), got[10*i:10*i+10]
+				for j := range w {
+					d := math.Abs(float64(g[j]-w[j])) / math.Max(1, math.Abs(float64(w[j])))
+					worst = math.Max(worst, d)
+					if d > onnxTol {
+						t.Fatalf("image %d, logit %d: onnxruntime %v, neurite %v", i, j, g[j], w[j])
+					}
+				}
+				k := tensor.ArgMax(w)
+				if tensor.ArgMax(g) != k && !nearTie(w, k) {
+					t.Errorf("image %d: onnxruntime says %d, neurite %d", i, tensor.ArgMax(g), k)
+				}
+				if k == test.Labels[i] {
+					correct++
+				}
+			}
+			t.Logf("%s: %d images, accuracy %.3f, largest relative difference %.2g", c.name, test.Len(), float64(correct)/float64(test.Len()), worst)
+			// Trained, not random: the classes compared are real decisions
+			// (chance is 0.1).
+			if acc := float64(correct) / float64(test.Len()); acc < 0.3 {
+				t.Errorf("accuracy %.3f after brief training; want above 0.3", acc)
+			}
+		})
+	}
+}
+
+// onnxTol bounds the difference between onnxruntime's logits and
+// neurite's, relative to the logit's size (at least 1): both compute in
+// float32, summing in different orders (onnxruntime's convolutions and
+// GEMMs block differently), which costs a few ulps per term over sums of
+// hundreds of terms. Measured differences are around 1e-6.
+const onnxTol = 1e-4
+
+// nearTie reports whether the largest logit of row, at k, leads another
+// by less than onnxTol: then either runtime may name either class.
+func nearTie(row []float32, k int) bool {
+	for j, v := range row {
+		if j != k && float64(row[k]-v) <= onnxTol*math.Max(1, math.Abs(float64(row[k]))) {
+			return true
+		}
+	}
+	return false
+}
+
+// fitBriefly trains net for 40 batches of 64 MNIST images with Adam, far
+// from converged but well above chance.
+func fitBriefly(t *testing.T, net *ann.Sequential, d *data.Dataset, norm data.Normalizer) {
+	t.Helper()
+	opt, err := optim.Adam{LR: 0.003}.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const batches, batch = 40, 64
+	var loss ann.SoftmaxCrossEntropy
+	params := net.Params()
+	for b := range batches {
+		x := tensor.FromData(append([]float32(nil), d.X.Data[b*batch*784:(b+1)*batch*784]...), batch, 784)
+		for i := range batch {
+			norm.Row(x.Row(i))
+		}
+		out := net.Forward(x, true)
+		grad := tensor.New(out.Shape...)
+		loss.Eval(grad, out, d.Labels[b*batch:(b+1)*batch])
+		net.Backward(grad)
+		opt.Step(params)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -187,7 +188,8 @@ func TestInitFreeze(t *testing.T) {
 
 // TestExportPredictionsMatch trains LeNet-5 and the LSTM briefly, exports
 // them to ONNX and checks that onnxruntime predicts the same class as
-// neurite for every one of MNIST's 10,000 test images (raw pixels in: the
+// neurite for every one of MNIST's 10,000 test images (raw pixels in,
+// shaped as export's input_shape says: [N, 1, 28, 28] and [N, 28, 28]; the
 // exported graph normalises them itself). Skips without onnxruntime-node
 // (see modelio's test).
 func TestExportPredictionsMatch(t *testing.T) {
@@ -214,8 +216,15 @@ func TestExportPredictionsMatch(t *testing.T) {
 		if code != 0 || json.Unmarshal([]byte(stdout), &rep) != nil || rep.Bytes == 0 || rep.Format != "onnx" {
 			t.Fatalf("export: exit %d: %s %s", code, stdout, stderr)
 		}
+		dims := "10000"
+		for _, d := range rep.InputShape {
+			dims += fmt.Sprintf(",%d", d)
+		}
+		if want := map[string]string{"lenet5": "10000,1,28,28", "lstm": "10000,28,28"}[model]; dims != want {
+			t.Errorf("%s: export's input_shape %v, want [N, %s]", model, rep.InputShape, want)
+		}
 		script, _ := filepath.Abs(filepath.Join(testdataDir(t), "ort_run.js"))
-		cmd := exec.Command("node", script, model+".onnx", in, "10000", "784", "out.f32")
+		cmd := exec.Command("node", script, model+".onnx", in, dims, "out.f32")
 		cmd.Env = append(os.Environ(), "NODE_PATH="+filepath.Join(dir, "node_modules"))
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("onnxruntime: %v: %s", err, msg)

@@ -15,9 +15,12 @@ func newExportCmd() *cobra.Command {
 		Use:   "export",
 		Short: "Export a saved model to ONNX for other runtimes",
 		Long: `export writes a model or checkpoint as an ONNX model (opset 13) that
-onnxruntime and other runtimes run: input "input" [batch, features] taking the
-same raw features as neurite eval and predict (the saved normalisation is part
-of the graph), output "output" [batch, classes], the network's logits (or
+onnxruntime and other runtimes run: input "input" taking the same raw features
+as neurite eval and predict (the saved normalisation is part of the graph),
+shaped as PyTorch's exports take them: [batch, 1, 28, 28] (NCHW) for a
+convolutional network such as lenet5, [batch, steps, features] for lstm and
+rnn, [batch, features] otherwise (--json's input_shape, and inspect's, give the
+shape after the batch); output "output" [batch, classes], the network's logits (or
 probabilities if it ends in softmax). Dense, convolution, pooling, batch
 normalisation, activations, softmax, RNN and LSTM layers are supported;
 dropout is dropped, as at inference.`,
