@@ -13,6 +13,7 @@ import (
 	"github.com/neurite/neurite/data"
 	"github.com/neurite/neurite/modelio"
 	"github.com/neurite/neurite/optim"
+	"github.com/neurite/neurite/snn/diehlcook"
 	"github.com/neurite/neurite/train"
 )
 
@@ -50,6 +51,8 @@ type savedSettings struct {
 	Steps       int     `json:"steps,omitempty"`
 	Coding      string  `json:"coding,omitempty"`
 	Readout     string  `json:"readout,omitempty"`
+	Neurons     int     `json:"neurons,omitempty"`
+	AssignPass  bool    `json:"assign_pass,omitempty"`
 }
 
 // save returns the record of s (defaults filled in).
@@ -58,7 +61,8 @@ func (s TrainSettings) save() savedSettings {
 		Schedule: s.Schedule, LR: s.LR, Momentum: s.Momentum, WeightDecay: s.WeightDecay, Nesterov: s.Nesterov,
 		Epochs: s.Epochs, Batch: s.Batch, MaxBatches: s.MaxBatches, Warmup: s.Warmup, Clip: s.Clip, Dropout: s.Dropout,
 		ValSplit: s.ValSplit, Patience: s.Patience, Normalize: s.Normalize == "standard", Seed: s.Seed, Init: s.Init, Freeze: s.Freeze,
-		Labels: joinInts(s.Labels), TrainSample: s.TrainSamples, TestSample: s.TestSamples, Steps: s.Steps, Coding: s.Coding, Readout: s.Readout}
+		Labels: joinInts(s.Labels), TrainSample: s.TrainSamples, TestSample: s.TestSamples, Steps: s.Steps, Coding: s.Coding, Readout: s.Readout,
+		Neurons: s.Neurons, AssignPass: s.AssignPass}
 }
 
 // settings returns the run's settings as saved, with what may change taken
@@ -84,12 +88,15 @@ func (r savedSettings) settings(s TrainSettings) (TrainSettings, error) {
 	if r.Readout == "" {
 		r.Readout = "spikes"
 	}
+	if r.Neurons == 0 {
+		r.Neurons = 400
+	}
 	saved := TrainSettings{Model: r.Model, Data: r.Data, Hidden: hidden, Activation: r.Activation, Optimizer: r.Optimizer,
 		Schedule: r.Schedule, LR: r.LR, Momentum: r.Momentum, WeightDecay: r.WeightDecay, Nesterov: r.Nesterov,
 		Epochs: r.Epochs, Batch: r.Batch, MaxBatches: r.MaxBatches, Warmup: r.Warmup, Clip: r.Clip, Dropout: r.Dropout,
 		ValSplit: r.ValSplit, Patience: r.Patience, Normalize: norm, Seed: r.Seed, Init: r.Init, Freeze: r.Freeze,
 		Labels: labels, TrainSamples: r.TrainSample, TestSamples: r.TestSample, Steps: r.Steps, Coding: r.Coding, Readout: r.Readout,
-		Neurons: 400, modelGiven: true}
+		Neurons: r.Neurons, AssignPass: r.AssignPass, modelGiven: true}
 	// Any field set in s must agree with the saved run, but for these.
 	free := map[string]bool{"Epochs": true, "Out": true, "CheckpointEvery": true, "Threads": true, "Reporting": true,
 		"Resume": true, "DataDir": true, "Init": true, "TrainSet": true, "TestSet": true, "CheckpointOnInterrupt": true}
@@ -154,26 +161,38 @@ func splitInts(s string) ([]int, error) {
 	return out, nil
 }
 
-// trainingRecord is what a checkpoint's "neurite.training" metadata holds.
+// trainingRecord is what a checkpoint's "neurite.training" metadata holds
+// (an stdp run's also STDP, see stdp.go).
 type trainingRecord struct {
 	Settings savedSettings `json:"settings"`
 	State    train.State   `json:"state"`
 }
+	STDP     *stdpPosition `json:"stdp,omitempty"`
 
-// resumePoint is a checkpoint read back to continue its run.
+// resumePoint is a checkpoint read back to continue its run: a network of
+// layers (net, meta) or an STDP network (stdp, stdpMeta).
 type resumePoint struct {
-	net    *ann.Sequential
-	meta   modelio.Meta
-	record trainingRecord
+	net      *ann.Sequential
+	meta     modelio.Meta
+	stdp     *diehlcook.Net
+	stdpMeta modelio.STDPMeta
+	record   trainingRecord
 }
 
 // loadResume reads a checkpoint and checks that it can continue a run.
 func loadResume(path string) (*resumePoint, error) {
-	net, meta, err := modelio.Load(path)
+	f, err := modelio.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	if meta.Training == nil {
+	if modelio.IsSTDP(f) {
+		return loadSTDPResume(path, f)
+	}
+	net, meta, err := modelio.FromFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 		return nil, fmt.Errorf("%s: a model file without training state (written by an older neurite or by export); fine-tune from it (Init) instead", path)
 	}
 	var rec trainingRecord

@@ -83,8 +83,8 @@ func Inspect(path string) (*InspectReport, error) {
 		}
 		rep.Model, rep.Params, rep.Inputs, rep.Classes = "stdp", len(net.W)+len(net.Theta), net.In, meta.Classes
 		rep.InputShape = []int{net.In}
-		rep.Dataset, rep.Neurons, rep.Images, rep.WeightsSHA256 = meta.Dataset, net.P.Neurons, meta.Images, modelio.TensorsSHA256(f.Tensors)
-		rep.Tensors = inspectTensors(f.Tensors)
+		rep.Dataset, rep.Neurons, rep.Images, rep.WeightsSHA256 = meta.Dataset, net.P.Neurons, meta.Images, modelio.STDPWeightsSHA256(f)
+		rep.Tensors, rep.Training = inspectTensors(f.Tensors), meta.Training
 		return rep, nil
 	}
 	net, meta, err := modelio.FromFile(f)

@@ -174,8 +174,8 @@ func (s TrainSettings) validate() error {
 		switch {
 		case s.Normalize == "standard":
 			return fieldErr("Normalize", s.Normalize, "the stdp network's Poisson input reads raw intensities in [0, 1]: use none")
-		case s.Init != "" || s.Resume != "" || s.CheckpointEvery != 0:
-			return fieldNeeds("Model", s.Model, "an stdp network cannot be resumed, fine-tuned or checkpointed mid-pass yet (%s, %s, %s); %s saves the trained network", "Resume", "Init", "CheckpointEvery", "Out")
+		case s.Init != "":
+			return fieldNeeds("Init", s.Init, "an stdp network cannot be fine-tuned yet; %s continues an stdp run from its checkpoint", "Resume")
 		}
 	}
 	return nil

@@ -106,12 +106,16 @@ type TrainSettings struct {
 	Freeze int
 	// Resume continues the run saved in this checkpoint: its settings are
 	// the run's, and any setting given here must agree with them except
-	// Epochs (the total), Out, CheckpointEvery, Threads and reporting.
+	// Epochs (the total), Out, CheckpointEvery, Threads and reporting. The
+	// run ends bit for bit as it would have without the interruption; an
+	// stdp run too, from any image, the label-assignment pass included.
 	Resume string
 	// Out is where the trained model and its checkpoint go (safetensors;
-	// "" for none; a resumed run defaults to its checkpoint).
+	// "" for none; a resumed run defaults to its checkpoint; an stdp
+	// network's file is its checkpoint too, which eval reads as any).
 	// CheckpointEvery writes a checkpoint every N batches as well (to Out,
-	// or out/MODEL.ckpt).
+	// or out/MODEL.ckpt); for stdp, whose batch is one image, every N
+	// images.
 	Out             string
 	CheckpointEvery int
 	// CheckpointOnInterrupt also writes a checkpoint when ctx is cancelled
@@ -208,9 +212,6 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 	if s.Resume != "" && s.Init != "" {
 		return nil, fieldNeeds("Resume", s.Resume, "%s and %s exclude each other: resuming continues a run, fine-tuning starts a new one from its weights", "Resume", "Init")
 	}
-	if s.Resume != "" && s.Model == "stdp" {
-		return nil, fieldNeeds("Model", s.Model, "an stdp network cannot be resumed yet; %s saves the trained network", "Out")
-	}
 	if s.Resume != "" {
 		var err error
 		if resume, err = loadResume(s.Resume); err != nil {
@@ -248,7 +249,7 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 	// was first trained.
 	var pre *pretrained
 	switch {
-	case resume != nil:
+	case resume != nil && resume.stdp == nil:
 		pre = &pretrained{net: resume.net, meta: resume.meta, path: s.Resume}
 	case s.Init != "":
 		if pre, err = loadInit(s, sets.train); err != nil {
@@ -280,7 +281,7 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 
 	switch s.Model {
 	case "stdp":
-		err = trainSTDP(ctx, s, sets, rep)
+		err = trainSTDP(ctx, s, sets, resume, rep)
 	case "perceptron":
 		err = trainPerceptron(ctx, s, sets, rep)
 	default:

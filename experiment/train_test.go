@@ -46,7 +46,7 @@ func TestTrainSettingErrors(t *testing.T) {
 		{"negative rate", TrainSettings{LR: -0.1}, "LR"},
 		{"freeze without init", TrainSettings{Freeze: 1}, "Freeze"},
 		{"hidden size 0", TrainSettings{Hidden: []int{128, 0}}, "Hidden"},
-		{"stdp resumed", TrainSettings{Model: "stdp", Resume: "x.ckpt"}, "Model"},
+		{"stdp fine-tuned", TrainSettings{Model: "stdp", Init: "x.ckpt"}, "Init"},
 		{"resume and init", TrainSettings{Resume: "a.ckpt", Init: "b.ckpt"}, "Resume"},
 		{"momentum of 1", TrainSettings{Data: "xor", Momentum: 1}, "Momentum"},
 		{"nesterov without momentum", TrainSettings{Data: "xor", Nesterov: true}, "Nesterov"},

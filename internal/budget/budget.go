@@ -23,6 +23,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Need == math.MaxInt64 {
+		return fmt.Sprintf("%s needs more memory than can be counted, over the limit of %s", e.What, Format(e.Limit))
+	}
 	return fmt.Sprintf("%s needs about %s of memory, over the limit of %s", e.What, Format(e.Need), Format(e.Limit))
 }
 

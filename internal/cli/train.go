@@ -55,7 +55,8 @@ Each model's defaults (a flag left out takes them):
   neurite train --model lenet5 --data mnist --epochs 2 --out lenet5.ckpt --checkpoint-every 200
   neurite train --resume lenet5.ckpt --epochs 4
   neurite train --init pretrained.ckpt --freeze 1 --data digits-5-9.csv --epochs 5
-  neurite train --model stdp --neurons 400 --out stdp.safetensors
+  neurite train --model stdp --neurons 400 --out stdp.safetensors --checkpoint-every 5000
+  neurite train --resume stdp.safetensors --epochs 2
   neurite train --model perceptron --data and
   neurite train --model mlp --hidden 4 --activation sigmoid --data xor --epochs 2000 --batch 4 --lr 2`,
 		Args: cobra.NoArgs,
