@@ -289,7 +289,7 @@ func (f Footprint) Bytes(batch, moments int) float64 {
 func (f Footprint) Check(batch, moments int, limit int64) error {
 	what := fmt.Sprintf("ann: a network of %.4g parameters", f.Values)
 	if batch > 1 {
-		what += fmt.Sprintf(" trained in batches of %d", batch)
+		what += fmt.Sprintf(" with the activations of %d examples", batch)
 	}
 	return budget.Check(what, f.Bytes(batch, moments), limit)
 }
