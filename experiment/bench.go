@@ -9,6 +9,7 @@ import (
 
 	"github.com/neurite/neurite/ann"
 	"github.com/neurite/neurite/data"
+	"github.com/neurite/neurite/internal/budget"
 	"github.com/neurite/neurite/optim"
 	"github.com/neurite/neurite/tensor"
 	"github.com/neurite/neurite/train"
@@ -36,6 +37,10 @@ type BenchGEMMSettings struct {
 	Seed uint64
 	// Threads is the number of worker threads (0: all cores).
 	Threads int
+	// MaxMemory is the memory the job may use, in bytes (0: half of the
+	// machine's memory): a request estimated to need more is refused with
+	// a *budget.Error before anything is allocated.
+	MaxMemory int64
 	Reporting
 }
 
@@ -121,6 +126,10 @@ func BenchGEMM(ctx context.Context, s BenchGEMMSettings) (*BenchGEMMReport, erro
 	}
 	d := s.WithDefaults()
 	m, n, k := d.M, d.N, d.K
+	need := 4 * (float64(m)*float64(k) + float64(k)*float64(n) + float64(m)*float64(n))
+	if err := budget.Check(fmt.Sprintf("a %d×%d×%d matrix product", m, n, k), need, s.MaxMemory); err != nil {
+		return nil, err
+	}
 	var rep *BenchGEMMReport
 	err := withThreads(s.Threads, func() error {
 		r := rand.New(rand.NewPCG(s.Seed, 0))
@@ -183,6 +192,10 @@ type BenchTrainSettings struct {
 	Seed uint64
 	// Threads is the number of worker threads (0: all cores).
 	Threads int
+	// MaxMemory is the memory the job may use, in bytes (0: half of the
+	// machine's memory): a request estimated to need more is refused with
+	// a *budget.Error before anything is allocated.
+	MaxMemory int64
 	Reporting
 }
 
@@ -206,11 +219,6 @@ type BenchTrainReport struct {
 	// Net is the network after the timed epochs.
 	Net *ann.Sequential `json:"-"`
 }
-
-// maxBenchParams bounds the parameters of a benchmarked network: 2²⁸
-// float32 values are 1 GiB, and training keeps four copies (weights,
-// gradients and Adam's two moments).
-const maxBenchParams = 1 << 28
 
 // WithDefaults returns s with its zero fields set to their defaults, the
 // only place they are written.
@@ -287,8 +295,8 @@ func BenchTrain(ctx context.Context, s BenchTrainSettings) (*BenchTrainReport, e
 		return nil, err
 	}
 	spec, name := s.benchSpec()
-	if n := spec.CountParams(); n > maxBenchParams {
-		return nil, fieldErr("Hidden", s.Hidden, "a %s of %d parameters exceeds the budget of %d (4 GiB to train)", s.Model, n, maxBenchParams)
+	if err := s.checkMemory(spec); err != nil {
+		return nil, err
 	}
 	var rep *BenchTrainReport
 	err := withThreads(s.Threads, func() error {
@@ -306,7 +314,7 @@ func benchTrain(ctx context.Context, s BenchTrainSettings, spec ann.Spec, name s
 	}
 	norm.Apply(trainSet)
 	norm.Apply(testSet)
-	net, err := spec.Build(s.Seed)
+	net, err := spec.BuildWithin(s.Seed, s.MaxMemory)
 	if err != nil {
 		return nil, err
 	}

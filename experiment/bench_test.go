@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/neurite/neurite/internal/budget"
 )
 
 func TestMedianOf(t *testing.T) {
@@ -127,10 +129,6 @@ func TestBenchSettingErrors(t *testing.T) {
 		{"gemm threads", func() error { _, err := BenchGEMM(ctx, BenchGEMMSettings{Size: 4, Threads: -1}); return err }, "Threads"},
 		{"train unknown model", func() error { _, err := BenchTrain(ctx, BenchTrainSettings{Model: "vgg"}); return err }, "Model"},
 		{"train hidden 0", func() error { _, err := BenchTrain(ctx, BenchTrainSettings{Hidden: []int{0}}); return err }, "Hidden"},
-		{"train hidden over budget", func() error {
-			_, err := BenchTrain(ctx, BenchTrainSettings{Hidden: []int{1 << 20, 1 << 10}})
-			return err
-		}, "Hidden"},
 		{"train negative runs", func() error { _, err := BenchTrain(ctx, BenchTrainSettings{Runs: -1}); return err }, "Runs"},
 		{"train negative batch", func() error { _, err := BenchTrain(ctx, BenchTrainSettings{Batch: -1}); return err }, "Batch"},
 		{"train negative max batches", func() error { _, err := BenchTrain(ctx, BenchTrainSettings{MaxBatches: -1}); return err }, "MaxBatches"},
@@ -151,5 +149,26 @@ func TestBenchSettingErrors(t *testing.T) {
 				t.Errorf("%s: %v, want a *FieldError for %s", tt.name, err, tt.field)
 			}
 		})
+	}
+}
+
+// TestBenchOverBudget: benchmarks estimated above MaxMemory are refused
+// with a *budget.Error before any work.
+func TestBenchOverBudget(t *testing.T) {
+	ctx := context.Background()
+	for name, run := range map[string]func() error{
+		"gemm": func() error { _, err := BenchGEMM(ctx, BenchGEMMSettings{Size: 20000, MaxMemory: 1 << 30}); return err },
+		"train hidden": func() error {
+			_, err := BenchTrain(ctx, BenchTrainSettings{Hidden: []int{1 << 20, 1 << 10}, MaxMemory: 1 << 30})
+			return err
+		},
+		"sim": func() error {
+			_, err := BenchSim(ctx, BenchSimSettings{SimSettings: SimSettings{Model: "coba", N: 100_000_000, MaxMemory: 1 << 30}})
+			return err
+		},
+	} {
+		if err := run(); !errors.Is(err, budget.ErrOverBudget) {
+			t.Errorf("%s: %v, want a *budget.Error", name, err)
+		}
 	}
 }

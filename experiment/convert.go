@@ -44,6 +44,10 @@ type ConvertSettings struct {
 	// Seed draws the Poisson input spikes.
 	Seed    uint64
 	Threads int
+	// MaxMemory is the memory the job may use, in bytes (0: half of the
+	// machine's memory): a request estimated to need more is refused with
+	// a *budget.Error before anything is allocated.
+	MaxMemory int64
 	Reporting
 }
 
@@ -147,6 +151,9 @@ func convertRun(ctx context.Context, s ConvertSettings) (*ConvertReport, error) 
 		return nil, fmt.Errorf("%s takes %d inputs; %s has %d features", s.name(), in, s.Data, test.Features())
 	}
 	test = test.Head(s.Samples)
+	if err := s.checkMemory(net, min(s.Calib, trainSet.Len()), test.Features()); err != nil {
+		return nil, err
+	}
 	calib := trainSet.Head(s.Calib).Clone()
 	if norm != nil {
 		norm.Apply(calib)

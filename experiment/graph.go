@@ -81,6 +81,10 @@ type GraphSettings struct {
 	Seed uint64
 	// Threads is the number of worker threads (0: all cores).
 	Threads int
+	// MaxMemory is the memory the job may use, in bytes (0: half of the
+	// machine's memory): a request estimated to need more is refused with
+	// a *budget.Error before anything is allocated.
+	MaxMemory int64
 	Reporting
 }
 
@@ -121,9 +125,8 @@ type GraphReport struct {
 	Graph *topology.Graph `json:"-"`
 }
 
-// maxGraphEdges bounds the edges Graph builds: building takes about 40
-// bytes an edge (the edge list or its keys, sorted, and the two-way CSR),
-// so about 5 GiB, and measuring a larger graph would take hours.
+// maxGraphEdges bounds the edges Graph builds, whatever the memory: the
+// clustering and path lengths of a larger graph would take hours.
 const maxGraphEdges = 1 << 27
 
 // WithDefaults returns s with its zero fields set to their defaults, the
@@ -179,8 +182,11 @@ func (s GraphSettings) validate() error {
 	if err := s.validateKind(); err != nil {
 		return err
 	}
+	if err := s.checkMemory(); err != nil {
+		return err
+	}
 	if field, value, edges := s.expectedEdges(); edges > maxGraphEdges {
-		return fieldErr(field, value, "a %s graph of about %.3g edges exceeds the budget of %d edges (about 5 GiB to build)", s.Kind, edges, maxGraphEdges)
+		return fieldErr(field, value, "a %s graph of about %.3g edges exceeds the budget of %d edges (measuring it would take hours)", s.Kind, edges, maxGraphEdges)
 	}
 	return nil
 }
@@ -240,15 +246,7 @@ func (s GraphSettings) expectedEdges() (field string, value any, edges float64) 
 		}
 		return "Layers", s.Layers, edges
 	}
-	// Spatial: a node's expected degree is the density N/Size^Dims times
-	// P0 times the integral of exp(−d/Lambda) over the plane (2π·Lambda²)
-	// or space (8π·Lambda³), less at the box's walls.
-	reach := 2 * math.Pi * s.Lambda * s.Lambda
-	if s.Dims == 3 {
-		reach = 8 * math.Pi * s.Lambda * s.Lambda * s.Lambda
-	}
-	degree := min(n-1, s.P0*n/math.Pow(s.Size, float64(s.Dims))*reach)
-	return "N", s.N, n * degree / 2
+	return "N", s.N, topology.SpatialEdges(s.N, s.Dims, s.Size, s.P0, s.Lambda)
 }
 
 // Graph builds the wiring s describes and measures it: degrees, the
@@ -279,17 +277,18 @@ func Graph(ctx context.Context, s GraphSettings) (*GraphReport, error) {
 
 // buildGraph makes the graph of a validated s.
 func buildGraph(s GraphSettings, r *rand.Rand) (*topology.Graph, error) {
+	b := topology.Budget(s.MaxMemory)
 	switch s.Kind {
 	case "smallworld":
-		return topology.WattsStrogatz(s.N, s.K, s.P, r)
+		return b.WattsStrogatz(s.N, s.K, s.P, r)
 	case "scalefree":
-		return topology.BarabasiAlbert(s.N, s.M, r)
+		return b.BarabasiAlbert(s.N, s.M, r)
 	case "random":
-		return topology.ErdosRenyi(s.N, s.P, r)
+		return b.ErdosRenyi(s.N, s.P, r)
 	case "spatial":
-		return topology.Spatial(s.N, s.Dims, s.Size, s.P0, s.Lambda, r)
+		return b.Spatial(s.N, s.Dims, s.Size, s.P0, s.Lambda, r)
 	default:
-		return topology.Layered(s.Layers...)
+		return b.Layered(s.Layers...)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/neurite/neurite/internal/budget"
 )
 
 // graphTol is the tolerance of hand-computed graph metrics: sums of a few
@@ -112,8 +114,9 @@ func TestGraphSettingErrors(t *testing.T) {
 		{"negative peak probability", GraphSettings{Kind: "spatial", P0: -0.5}, "P0"},
 		{"one layer", GraphSettings{Kind: "layered", Layers: []int{5}}, "Layers"},
 		{"empty layer", GraphSettings{Kind: "layered", Layers: []int{5, 0, 3}}, "Layers"},
-		{"layers over the budget", GraphSettings{Kind: "layered", Layers: []int{20000, 20000}}, "Layers"},
-		{"random graph over the budget", GraphSettings{Kind: "random", N: 1 << 20, P: 0.5}, "P"},
+		// Memory allowing, a graph too large to measure in hours.
+		{"layers over the edge bound", GraphSettings{Kind: "layered", Layers: []int{20000, 20000}, MaxMemory: 1 << 50}, "Layers"},
+		{"random graph over the edge bound", GraphSettings{Kind: "random", N: 1 << 20, P: 0.5, MaxMemory: 1 << 50}, "P"},
 		{"negative path samples", GraphSettings{Kind: "random", PathSamples: -1}, "PathSamples"},
 		{"negative bootstrap", GraphSettings{Kind: "random", Bootstrap: -1}, "Bootstrap"},
 		{"negative random graphs", GraphSettings{Kind: "random", RandomGraphs: -2}, "RandomGraphs"},
@@ -127,5 +130,22 @@ func TestGraphSettingErrors(t *testing.T) {
 				t.Errorf("Graph(%+v) = %v, want a *FieldError for %s", tt.s, err, tt.field)
 			}
 		})
+	}
+}
+
+// TestGraphOverBudget: a graph estimated above MaxMemory is refused with
+// a *budget.Error before anything is built.
+func TestGraphOverBudget(t *testing.T) {
+	for _, s := range []GraphSettings{
+		{Kind: "layered", Layers: []int{100000, 100000}, MaxMemory: 1 << 30},
+		{Kind: "random", N: 20000, P: 1, MaxMemory: 1 << 30},
+		{Kind: "smallworld", N: 1000000, K: 100, MaxMemory: 1 << 30},
+		{Kind: "scalefree", N: 1000000, M: 100, MaxMemory: 1 << 30},
+		{Kind: "spatial", N: 1000000, Size: 1, P0: 0.5, MaxMemory: 1 << 30},
+		{Kind: "smallworld", N: 20000, K: 10, P: 0.1, MaxMemory: 1 << 20},
+	} {
+		if _, err := Graph(context.Background(), s); !errors.Is(err, budget.ErrOverBudget) {
+			t.Errorf("Graph(%+v) = %v, want a *budget.Error", s, err)
+		}
 	}
 }

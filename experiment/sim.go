@@ -41,6 +41,10 @@ type SimSettings struct {
 	N int
 	// Panel is Brunel's regime: A (default), B, C or D.
 	Panel string
+	// MaxMemory is the memory the job may use, in bytes (0: half of the
+	// machine's memory): a request estimated to need more is refused with
+	// a *budget.Error before anything is allocated.
+	MaxMemory int64
 	// Out, when set, is a folder for spikes.csv and one spikes_POP.npy per
 	// population, written as the simulation runs: each appears, complete,
 	// when it ends, and an interrupted or failed run leaves none. Raster
@@ -174,10 +178,24 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 	return rep, nil
 }
 
-// BuildNetwork makes the network a preset or a spec file describes.
+// BuildNetwork makes the network a preset or a spec file describes. A
+// network estimated to need more than half of the machine's memory (with
+// the statistics Simulate keeps per neuron) gives a *budget.Error before
+// it is built.
 func BuildNetwork(model string, n int, panel string, seed uint64) (*snn.Network, error) {
+	return buildNetwork(model, n, panel, seed, 0)
+}
+
+// buildNetwork is BuildNetwork within limit bytes (0: budget.Default()).
+func buildNetwork(model string, n int, panel string, seed uint64, limit int64) (*snn.Network, error) {
 	if !isSpecPath(model) {
-		return snn.Preset(model, snn.PresetOptions{N: n, Panel: panel, Seed: seed})
+		o := snn.PresetOptions{N: n, Panel: panel, Seed: seed, MaxMemory: limit}
+		if e, err := snn.PresetEstimate(model, o); err == nil {
+			if err := checkSimulation(e, limit); err != nil {
+				return nil, err
+			}
+		}
+		return snn.Preset(model, o)
 	}
 	raw, err := os.ReadFile(model)
 	if err != nil {
@@ -187,7 +205,10 @@ func BuildNetwork(model string, n int, panel string, seed uint64) (*snn.Network,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", model, err)
 	}
-	net, err := spec.Build(seed)
+	if err := checkSimulation(spec.Estimate(), limit); err != nil {
+		return nil, fmt.Errorf("%s: %w", model, err)
+	}
+	net, err := spec.BuildWithin(seed, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", model, err)
 	}
@@ -198,11 +219,11 @@ func simulateNetwork(ctx context.Context, s SimSettings) (rep *SimReport, err er
 	start := time.Now()
 	net := s.Network
 	if net == nil {
-		if net, err = BuildNetwork(s.Model, s.N, s.Panel, s.Seed); err != nil {
+		if net, err = buildNetwork(s.Model, s.N, s.Panel, s.Seed, s.MaxMemory); err != nil {
 			return nil, err
 		}
 	}
-	sim, err := snn.NewSim(net, snn.SimOptions{Threads: s.Threads, Seed: s.Seed})
+	sim, err := snn.NewSim(net, snn.SimOptions{Threads: s.Threads, Seed: s.Seed, MaxMemory: s.MaxMemory})
 	if err != nil {
 		return nil, err
 	}
@@ -490,6 +511,9 @@ func simulateEvents(ctx context.Context, s SimSettings) (rep *SimReport, err err
 	n := s.N
 	if n == 0 {
 		n = 4000
+	}
+	if err := checkSimulation(snn.EventCUBAEstimate(n), s.MaxMemory); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	e, err := snn.EventCUBA(n, s.Seed)

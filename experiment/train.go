@@ -129,6 +129,10 @@ type TrainSettings struct {
 	Seed uint64
 	// Threads is the number of worker threads (0: all cores).
 	Threads int
+	// MaxMemory is the memory the job may use, in bytes (0: half of the
+	// machine's memory): a request estimated to need more is refused with
+	// a *budget.Error before anything is allocated.
+	MaxMemory int64
 	Reporting
 
 	modelGiven bool // Model was set, not defaulted
@@ -276,8 +280,15 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 		}
 	}
 	rep.TrainSamples, rep.TestSamples = sets.train.Len(), sets.test.Len()
+	if err := s.checkMemory(sets, pre); err != nil {
+		return nil, err
+	}
 	s.logf("train %s on %s: %d training and %d test examples, %d features, %d classes\n",
 		s.Model, s.Data, sets.train.Len(), sets.test.Len(), sets.train.Features(), sets.train.Classes)
+	if b := s.batchFor(sets.train); b != s.Batch && s.Model != "stdp" && s.Model != "perceptron" {
+		s.logf("batch %d is more than the %d training examples: using %d\n", s.Batch, b, b)
+		rep.Batch = b
+	}
 
 	switch s.Model {
 	case "stdp":
@@ -363,7 +374,7 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 			return err
 		}
 	}
-	net, err := spec.Build(s.Seed)
+	net, err := spec.BuildWithin(s.Seed, s.MaxMemory)
 	if err != nil {
 		return err
 	}
@@ -408,7 +419,8 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 		}
 		return nil
 	}
-	batches := (sets.train.Len() + s.Batch - 1) / s.Batch
+	batch := s.batchFor(sets.train)
+	batches := (sets.train.Len() + batch - 1) / batch
 	if s.MaxBatches > 0 {
 		batches = min(batches, s.MaxBatches)
 	}
@@ -420,7 +432,7 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 		checkpoint = nil // the caller wants no files
 	}
 	res, err := train.Fit(ctx, net, loss, opt, sets.train, sets.val, train.Config{
-		Epochs: s.Epochs, Batch: s.Batch, MaxBatches: s.MaxBatches, Seed: s.Seed, Clip: s.Clip,
+		Epochs: s.Epochs, Batch: batch, MaxBatches: s.MaxBatches, Seed: s.Seed, Clip: s.Clip,
 		Patience: s.Patience, Schedule: sched, Resume: start, Checkpoint: checkpoint, CheckpointEvery: s.CheckpointEvery,
 		Progress: func(p train.Progress) {
 			s.progress(Progress{Stage: fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), Done: int64(p.Batch), Total: int64(p.Batches),
@@ -530,7 +542,7 @@ func loadInit(s TrainSettings, d *data.Dataset) (*pretrained, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := spec.Build(s.Seed)
+	net, err := spec.BuildWithin(s.Seed, s.MaxMemory)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -58,6 +59,12 @@ func printInspect(out io.Writer, r *experiment.InspectReport) error {
 		fmt.Fprintf(w, "trained\t%d presentations of %s, without labels (STDP)\n", r.Images, r.Dataset)
 	case r.Inputs > 0:
 		fmt.Fprintf(w, "inputs, classes\t%d, %d\n", r.Inputs, r.Classes)
+		if len(r.InputShape) > 1 {
+			fmt.Fprintf(w, "input shape\t%s (after the batch)\n", strings.Trim(fmt.Sprint(r.InputShape), "[]"))
+		}
+		if len(r.ClassNames) > 0 {
+			fmt.Fprintf(w, "class names\t%s\n", classList(r.ClassNames))
+		}
 		fmt.Fprintf(w, "trained\t%d epochs on %s, %d optimizer steps\n", r.Epoch, r.Dataset, r.OptimizerSteps)
 	}
 	fmt.Fprintf(w, "weights_sha256\t%s\n", r.WeightsSHA256)
@@ -68,4 +75,17 @@ func printInspect(out io.Writer, r *experiment.InspectReport) error {
 		fmt.Fprintf(w, "  %s\t%v\n", t.Name, strings.Trim(fmt.Sprint(t.Shape), "[]"))
 	}
 	return w.Flush()
+}
+
+// classList quotes the first 20 class names, then says how many more.
+func classList(names []string) string {
+	const most = 20
+	q := make([]string, 0, min(len(names), most)+1)
+	for _, n := range names[:min(len(names), most)] {
+		q = append(q, strconv.Quote(n))
+	}
+	if len(names) > most {
+		q = append(q, fmt.Sprintf("and %d more", len(names)-most))
+	}
+	return strings.Join(q, ", ")
 }
