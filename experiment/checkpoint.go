@@ -167,8 +167,8 @@ func splitInts(s string) ([]int, error) {
 type trainingRecord struct {
 	Settings savedSettings `json:"settings"`
 	State    train.State   `json:"state"`
-}
 	STDP     *stdpPosition `json:"stdp,omitempty"`
+}
 
 // resumePoint is a checkpoint read back to continue its run: a network of
 // layers (net, meta) or an STDP network (stdp, stdpMeta).
@@ -186,7 +186,6 @@ func loadResume(path string) (*resumePoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	if meta.Training == nil {
 	if modelio.IsSTDP(f) {
 		return loadSTDPResume(path, f)
 	}
@@ -194,6 +193,7 @@ func loadResume(path string) (*resumePoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if meta.Training == nil {
 		return nil, fmt.Errorf("%s: a model file without training state (written by an older neurite or by export); fine-tune from it (Init) instead", path)
 	}
 	var rec trainingRecord
