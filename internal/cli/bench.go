@@ -58,6 +58,7 @@ func newBenchGemmCmd() *cobra.Command {
 				return err
 			}
 			s.Seed, s.Threads, s.Log = o.seed, o.threads, cmd.ErrOrStderr()
+			s.MaxMemory = o.maxMemory
 			rep, err := experiment.BenchGEMM(cmd.Context(), s)
 			if err != nil {
 				return flagError(err)

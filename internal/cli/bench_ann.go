@@ -39,6 +39,7 @@ inference throughput.`,
 			// (mlp) or the default units (lstm, rnn), as it always has.
 			s.Hidden = append([]int{}, sizes...)
 			s.Seed, s.Threads, s.Log = o.seed, o.threads, cmd.ErrOrStderr()
+			s.MaxMemory = o.maxMemory
 			rep, err := experiment.BenchTrain(cmd.Context(), s)
 			if err != nil {
 				return flagError(err)

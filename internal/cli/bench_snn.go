@@ -29,6 +29,7 @@ func newBenchSimCmd(model, short, example string, rates bool) *cobra.Command {
 			}
 			s := experiment.BenchSimSettings{SimSettings: o.s, Runs: runs}
 			s.Model, s.Seed, s.Threads, s.Log = model, o.seed, o.threads, cmd.ErrOrStderr()
+			s.MaxMemory = o.maxMemory
 			b := newBar(cmd.ErrOrStderr(), o.progress)
 			s.Progress = b.update
 			rep, err := experiment.BenchSim(cmd.Context(), s)

@@ -35,6 +35,7 @@ synaptic operations and spikes each image costs.`,
 				return err
 			}
 			s.Seed, s.Threads, s.Log = o.seed, o.threads, cmd.ErrOrStderr()
+			s.MaxMemory = o.maxMemory
 			rep, err := experiment.Convert(cmd.Context(), s)
 			if err != nil {
 				return flagErrorIn(err, cmd.Flags())

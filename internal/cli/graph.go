@@ -113,6 +113,7 @@ func (o graphOptions) settings(cmd *cobra.Command, kind string) (experiment.Grap
 	// Never nil: an empty --layers is a mistake, not the library's default.
 	s.Layers = append([]int{}, layers...)
 	s.Kind, s.Seed, s.Threads, s.Log = kind, o.seed, o.threads, cmd.ErrOrStderr()
+	s.MaxMemory = o.maxMemory
 	s.PathSamples, s.AllPaths = max(o.pathSamples, 0), o.pathSamples == 0
 	s.NoBootstrap = s.Bootstrap == 0
 	s.NoSigma = cmd.Flags().Changed("random-graphs") && s.RandomGraphs == 0

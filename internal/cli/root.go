@@ -81,6 +81,12 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, context.Canceled) {
 		err = errors.New("interrupted")
 	}
+	if errors.Is(err, budget.ErrOverBudget) {
+		// The library's message names the request, the estimate and the
+		// limit; only the command line knows how to raise it.
+		fmt.Fprintf(stderr, "neurite: %v (raise the limit with --max-memory)\n", err)
+		return 1
+	}
 	fmt.Fprintf(stderr, "neurite: %v\n", err)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {

@@ -87,6 +87,7 @@ func (o simOptions) simulate(ctx context.Context, stderr io.Writer) (*experiment
 	}
 	s := o.s
 	s.Seed, s.Threads, s.Log = o.seed, o.threads, stderr
+	s.MaxMemory = o.maxMemory
 	b := newBar(stderr, o.progress)
 	s.Progress = b.update
 	rep, err := experiment.Simulate(ctx, s)

@@ -154,7 +154,7 @@ func joinInts(v []int) string {
 // settings turns the flags into the job's settings.
 func (o trainOptions) settings(stderr io.Writer) (experiment.TrainSettings, error) {
 	s := o.s
-	s.Threads = o.threads
+	s.Threads, s.MaxMemory = o.threads, o.maxMemory
 	// A resumed run keeps its seed unless one is given (and then it must
 	// be the saved one).
 	if s.Resume == "" || o.changed("seed") {
