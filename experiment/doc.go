@@ -39,6 +39,17 @@
 // error. A training run cancelled through its context after writing a
 // checkpoint gives an *[InterruptedError] saying where the checkpoint is.
 //
+// # Memory
+//
+// Every job estimates what its settings will make it allocate (networks'
+// parameters and a batch's activations, neurons' state and synapses,
+// delay buffers, graphs' edges) before it allocates anything, and a
+// request above the settings' MaxMemory (0: half of the machine's memory,
+// or of the process's address-space limit) gives a *budget.Error naming
+// the request, the estimate and the limit (errors.Is
+// budget.ErrOverBudget). A batch larger than the training set is cut to
+// it, and the log says so.
+//
 // # Concurrency
 //
 // Settings.Threads sets the number of worker threads for the job (0: all
