@@ -49,6 +49,7 @@ var tiers = map[string]int{
 // import each other: only convert, compare and the CLI see both families.
 var sameTier = map[string][]string{
 	"tensor":      {"tensor/internal/kernel"},
+	"topology":    {"internal/budget"}, // generators check their memory before allocating
 	"snn/snntest": nil,
 	"ann/anntest": nil,
 	"cmd/neurite": {"internal/cli"},
