@@ -163,7 +163,7 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 		if err := restoreRandom(net, st.Random); err != nil {
 			return Result{}, err
 		}
-		if st.Batch > batches || st.Epoch < 0 || st.Seen < 0 {
+		if st.Batch > batches || st.Batch < 0 || st.Epoch < 0 || st.Step < 0 || st.Seen < 0 || st.Correct < 0 || st.Correct > st.Seen {
 			return Result{}, fmt.Errorf("train: cannot resume at epoch %d, batch %d of %d", st.Epoch+1, st.Batch, batches)
 		}
 	}

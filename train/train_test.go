@@ -600,3 +600,22 @@ func TestStateReadsOldRandomKey(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeRefusesImpossibleStates: a position no run can reach (from a
+// damaged checkpoint) is an error, not a panic part-way through.
+func TestResumeRefusesImpossibleStates(t *testing.T) {
+	d, err := data.Logic("xor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []State{{Batch: -1}, {Epoch: -2}, {Step: -5}, {Seen: -1}, {Seen: 2, Correct: 3}, {Batch: 99}} {
+		net, err := ann.MLP(2, []int{4}, ann.Tanh, 2, 0).Build(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt, _ := optim.SGD{LR: 0.1}.New()
+		if _, err := Fit(context.Background(), net, ann.SoftmaxCrossEntropy{}, opt, d, nil, Config{Epochs: 2, Batch: 2, Resume: &st}); err == nil {
+			t.Errorf("resuming at %+v: no error", st)
+		}
+	}
+}
