@@ -186,7 +186,7 @@ func (s GraphSettings) validate() error {
 		return err
 	}
 	if field, value, edges := s.expectedEdges(); edges > maxGraphEdges {
-		return fieldErr(field, value, "a %s graph of about %.3g edges exceeds the budget of %d edges (measuring it would take hours)", s.Kind, edges, maxGraphEdges)
+		return fieldErr(field, value, "a %s graph of about %.3g edges is more than the %d edges neurite measures (that would take hours)", s.Kind, edges, maxGraphEdges)
 	}
 	return nil
 }
