@@ -155,6 +155,7 @@ func FuzzArgs(f *testing.F) {
 				return
 			}
 		}
+		t.Chdir(t.TempDir()) // an interrupted training run writes its checkpoint here
 		args = append(args, "--max-memory", "256MiB", "--threads", "1")
 		var stdout, stderr bytes.Buffer
 		code := execute(ctx, args, &stdout, &stderr)
