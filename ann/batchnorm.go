@@ -24,6 +24,7 @@ type BatchNorm struct {
 	xhat, y, dx *tensor.Tensor
 	invStd      []float32
 	inShape     []int
+	training    bool // the last Forward normalised by the batch's statistics
 }
 
 // NewBatchNorm returns a batch-normalisation layer over features features
@@ -163,7 +164,7 @@ func (b *BatchNorm) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 			}
 		}
 	}
-	b.inShape = x.Shape
+	b.inShape, b.training = x.Shape, train
 	return y
 }
 
@@ -176,7 +177,12 @@ func or(v, def float64) float64 {
 
 // Backward sets dγ, dβ and returns dx for the training-mode forward:
 // dx = γ·σ⁻¹/m·(m·dy − Σdy − x̂·Σ(dy·x̂)) per feature, m values each.
+// After an inference Forward the statistics are constants, and
+// dx = γ·σ⁻¹·dy (what an attack on a trained network follows).
 func (b *BatchNorm) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	if !b.training {
+		return b.backwardFixed(dy, needInput)
+	}
 	n, sp := b.layout(dy)
 	f := b.Features
 	m := float32(n * sp)
@@ -206,6 +212,34 @@ func (b *BatchNorm) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
 				dx.Data[k] = scale * (m*dy.Data[k] - sd - b.xhat.Data[k]*sdx)
 			}
 		}
+	}
+	return dx
+}
+
+// backwardFixed is Backward after an inference Forward, which normalised
+// by the running statistics.
+func (b *BatchNorm) backwardFixed(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	n, sp := b.layout(dy)
+	f := b.Features
+	var dx *tensor.Tensor
+	if needInput {
+		dx = reuse(&b.dx, b.inShape...)
+	}
+	for c := range f {
+		var sumDy, sumDyXhat float64
+		scale := b.Gamma.Value.Data[c] * b.invStd[c]
+		for i := range n {
+			lo, hi := (i*f+c)*sp, (i*f+c+1)*sp
+			for k := lo; k < hi; k++ {
+				sumDy += float64(dy.Data[k])
+				sumDyXhat += float64(dy.Data[k]) * float64(b.xhat.Data[k])
+				if dx != nil {
+					dx.Data[k] = scale * dy.Data[k]
+				}
+			}
+		}
+		b.Gamma.Grad.Data[c] = float32(sumDyXhat)
+		b.Beta.Grad.Data[c] = float32(sumDy)
 	}
 	return dx
 }

@@ -54,6 +54,29 @@ func (s *Sequential) Backward(dy *tensor.Tensor) {
 	}
 }
 
+// InputGradient propagates dLoss/dOutput back through every layer, the
+// first included, after a Forward (in training or at inference), and
+// returns dLoss/dInput as flat rows (batch, features) — what an
+// adversarial attack follows — leaving every parameter's gradient set as
+// Backward does. The result belongs to the first layer and is overwritten
+// by its next Backward. It returns an error naming the first layer that
+// gives no input gradient (a spike encoder with latency coding: a spike's
+// time is a step function of its intensity).
+func (s *Sequential) InputGradient(dy *tensor.Tensor) (*tensor.Tensor, error) {
+	for i := len(s.Layers) - 1; i >= 0; i-- {
+		l := s.Layers[i]
+		dy = l.Backward(dy, true)
+		if s.Hooks.Gradient != nil {
+			s.Hooks.Gradient(i, l.Kind(), dy, l.Params())
+		}
+		if dy == nil {
+			return nil, fmt.Errorf("ann: layer %d (%s) has no gradient with respect to its input", i, l.Kind())
+		}
+	}
+	n := dy.Shape[0]
+	return tensor.FromData(dy.Data, n, len(dy.Data)/max(n, 1)), nil
+}
+
 // Params returns every trainable parameter, layer by layer.
 func (s *Sequential) Params() []*Param {
 	var ps []*Param

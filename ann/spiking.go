@@ -43,7 +43,7 @@ type SpikeEncode struct {
 	Seed   uint64
 
 	calls uint64
-	y     *tensor.Tensor
+	y, dx *tensor.Tensor
 }
 
 // Kind returns "spike-encode".
@@ -139,8 +139,29 @@ func (e *SpikeEncode) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	return y
 }
 
-// Backward returns nil: encoding is the input's first step.
-func (e *SpikeEncode) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor { return nil }
+// Backward returns, when needInput, the gradient with respect to the
+// intensities: the sum over steps of the gradient reaching each step's
+// input. For direct coding this is exact; for rate coding it is the
+// gradient of the expected spike train (E[s_t] = x: the straight-through
+// estimator of Bengio, Léonard & Courville 2013), the usual way to attack
+// a rate-coded network through its surrogate. Latency coding has none (a
+// spike's time is a step function of the intensity): Backward returns nil.
+// Training never asks: encoding is the input's first step.
+func (e *SpikeEncode) Backward(dy *tensor.Tensor, needInput bool) *tensor.Tensor {
+	if !needInput || e.Coding == LatencyCoding {
+		return nil
+	}
+	n, T, f := dy.Shape[0], dy.Shape[1], dy.Shape[2]
+	dx := reuse(&e.dx, n, f)
+	clear(dx.Data)
+	for i := range n {
+		row := dx.Row(i)
+		for t := range T {
+			tensor.Add(row, row, dy.Data[(i*T+t)*f:(i*T+t+1)*f])
+		}
+	}
+	return dx
+}
 
 // splitmix is SplitMix64's finaliser, a good 64-bit mixing function.
 func splitmix(x uint64) uint64 {

@@ -195,3 +195,36 @@ func Network(t testing.TB, name string, net *ann.Sequential, loss ann.Loss, batc
 		compare(t, name+" "+p.Name, p.Value.Data, analytic, objective)
 	}
 }
+
+// InputGradient checks a whole network's gradient with respect to its
+// input at inference (dropout off, batch normalisation by its running
+// statistics), as an adversarial attack follows it: the gradient of the
+// mean loss that Sequential.InputGradient returns, element by element,
+// against finite differences of the loss.
+func InputGradient(t testing.TB, name string, net *ann.Sequential, loss ann.Loss, batch, inputs, classes int, seed uint64) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 0x696e70))
+	x := randomInput(r, []int{batch, inputs})
+	labels := make([]int, batch)
+	for i := range labels {
+		labels[i] = r.IntN(classes)
+	}
+	var grad *tensor.Tensor
+	objective := func() float64 {
+		out := net.Forward(x, false)
+		if grad == nil {
+			grad = tensor.New(out.Shape...)
+		}
+		return loss.Eval(grad, out, labels)
+	}
+	objective()
+	dx, err := net.InputGradient(grad)
+	if err != nil {
+		t.Fatalf("%s: InputGradient: %v", name, err)
+	}
+	if !slices.Equal(dx.Shape, []int{batch, inputs}) {
+		t.Fatalf("%s: InputGradient shape %v, want [%d %d]", name, dx.Shape, batch, inputs)
+	}
+	analytic := append([]float32(nil), dx.Data...)
+	compare(t, name+" input", x.Data, analytic, objective)
+}
