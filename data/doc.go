@@ -26,4 +26,8 @@
 // earlier for larger values (time-to-first-spike coding: the value is
 // carried by when it fires). Their outputs feed snn.PoissonGroup.Rates and
 // snn.NewSpikeTrains; this package does not depend on the simulator.
+// [SpikeNoise] corrupts spike trains as an unreliable channel would
+// (spikes lost, spikes jittered in time), deciding each spike's fate from
+// a counter-based stream so that a whole train corrupted at once and one
+// made step by step agree.
 package data
