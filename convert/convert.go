@@ -71,6 +71,11 @@ type SNN struct {
 	norm   *data.Normalizer
 	// Scales are the activation scales λ_l found for each layer.
 	Scales []float64
+	// Noise, when active, corrupts the Poisson input spike trains (drops
+	// and jitters spikes, keyed by each example's row): the spiking
+	// network's robustness to an unreliable input. Analog current input
+	// has no spikes to corrupt and ignores it.
+	Noise data.SpikeNoise
 }
 
 // Convert returns the spiking version of net, a stack of dense layers with
@@ -208,6 +213,8 @@ type Result struct {
 	// DecisionStep is, averaged over the examples classified correctly at
 	// the end, the first step from which the prediction stays correct.
 	MeanDecisionStep float64 `json:"mean_decision_step"`
+	// Predictions are the examples' classes at Timesteps.
+	Predictions []int `json:"-"`
 }
 
 // Run simulates the network on d (raw inputs: the model's normalisation is
@@ -234,9 +241,11 @@ func (s *SNN) Run(d *data.Dataset, timesteps int, checkpoints []int) (Result, er
 	var ops, inMACs, spikes, inSpikes, decided float64
 	nDecided := 0
 	const batch = 500
+	res.Predictions = make([]int, d.Len())
 	for lo := 0; lo < d.Len(); lo += batch {
 		hi := min(lo+batch, d.Len())
-		b := s.runBatch(d, lo, hi, timesteps, cps)
+		b := s.runBatch(rows(d.X, lo, hi), d.Labels[lo:hi], lo, timesteps, cps)
+		copy(res.Predictions[lo:hi], b.pred)
 		for k := range cps {
 			correct[k] += b.correct[k]
 		}
@@ -268,16 +277,52 @@ func (r Result) Ops() energy.Ops {
 		Spikes: r.SpikesPerSample, InputSpikes: r.InputSpikesPerSample}
 }
 
+// Scores runs the rows of x (raw inputs: the model's normalisation is
+// applied here) for timesteps steps and returns each one's output scores
+// (rows × classes): an output neuron's spike count plus a fraction in
+// (0, 1) that grows with its final potential, atan(v)/π + ½. The largest
+// score is the network's class (most spikes, ties broken by the
+// potential), and the fraction gives a score-based attack a signal
+// between spike counts. The Poisson input of row i is the one Run draws
+// for example i.
+func (s *SNN) Scores(x *tensor.Tensor, timesteps int) (*tensor.Tensor, error) {
+	if timesteps < 1 {
+		return nil, fmt.Errorf("convert: %d timesteps", timesteps)
+	}
+	if x.Dims() != 2 || x.Cols() != s.layers[0].in {
+		return nil, fmt.Errorf("convert: the network takes %d inputs, the data has shape %v", s.layers[0].in, x.Shape)
+	}
+	out := tensor.New(x.Rows(), s.layers[len(s.layers)-1].out)
+	const batch = 500
+	for lo := 0; lo < x.Rows(); lo += batch {
+		hi := min(lo+batch, x.Rows())
+		b := s.runBatch(rows(x, lo, hi), nil, lo, timesteps, []int{timesteps})
+		copy(out.Data[lo*out.Cols():hi*out.Cols()], b.scores.Data)
+	}
+	return out, nil
+}
+
+// rows returns a view of rows [lo, hi) of x.
+func rows(x *tensor.Tensor, lo, hi int) *tensor.Tensor {
+	f := x.Cols()
+	return tensor.FromData(x.Data[lo*f:hi*f], hi-lo, f)
+}
+
 type batchResult struct {
 	correct                       []int
 	ops, inMACs, spikes, inSpikes float64
 	decided                       float64
 	nDecided                      int
+	pred                          []int
+	scores                        *tensor.Tensor // counts + atan(v)/π + ½
 }
 
-func (s *SNN) runBatch(d *data.Dataset, lo, hi, timesteps int, cps []int) batchResult {
-	n, f := hi-lo, d.Features()
-	x := tensor.FromData(slices.Clone(d.X.Data[lo*f:hi*f]), n, f)
+// runBatch simulates the rows xs (raw inputs, examples lo, lo+1, … of
+// their set: the Poisson stream's and the spike noise's index) and scores
+// them against labels at each checkpoint (labels nil: none).
+func (s *SNN) runBatch(xs *tensor.Tensor, labels []int, lo, timesteps int, cps []int) batchResult {
+	n, f := xs.Rows(), xs.Cols()
+	x := tensor.FromData(slices.Clone(xs.Data), n, f)
 	if s.input == "current" && s.norm != nil {
 		for i := range n {
 			s.norm.Row(x.Row(i))
@@ -316,11 +361,20 @@ func (s *SNN) runBatch(d *data.Dataset, lo, hi, timesteps int, cps []int) batchR
 					row, in := x.Row(i), inSpikes.Row(i)
 					for j, p := range row {
 						in[j] = 0
-						if stream.Uniform(int64(t), (lo+i)*f+j) < float64(p) {
-							in[j] = 1
-							out.spikes++
-							out.inSpikes++
-							out.ops += float64(l.out)
+						k := 0
+						switch {
+						case s.Noise.Active():
+							k = s.Noise.Arrivals(lo+i, t-1, j, timesteps, func(u int) bool {
+								return stream.Uniform(int64(u+1), (lo+i)*f+j) < float64(p)
+							})
+						case stream.Uniform(int64(t), (lo+i)*f+j) < float64(p):
+							k = 1
+						}
+						if k > 0 {
+							in[j] = float32(k)
+							out.spikes += float64(k)
+							out.inSpikes += float64(k)
+							out.ops += float64(k * l.out)
 						}
 					}
 				}
@@ -351,13 +405,13 @@ func (s *SNN) runBatch(d *data.Dataset, lo, hi, timesteps int, cps []int) batchR
 		}
 		for i := range n {
 			pred[i] = argmaxTie(counts.Row(i), v[L-1].Row(i))
-			if pred[i] != d.Labels[lo+i] {
+			if labels != nil && pred[i] != labels[i] {
 				lastWrong[i] = t
 			}
 		}
 		if k < len(cps) && cps[k] == t {
 			for i := range n {
-				if pred[i] == d.Labels[lo+i] {
+				if labels != nil && pred[i] == labels[i] {
 					out.correct[k]++
 				}
 			}
@@ -365,10 +419,15 @@ func (s *SNN) runBatch(d *data.Dataset, lo, hi, timesteps int, cps []int) batchR
 		}
 	}
 	for i := range n {
-		if pred[i] == d.Labels[lo+i] {
+		if labels != nil && pred[i] == labels[i] {
 			out.decided += float64(lastWrong[i] + 1)
 			out.nDecided++
 		}
+	}
+	out.pred = pred
+	out.scores = counts
+	for i, c := range counts.Data {
+		counts.Data[i] = c + float32(0.5+math.Atan(float64(v[L-1].Data[i]))/math.Pi)
 	}
 	return out
 }

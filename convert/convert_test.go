@@ -147,3 +147,44 @@ func TestConvertUnknownLayer(t *testing.T) {
 		})
 	}
 }
+
+// TestScoresAgreeWithRun: the class Scores ranks first is the one Run
+// predicts, on both input codings; dropping every input spike leaves the
+// Poisson-driven network nothing but its biases, whatever the image.
+func TestScoresAgreeWithRun(t *testing.T) {
+	net, calib, test, norm := trainedMLP(t)
+	test = test.Subset(seq(200))
+	for _, input := range []string{"current", "poisson"} {
+		s, err := Convert(net, calib, norm, Options{Input: input, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Run(test, 32, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scores, err := s.Scores(test.X, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range res.Predictions {
+			if got := tensor.ArgMax(scores.Row(i)); got != p {
+				t.Fatalf("%s input, example %d: Scores ranks %d first, Run predicts %d", input, i, got, p)
+			}
+		}
+	}
+	s, err := Convert(net, calib, norm, Options{Input: "poisson", Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Noise = data.SpikeNoise{Drop: 1}
+	scores, err := s.Scores(test.X, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < scores.Rows(); i++ {
+		if !slices.Equal(scores.Row(i), scores.Row(0)) {
+			t.Fatalf("with every input spike dropped, examples 0 and %d score %v and %v", i, scores.Row(0), scores.Row(i))
+		}
+	}
+}
