@@ -37,6 +37,7 @@ var tiers = map[string]int{
 	"modelio":                3,
 	"train":                  4,
 	"convert":                4,
+	"attack":                 4,
 	"figure":                 1,
 	"experiment":             5,
 	"compare":                6,

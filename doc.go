@@ -32,7 +32,8 @@
 //	tier 3  modelio                 safetensors model files and checkpoints, STDP networks, ONNX export
 //	tier 4  train                   the training loop: batches, schedules, early stopping, checkpoints
 //	        convert                 trained ReLU networks run as integrate-and-fire neurons
-//	tier 5  experiment              whole jobs, one call each: train, evaluate, predict, convert, simulate…
+//	        attack                  adversarial examples (FGSM, PGD, SPSA) and corruptions, for any model that scores inputs
+//	tier 5  experiment              whole jobs, one call each: train, evaluate, predict, convert, attack, simulate…
 //	tier 6  compare                 the seven experiments behind neurite compare, built from experiment's jobs
 //	tier 7  report                  the comparison's figures and HTML report
 //	tier 8  internal/cli            one file per command: flags → settings → one call → print
