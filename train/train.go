@@ -52,6 +52,15 @@ type Config struct {
 	// exactly as the state says. An error from it stops the run.
 	Checkpoint      func(State) error
 	CheckpointEvery int
+	// Perturb, if not nil, changes every training batch before the
+	// network sees it: adversarial training replaces a batch by its
+	// adversarial examples (Madry et al. 2018). It gets the optimizer step
+	// the batch is for (from 0, counted across epochs, so that randomness
+	// keyed to it is the same in a resumed run), the batch's inputs as the
+	// network takes them (normalised), which it changes in place, and
+	// their labels. It may run the network forward and backward itself:
+	// the batch's own pass comes after. An error stops the run.
+	Perturb func(step int, x *tensor.Tensor, labels []int) error
 }
 
 // State is where a run stands between two batches: with the weights and
@@ -205,6 +214,11 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 				labels[k] = trainSet.Labels[i]
 			}
 			lb := labels[:len(idx)]
+			if cfg.Perturb != nil {
+				if err := cfg.Perturb(st.Step, xb, lb); err != nil {
+					return res, fmt.Errorf("epoch %d, batch %d: %w", st.Epoch+1, b+1, err)
+				}
+			}
 			out := net.Forward(xb, true)
 			if grad == nil || grad.Rows() != out.Rows() {
 				grad = tensor.New(out.Shape...)

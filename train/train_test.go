@@ -619,3 +619,37 @@ func TestResumeRefusesImpossibleStates(t *testing.T) {
 		}
 	}
 }
+
+// TestPerturbSeesEveryBatch: the hook is called once per optimizer step,
+// in order, with each batch's inputs and labels, before the network sees
+// them (a batch it blanks cannot be learned); its error stops the run.
+func TestPerturbSeesEveryBatch(t *testing.T) {
+	xor, _ := data.Logic("xor")
+	spec := ann.MLP(2, []int{4}, ann.Sigmoid, 2, 0)
+	var steps []int
+	blank := func(step int, x *tensor.Tensor, labels []int) error {
+		steps = append(steps, step)
+		if x.Rows() != len(labels) || x.Cols() != 2 {
+			t.Fatalf("step %d: %v inputs for %d labels", step, x.Shape, len(labels))
+		}
+		clear(x.Data)
+		return nil
+	}
+	net, _, err := fit(t, spec, xor, nil, "sgd", 2, Config{Epochs: 300, Batch: 2, Seed: 1, Perturb: blank})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 600 || steps[0] != 0 || steps[599] != 599 {
+		t.Fatalf("Perturb called %d times (first %v), want 600 in order from 0", len(steps), steps[:min(3, len(steps))])
+	}
+	// Trained on blanked inputs, the network cannot tell XOR's rows apart.
+	if got := net.Predict(xor.X); slices.Equal(got, xor.Labels) {
+		t.Error("the network learned XOR from inputs the hook blanked")
+	}
+	stop := errors.New("stop")
+	_, _, err = fit(t, spec, xor, nil, "sgd", 2, Config{Epochs: 2, Batch: 2, Seed: 1,
+		Perturb: func(int, *tensor.Tensor, []int) error { return stop }})
+	if !errors.Is(err, stop) {
+		t.Errorf("Fit returned %v, want the hook's error", err)
+	}
+}
