@@ -50,7 +50,7 @@ func TestResumeBitIdentical(t *testing.T) {
 	}
 	for _, m := range models {
 		t.Run(m.name, func(t *testing.T) {
-			common := append([]string{"train", "--data", "mnist", "--max-batches", "5", "--batch", "32", "--seed", "7"}, m.args...)
+			common := append([]string{"train", "--data", "mnist", "--max-batches", "5", "--batch", "32", "--seed", "7", "--test-samples", "200"}, m.args...)
 			train := func(extra ...string) {
 				t.Helper()
 				if code, _, stderr := run(t, append(append([]string(nil), common...), extra...)...); code != 0 {
