@@ -53,6 +53,10 @@ type savedSettings struct {
 	Readout     string  `json:"readout,omitempty"`
 	Neurons     int     `json:"neurons,omitempty"`
 	AssignPass  bool    `json:"assign_pass,omitempty"`
+	Adversarial string  `json:"adversarial,omitempty"`
+	Eps         float64 `json:"eps,omitempty"`
+	AdvSteps    int     `json:"adversarial_steps,omitempty"`
+	EpsWarmup   int     `json:"eps_warmup,omitempty"`
 }
 
 // save returns the record of s (defaults filled in).
@@ -62,7 +66,8 @@ func (s TrainSettings) save() savedSettings {
 		Epochs: s.Epochs, Batch: s.Batch, MaxBatches: s.MaxBatches, Warmup: s.Warmup, Clip: s.Clip, Dropout: s.Dropout,
 		ValSplit: s.ValSplit, Patience: s.Patience, Normalize: s.Normalize == "standard", Seed: s.Seed, Init: s.Init, Freeze: s.Freeze,
 		Labels: joinInts(s.Labels), TrainSample: s.TrainSamples, TestSample: s.TestSamples, Steps: s.Steps, Coding: s.Coding, Readout: s.Readout,
-		Neurons: s.Neurons, AssignPass: s.AssignPass}
+		Neurons: s.Neurons, AssignPass: s.AssignPass, Adversarial: s.Adversarial, Eps: s.Eps, AdvSteps: s.AdversarialSteps,
+		EpsWarmup: s.EpsWarmup}
 }
 
 // settings returns the run's settings as saved, with what may change taken
@@ -96,7 +101,8 @@ func (r savedSettings) settings(s TrainSettings) (TrainSettings, error) {
 		Epochs: r.Epochs, Batch: r.Batch, MaxBatches: r.MaxBatches, Warmup: r.Warmup, Clip: r.Clip, Dropout: r.Dropout,
 		ValSplit: r.ValSplit, Patience: r.Patience, Normalize: norm, Seed: r.Seed, Init: r.Init, Freeze: r.Freeze,
 		Labels: labels, TrainSamples: r.TrainSample, TestSamples: r.TestSample, Steps: r.Steps, Coding: r.Coding, Readout: r.Readout,
-		Neurons: r.Neurons, AssignPass: r.AssignPass, modelGiven: true}
+		Neurons: r.Neurons, AssignPass: r.AssignPass, Adversarial: r.Adversarial, Eps: r.Eps, AdversarialSteps: r.AdvSteps,
+		EpsWarmup: r.EpsWarmup, modelGiven: true}
 	// Any field set in s must agree with the saved run, but for these.
 	free := map[string]bool{"Epochs": true, "Out": true, "CheckpointEvery": true, "Threads": true, "Reporting": true,
 		"Resume": true, "DataDir": true, "MaxMemory": true, "Init": true, "TrainSet": true, "TestSet": true, "CheckpointOnInterrupt": true}

@@ -1,10 +1,11 @@
 // Package experiment holds neurite's jobs, one library call each: train a
 // model ([Train]), evaluate it ([Evaluate]), classify inputs with it
 // ([Predict]), convert a trained ReLU network to spiking neurons
-// ([Convert]), simulate a spiking network ([Simulate]), build and measure
-// a wiring ([Graph]), describe a model file ([Inspect]), export it to ONNX
-// ([Export]), and time standard workloads ([BenchGEMM], [BenchTrain],
-// [BenchSim]). The command line, the comparison (package compare) and the
+// ([Convert]), craft adversarial examples against a model and measure it
+// under attack ([Attack]), simulate a spiking network ([Simulate]), build
+// and measure a wiring ([Graph]), describe a model file ([Inspect]),
+// export it to ONNX ([Export]), and time standard workloads ([BenchGEMM],
+// [BenchTrain], [BenchSim]). The command line, the comparison (package compare) and the
 // web UI all run these same functions, so a number means the same
 // wherever it is shown.
 //

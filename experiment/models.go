@@ -81,6 +81,12 @@ func (s TrainSettings) withDefaults() (TrainSettings, error) {
 	orInt(&s.Neurons, d.Neurons)
 	orInt(&s.Epochs, d.Epochs)
 	orInt(&s.Batch, d.Batch)
+	switch s.Adversarial {
+	case "pgd":
+		orInt(&s.AdversarialSteps, 7)
+	case "fgsm":
+		orInt(&s.AdversarialSteps, 1)
+	}
 	if s.LR == 0 {
 		s.LR = d.LR
 	}
@@ -147,6 +153,24 @@ func (s TrainSettings) validate() error {
 		return fieldErr("Neurons", s.Neurons, "must be at least 1")
 	case !(s.Dropout >= 0 && s.Dropout < 1):
 		return fieldErr("Dropout", s.Dropout, "want a probability in [0, 1)")
+	case s.Adversarial != "" && s.Adversarial != "pgd" && s.Adversarial != "fgsm":
+		return fieldErr("Adversarial", s.Adversarial, "want pgd or fgsm")
+	case s.Adversarial != "" && !(s.Eps > 0 && s.Eps <= 1):
+		return fieldNeeds("Eps", s.Eps, "%s training needs a perturbation size in (0, 1] (pixel units)", "Adversarial")
+	case s.Adversarial == "" && s.Eps != 0:
+		return fieldNeeds("Eps", s.Eps, "needs %s (pgd or fgsm)", "Adversarial")
+	case s.Adversarial == "" && s.AdversarialSteps != 0:
+		return fieldNeeds("AdversarialSteps", s.AdversarialSteps, "needs %s (pgd or fgsm)", "Adversarial")
+	case s.Adversarial == "fgsm" && s.AdversarialSteps != 1:
+		return fieldErr("AdversarialSteps", s.AdversarialSteps, "fgsm takes one step; use pgd for more")
+	case s.Adversarial == "" && s.EpsWarmup != 0:
+		return fieldNeeds("EpsWarmup", s.EpsWarmup, "needs %s (pgd or fgsm)", "Adversarial")
+	case s.EpsWarmup < 0:
+		return fieldErr("EpsWarmup", s.EpsWarmup, "must not be negative")
+	case s.AdversarialSteps < 0 || s.AdversarialSteps > 1000:
+		return fieldErr("AdversarialSteps", s.AdversarialSteps, "want 1 to 1000")
+	case s.Adversarial != "" && (s.Model == "perceptron" || s.Model == "stdp"):
+		return fieldNeeds("Adversarial", s.Adversarial, "trains by backpropagation; the %s learns by its own rule", "Model")
 	case !(s.LR > 0) || !finite(s.LR):
 		return fieldErr("LR", s.LR, "must be a positive number")
 	case s.Momentum < 0 || !finite(s.Momentum):

@@ -129,7 +129,7 @@ and diagnostics go to stderr.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersionCmd(), newBenchCmd(), newSimCmd(), newTrainCmd(), newEvalCmd(), newPredictCmd(), newInspectCmd(), newExportCmd(), newGraphCmd(), newConvertCmd(), newCompareCmd())
+	root.AddCommand(newVersionCmd(), newBenchCmd(), newSimCmd(), newTrainCmd(), newEvalCmd(), newPredictCmd(), newInspectCmd(), newExportCmd(), newGraphCmd(), newConvertCmd(), newAttackCmd(), newCompareCmd())
 	return root
 }
 

@@ -57,6 +57,7 @@ Each model's defaults (a flag left out takes them):
   neurite train --init pretrained.ckpt --freeze 1 --data digits-5-9.csv --epochs 5
   neurite train --model stdp --neurons 400 --out stdp.safetensors --checkpoint-every 5000
   neurite train --resume stdp.safetensors --epochs 2
+  neurite train --model lenet5 --adversarial pgd --eps 0.3 --epochs 10 --out robust.ckpt
   neurite train --model perceptron --data and
   neurite train --model mlp --hidden 4 --activation sigmoid --data xor --epochs 2000 --batch 4 --lr 2`,
 		Args: cobra.NoArgs,
@@ -87,6 +88,10 @@ func (o *trainOptions) registerTrain(cmd *cobra.Command) {
 	f.StringVar(&s.Schedule, "schedule", "", "learning-rate schedule: constant, step, exponential, cosine"+perModel)
 	f.IntVar(&s.Warmup, "warmup", 0, "linear warm-up steps")
 	f.Float64Var(&s.Clip, "clip", 0, "clip the gradient norm to this value (0: off)")
+	f.StringVar(&s.Adversarial, "adversarial", "", "train on adversarial examples: pgd (Madry et al. 2018) or fgsm (with a random start)")
+	f.Float64Var(&s.Eps, "eps", 0, "--adversarial: the examples' L∞ bound, in pixel units (intensities in [0, 1])")
+	f.IntVar(&s.AdversarialSteps, "adversarial-steps", 0, "--adversarial pgd: steps per batch (default 7)")
+	f.IntVar(&s.EpsWarmup, "eps-warmup", 0, "--adversarial: grow eps linearly from 0 over this many first batches")
 	f.Float64Var(&s.Dropout, "dropout", 0, "dropout probability after each hidden layer (mlp)")
 	f.IntVar(&s.Epochs, "epochs", 0, "epochs; with --resume, the total"+perModel)
 	f.IntVar(&s.Batch, "batch", 0, "mini-batch size"+perModel)
