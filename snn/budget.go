@@ -122,8 +122,33 @@ func ruleSynapses(js *ProjectionSpec, pre, post int) (synapses, wiring float64, 
 	case "in-degree":
 		k := max(0, js.K)
 		return float64(post) * float64(k), topology.FixedInDegreeBytes(pre, post, k), true
+	case "total":
+		n := max(0, js.Count)
+		return float64(n), topology.FixedTotalBytes(pre, post, n), true
 	}
 	return 0, 0, false
+}
+
+// compactBytes returns what a compacted projection of synapses synapses
+// onto post neurons keeps per synapse beyond its row pointers (see
+// Projection.Compact): 2 or 4 bytes of target, 2 of weight when weights
+// differ, and 1 or 2 of delay when delays do (1 when the longest, in
+// steps, fits in a byte).
+func compactBytes(post int, weights, delays bool, longestSteps int) float64 {
+	b := 4.0
+	if post <= MaxCompactTargets {
+		b = 2
+	}
+	if weights {
+		b += 2
+	}
+	if delays {
+		b++
+		if longestSteps > 255 {
+			b++
+		}
+	}
+	return b
 }
 
 // projectionExtra returns what a projection of synapses synapses from pre
@@ -212,6 +237,9 @@ func (s *Spec) Estimate() Estimate {
 		e.Bytes += float64(n) * (ps.neuronBytes() + simNeuronBytes)
 	}
 	rs := rings{}
+	// With Compact, each projection is built in full, then compacted: the
+	// peak is every compacted projection plus the largest in full.
+	largestFull := 0.0
 	for k := range s.Projections {
 		js := &s.Projections[k]
 		pre, okPre := sizes[js.Pre]
@@ -227,13 +255,29 @@ func (s *Spec) Estimate() Estimate {
 		if js.Conduction != nil {
 			steps = delaySteps(js.Conduction.longest(boxes[js.Pre], boxes[js.Post]), dt)
 		}
+		if js.Delays != nil {
+			steps = delaySteps(js.Delays.longest(), dt)
+		}
 		rs.add(js.Post, js.Target, post, steps)
 		e.Synapses += syn
-		e.Bytes += wiring + projectionExtra(syn, pre, post, js.Weights != nil || js.Plasticity != nil,
-			js.Conduction != nil, js.STP != nil, js.Plasticity != nil, threads)
+		weights, delays := js.Weights != nil || js.Plasticity != nil, js.Conduction != nil || js.Delays != nil
+		full := wiring + projectionExtra(syn, pre, post, weights, delays, js.STP != nil, js.Plasticity != nil, threads)
+		if !s.Compact || js.Plasticity != nil {
+			e.Bytes += full
+			continue
+		}
+		largestFull = max(largestFull, full)
+		e.Bytes += full - syn*(4+4*b2f(weights)+2*b2f(delays)) + syn*compactBytes(post, weights, delays, steps)
 	}
-	e.Bytes += rs.bytes()
+	e.Bytes += rs.bytes() + largestFull
 	return e
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // longest returns the longest delay (ms) conduction gives between
@@ -300,6 +344,12 @@ func PresetEstimate(name string, o PresetOptions) (Estimate, error) {
 			return Estimate{}, fmt.Errorf("snn: HH: %d neurons", n)
 		}
 		return Estimate{Neurons: float64(n), Bytes: float64(n) * (hhBytes + simNeuronBytes)}, nil
+	case "microcircuit":
+		s, err := MicrocircuitSpec(o.microcircuit())
+		if err != nil {
+			return Estimate{}, err
+		}
+		return s.Estimate(), nil
 	}
 	return Estimate{}, fmt.Errorf("snn: unknown preset %q (have %v)", name, PresetNames)
 }

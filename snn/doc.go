@@ -9,17 +9,22 @@
 // Network.DT ms. Monitors record spikes ([SpikeMonitor], with CSV and NumPy
 // export, CV of interspike intervals, population rate) and sampled state
 // ([StateMonitor]); for runs of any length, [SpikeStats] keeps per-neuron
-// counts and interval statistics and a [SpikeSink] ([CSVWriter],
-// [NPYWriter]) takes the spikes as they come, in memory that does not
-// grow with simulated time.
+// counts and interval statistics, [CountCorrelation] the mean pairwise
+// correlation of sampled neurons' spike counts, and a [SpikeSink]
+// ([CSVWriter], [NPYWriter]) takes the spikes as they come, in memory
+// that does not grow with simulated time.
 // Networks can be written in Go, built from a YAML or JSON
 // [Spec], or taken from the presets of the standard benchmarks: [COBA] and
 // [CUBA] (Brette et al. 2007), [Brunel] (Brunel 2000), [IzhikevichNetwork]
-// (Izhikevich 2003) and [HHCells]; [EventCUBA] runs benchmark 4 with the
-// event-driven engine [EventLIF], which computes exact spike times.
+// (Izhikevich 2003), [HHCells] and the cortical microcircuit of Potjans &
+// Diesmann (2014) with NEST's parameters ([Microcircuit],
+// [MicrocircuitSpec]: 77,169 neurons, 3·10⁸ synapses, scalable); [EventCUBA]
+// runs benchmark 4 with the event-driven engine [EventLIF], which computes
+// exact spike times.
 //
 // Neuron models: [LIF] (current-based, exact integration, exponential or
-// alpha synapses, optional adaptive threshold), [CondLIF]
+// alpha synapses, optional adaptive threshold; with a capacitance CM its
+// inputs are currents in pA and it is NEST's iaf_psc_exp), [CondLIF]
 // (conductance-based), [Izhikevich] (with the paper's presets), [AdEx]
 // (adaptation), [HH] (Hodgkin–Huxley), and the sources [PoissonGroup] and
 // [SpikeTrains]. Every model has an absolute refractory period.
@@ -73,7 +78,9 @@
 // memory unless [Spec.BuildWithin], [PresetOptions] or [SimOptions] set
 // another) they give a *budget.Error naming the network, the estimate and
 // the limit, and nothing is allocated. Delays are at most [MaxDelaySteps]
-// steps.
+// steps. [Projection.Compact] (a spec's compact: true) stores a synapse in
+// 5 bytes instead of 10 (16-bit target, weight quantised to 16 bits across
+// the projection's range, 8-bit delay) where they fit.
 //
 // # References
 //
@@ -90,4 +97,11 @@
 // Netw 15:155–161.
 // Rotter S., Diesmann M. (1999) Exact digital simulation of time-invariant
 // linear systems. Biol Cybern 81:381–402.
+// Tsodyks M., Uziel A., Markram H. (2000) Synchrony generation in recurrent
+// networks with frequency-dependent synapses. J Neurosci 20:RC50.
+// Potjans T.C., Diesmann M. (2014) The cell-type specific cortical
+// microcircuit. Cereb Cortex 24:785–806.
+// van Albada S.J. et al. (2018) Performance comparison of the digital
+// neuromorphic hardware SpiNNaker and the neural network simulation software
+// NEST for a full-scale cortical microcircuit model. Front Neurosci 12:291.
 package snn

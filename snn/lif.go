@@ -32,6 +32,14 @@ const (
 // synaptic or injected current times the membrane resistance), as in
 // Brette et al. (2007) benchmark 2 (CUBA) and Brian2's CUBA example.
 // Synapses may also add to v directly (delta synapses, Brunel 2000).
+//
+// With CM set, ge, gi and I are currents in pA instead, and the membrane
+// follows NEST's iaf_psc_exp (Tsodyks et al. 2000; Rotter & Diesmann
+// 1999), whose parameters go in unchanged (C_m, tau_m, tau_syn_ex,
+// tau_syn_in, E_L, V_th, V_reset, t_ref as CM, TauM, TauE, TauI, VRest,
+// VThresh, VReset, TRef):
+//
+//	τm dv/dt = (VRest − v) + (ge + gi + I)·τm/CM      (mV, with currents in pA)
 type LIFParams struct {
 	TauM    float64 // membrane time constant, ms (> 0)
 	VRest   float64 // resting potential E_L, mV
@@ -41,6 +49,9 @@ type LIFParams struct {
 	TauE    float64 // excitatory synaptic time constant, ms (> 0)
 	TauI    float64 // inhibitory synaptic time constant, ms (> 0)
 	Kernel  Kernel  // synaptic kernel; the zero value is ExpKernel
+	// CM is the membrane capacitance in pF (≥ 0). Set, it makes ge, gi
+	// and I currents in pA; 0 (the default) keeps them in mV.
+	CM float64
 
 	// Threshold adaptation ("fatigue"): each spike raises the threshold by
 	// ThetaJump mV, and the rise θ decays back with TauTheta ms.
@@ -55,7 +66,7 @@ func (p LIFParams) Validate() error {
 		positive("LIF", "TauM", p.TauM), positive("LIF", "TauE", p.TauE), positive("LIF", "TauI", p.TauI),
 		nonNegative("LIF", "TRef", p.TRef), finite("LIF", "VRest", p.VRest),
 		finite("LIF", "VThresh", p.VThresh), finite("LIF", "VReset", p.VReset),
-		nonNegative("LIF", "ThetaJump", p.ThetaJump),
+		nonNegative("LIF", "ThetaJump", p.ThetaJump), nonNegative("LIF", "CM", p.CM),
 	)
 	if err == nil && p.ThetaJump > 0 {
 		err = positive("LIF", "TauTheta", p.TauTheta)
@@ -72,7 +83,7 @@ func (p LIFParams) Validate() error {
 // except through when spikes are detected.
 type LIF struct {
 	LIFParams
-	ifState           // V, Ge, Gi, I (all mV), Xe, Xi
+	ifState           // V (mV), Ge, Gi, I (mV, or pA with CM), Xe, Xi
 	Theta   []float32 // threshold rise, mV (nil without adaptation)
 
 	prop   lifPropagator
@@ -133,10 +144,16 @@ func (m *LIF) Prepare(dt float64, _ Stream) error {
 	const v, ge, gi, xe, xi, in, one = 0, 1, 2, 3, 4, 5, 6
 	a := mat.NewDense(7, 7, nil)
 	tm, te, ti := m.TauM, m.TauE, m.TauI
+	// Inputs in mV drive v at 1/τm; currents in pA at 1/CM (R/τm with
+	// R = τm/CM in GΩ, so pA·GΩ = mV).
+	gain := 1 / tm
+	if m.CM > 0 {
+		gain = 1 / m.CM
+	}
 	a.Set(v, v, -1/tm)
-	a.Set(v, ge, 1/tm)
-	a.Set(v, gi, 1/tm)
-	a.Set(v, in, 1/tm)
+	a.Set(v, ge, gain)
+	a.Set(v, gi, gain)
+	a.Set(v, in, gain)
 	a.Set(v, one, m.VRest/tm)
 	a.Set(ge, ge, -1/te)
 	a.Set(gi, gi, -1/ti)

@@ -53,8 +53,9 @@ type Projection struct {
 	// snn/plasticity.
 	Plasticity Plasticity
 
-	rewired    bool // rows changed since the simulator last looked
-	generation int  // how many times the rows were rewired
+	rewired    bool    // rows changed since the simulator last looked
+	generation int     // how many times the rows were rewired
+	pk         *packed // the compact form of the synapses (see Compact)
 }
 
 // Rewired tells the simulator that the rows (RowPtr, Targets, Weights,
@@ -81,12 +82,18 @@ type Plasticity interface {
 }
 
 // Synapses returns the number of synapses.
-func (p *Projection) Synapses() int { return len(p.Targets) }
+func (p *Projection) Synapses() int {
+	if p.pk != nil && p.pk.t16 != nil {
+		return len(p.pk.t16)
+	}
+	return len(p.Targets)
+}
 
 // PerSynapseWeights gives every synapse its own weight, initialised to the
 // shared Weight, and returns them for the caller to set (random weights,
-// plasticity).
+// plasticity). A compact projection is expanded first (see Expand).
 func (p *Projection) PerSynapseWeights() []float32 {
+	p.Expand()
 	if p.Weights == nil {
 		p.Weights = make([]float32, len(p.Targets))
 		for i := range p.Weights {
@@ -98,6 +105,9 @@ func (p *Projection) PerSynapseWeights() []float32 {
 
 // WeightOf returns the weight of synapse s.
 func (p *Projection) WeightOf(s int) float32 {
+	if p.pk != nil && p.pk.q != nil {
+		return p.pk.weight(s)
+	}
 	if p.Weights == nil {
 		return p.Weight
 	}
@@ -107,6 +117,9 @@ func (p *Projection) WeightOf(s int) float32 {
 // Bytes returns the memory the projection's synapses occupy.
 func (p *Projection) Bytes() int {
 	b := 8*len(p.RowPtr) + 4*len(p.Targets) + 4*len(p.Weights) + 2*len(p.DelaySteps)
+	if p.pk != nil {
+		b += p.pk.bytes()
+	}
 	if p.STP != nil {
 		b += 24 * p.Pre.Len() // u, r and the last spike's step
 	}
@@ -179,26 +192,37 @@ func (p *Projection) validate() error {
 	if p.Post.Model.Var(p.Target) == nil {
 		return fmt.Errorf("snn: projection %s: population %s has no variable %q (has %v)", name, p.Post.Name, p.Target, p.Post.Model.Vars())
 	}
-	if len(p.RowPtr) != p.Pre.Len()+1 || p.RowPtr[len(p.RowPtr)-1] != len(p.Targets) {
+	nsyn := p.Synapses()
+	if len(p.RowPtr) != p.Pre.Len()+1 || p.RowPtr[len(p.RowPtr)-1] != nsyn {
 		return fmt.Errorf("snn: projection %s: %d row pointers for %d presynaptic neurons and %d synapses",
-			name, len(p.RowPtr), p.Pre.Len(), len(p.Targets))
+			name, len(p.RowPtr), p.Pre.Len(), nsyn)
 	}
-	if p.Weights != nil && len(p.Weights) != len(p.Targets) {
-		return fmt.Errorf("snn: projection %s: %d weights for %d synapses", name, len(p.Weights), len(p.Targets))
+	if p.Weights != nil && len(p.Weights) != nsyn {
+		return fmt.Errorf("snn: projection %s: %d weights for %d synapses", name, len(p.Weights), nsyn)
 	}
-	if p.DelaySteps != nil && len(p.DelaySteps) != len(p.Targets) {
-		return fmt.Errorf("snn: projection %s: %d delays for %d synapses", name, len(p.DelaySteps), len(p.Targets))
+	if p.DelaySteps != nil && len(p.DelaySteps) != nsyn {
+		return fmt.Errorf("snn: projection %s: %d delays for %d synapses", name, len(p.DelaySteps), nsyn)
+	}
+	if pk := p.pk; pk != nil && ((pk.q != nil && len(pk.q) != nsyn) || (pk.d8 != nil && len(pk.d8) != nsyn) ||
+		(pk.t16 != nil && p.Post.Len() > MaxCompactTargets)) {
+		return fmt.Errorf("snn: projection %s: compact synapses do not match its %d synapses", name, nsyn)
 	}
 	if err := nonNegative("projection "+name, "Delay", p.Delay); err != nil {
 		return err
 	}
 	post := uint32(p.Post.Len())
 	for i := range p.Pre.Len() {
-		row := p.Targets[p.RowPtr[i]:p.RowPtr[i+1]]
-		for k, t := range row {
-			if t >= post || (k > 0 && row[k-1] > t) {
-				return fmt.Errorf("snn: projection %s: row %d is out of range or unsorted at synapse %d", name, i, k)
+		a, b := p.RowPtr[i], p.RowPtr[i+1]
+		if a > b {
+			return fmt.Errorf("snn: projection %s: row %d has negative length", name, i)
+		}
+		prev := uint32(0)
+		for s := a; s < b; s++ {
+			t := p.target(s)
+			if t >= post || t < prev {
+				return fmt.Errorf("snn: projection %s: row %d is out of range or unsorted at synapse %d", name, i, s-a)
 			}
+			prev = t
 		}
 	}
 	if p.STP != nil {
@@ -209,6 +233,9 @@ func (p *Projection) validate() error {
 
 // delaySteps returns the delay in steps of synapse s.
 func (p *Projection) delaySteps(s int, uniform int) int {
+	if p.pk != nil && p.pk.d8 != nil {
+		return int(p.pk.d8[s])
+	}
 	if p.DelaySteps != nil {
 		return int(p.DelaySteps[s])
 	}
@@ -218,6 +245,9 @@ func (p *Projection) delaySteps(s int, uniform int) int {
 // maxDelaySteps returns the longest delay of the projection in steps
 // (MaxDelaySteps + 1 for any longer).
 func (p *Projection) maxDelaySteps(dt float64) int {
+	if p.pk != nil && p.pk.d8 != nil {
+		return p.pk.maxD
+	}
 	if p.DelaySteps == nil {
 		return delaySteps(p.Delay, dt)
 	}

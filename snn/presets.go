@@ -203,6 +203,11 @@ type PresetOptions struct {
 	N int
 	// Panel is Brunel's regime: "A" (default), "B", "C" or "D".
 	Panel string
+	// Scale sizes the microcircuit: populations and in-degrees times
+	// Scale, with NEST's compensation (see MicrocircuitOptions); default 1.
+	Scale float64
+	// Input is the microcircuit's background: "poisson" (default) or "dc".
+	Input string
 	// Seed fixes the wiring and initial state.
 	Seed uint64
 	// MaxMemory is the memory the network may need, in bytes (0: half of
@@ -228,7 +233,7 @@ func (o PresetOptions) n(name string) int {
 }
 
 // PresetNames lists the presets Preset builds.
-var PresetNames = []string{"coba", "cuba", "brunel", "izhikevich", "hh"}
+var PresetNames = []string{"coba", "cuba", "brunel", "izhikevich", "hh", "microcircuit"}
 
 // Preset builds a named benchmark network. A network estimated to need
 // more than o.MaxMemory gives a *budget.Error.
@@ -253,6 +258,8 @@ func Preset(name string, o PresetOptions) (*Network, error) {
 		return IzhikevichNetwork(o.Seed, IzhikevichHalfSteps)
 	case "hh":
 		return hhCells(n, 0.1, o.MaxMemory)
+	case "microcircuit":
+		return Microcircuit(o.microcircuit(), o.Seed, o.MaxMemory)
 	}
 	return nil, fmt.Errorf("snn: unknown preset %q (have %v)", name, PresetNames)
 }
@@ -331,4 +338,9 @@ func hhCells(n int, amp float64, limit int64) (*Network, error) {
 	p := net.AddPopulation("hh", m)
 	net.Inputs = append(net.Inputs, &Current{Pop: p, Amplitude: amp})
 	return net, nil
+}
+
+// microcircuit returns the options of the microcircuit preset.
+func (o PresetOptions) microcircuit() MicrocircuitOptions {
+	return MicrocircuitOptions{Scale: o.Scale, Input: o.Input}
 }

@@ -160,7 +160,7 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 		if steps := p.maxDelaySteps(dt); steps > MaxDelaySteps {
 			return nil, fmt.Errorf("snn: projection %s: delay %v ms is more than %d steps of %v ms", p.Name, p.Delay, MaxDelaySteps, dt)
 		}
-		if p.DelaySteps == nil {
+		if !p.hasDelays() {
 			pj.delay = delaySteps(p.Delay, dt)
 		}
 		key := [2]any{post, p.Target}
@@ -234,8 +234,7 @@ func rowCuts(p *Projection, lo uint32) []int {
 	cuts := make([]int, p.Pre.Len())
 	for i := range cuts {
 		a, b := p.RowPtr[i], p.RowPtr[i+1]
-		row := p.Targets[a:b]
-		cuts[i] = a + sort.Search(len(row), func(k int) bool { return row[k] >= lo })
+		cuts[i] = a + sort.Search(b-a, func(k int) bool { return p.target(a+k) >= lo })
 	}
 	return cuts
 }
@@ -448,6 +447,10 @@ func (s *Sim) popOf(p *Population) *popState {
 // worker t's range of the postsynaptic population.
 func (s *Sim) propagate(pj *projState, t int, n int64, par int64) {
 	p := pj.proj
+	if p.pk != nil {
+		s.propagatePacked(pj, t, n, par)
+		return
+	}
 	last := s.threads - 1
 	// fixed is the one slot all of this projection's events land in: with a
 	// shared delay, or when the buffer has a single slot (all delays zero).

@@ -3,6 +3,7 @@ package snn
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -24,6 +25,12 @@ type Spec struct {
 	Populations []PopulationSpec `json:"populations"`
 	Projections []ProjectionSpec `json:"projections"`
 	Inputs      []InputSpec      `json:"inputs"`
+	// Compact stores the synapses of every projection without a learning
+	// rule in as few bytes as they need (Projection.Compact: 16-bit
+	// targets, 8-bit delays, weights quantised to 16 bits across each
+	// projection's range), each projection as soon as it is built, so a
+	// large network never holds more than one projection in full.
+	Compact bool `json:"compact,omitempty"`
 }
 
 // PopulationSpec describes one population.
@@ -64,15 +71,24 @@ type ProjectionSpec struct {
 	Pre    string `json:"pre"`
 	Post   string `json:"post"`
 	Target string `json:"target"`
-	// Rule is all, one-to-one, probability (with P) or in-degree (with K).
+	// Rule is all, one-to-one, probability (with P), in-degree (with K)
+	// or total (with Count: exactly Count synapses, each joining a sender
+	// and a receiver drawn uniformly with replacement, so pairs may repeat;
+	// NEST's fixed_total_number).
 	Rule     string  `json:"rule"`
 	P        float64 `json:"p,omitempty"`
 	K        int     `json:"k,omitempty"`
+	Count    int     `json:"count,omitempty"`
 	Autapses *bool   `json:"autapses,omitempty"` // default true, as Brian2
 	Weight   float64 `json:"weight"`
 	// Weights draws each weight from a distribution instead of Weight.
 	Weights *Distribution `json:"weights,omitempty"`
 	Delay   float64       `json:"delay,omitempty"` // ms
+	// Delays draws each synapse's delay (ms) from a distribution instead
+	// of Delay; a draw shorter than one time step is drawn again (NEST's
+	// redraw), and each is rounded to whole steps. Delay and Delays
+	// together are an error.
+	Delays *Distribution `json:"delays,omitempty"`
 	// Conduction, if set, computes each synapse's delay from the
 	// populations' positions and replaces Delay.
 	Conduction *Conduction `json:"conduction,omitempty"`
@@ -137,13 +153,43 @@ type InputSpec struct {
 
 // ParseSpec reads a network spec in YAML (1.2, so keys such as n and y
 // stay strings) or JSON. Unknown fields are errors, so a misspelt key is
-// reported rather than silently ignored.
+// reported rather than silently ignored, and so is a projection giving
+// both delay and delays.
 func ParseSpec(data []byte) (*Spec, error) {
 	var s Spec
 	if err := specfile.Decode(data, &s); err != nil {
 		return nil, fmt.Errorf("snn: network spec: %w", err)
 	}
+	// delay: 0 reads as no delay at all; the keys themselves tell.
+	var keys struct {
+		Projections []map[string]json.RawMessage `json:"projections"`
+	}
+	if err := decodeLoose(data, &keys); err == nil {
+		for k, js := range keys.Projections {
+			_, d := js["delay"]
+			_, ds := js["delays"]
+			if d && ds && k < len(s.Projections) {
+				return nil, fmt.Errorf("snn: network spec: projection %d (%s): %w", k+1, s.Projections[k].Name, errDelayAndDelays)
+			}
+		}
+	}
 	return &s, nil
+}
+
+var errDelayAndDelays = errors.New("delay and delays together: give one")
+
+// decodeLoose decodes data (YAML or JSON) into v, ignoring the fields v
+// does not name.
+func decodeLoose(data []byte, v any) error {
+	var doc map[string]any
+	if err := specfile.Decode(data, &doc); err != nil {
+		return err
+	}
+	js, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(js, v)
 }
 
 // Build makes the network the spec describes, drawing wiring, weights and
@@ -162,8 +208,20 @@ func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 		return nil, fmt.Errorf("snn: spec: dt = %v ms, must be positive", s.DT)
 	}
 	for k, js := range s.Projections {
+		where := fmt.Sprintf("snn: spec: projection %d (%s)", k+1, js.Name)
 		if !(js.Delay >= 0) || delaySteps(js.Delay, net.dt()) > MaxDelaySteps {
-			return nil, fmt.Errorf("snn: spec: projection %d (%s): delay %v ms: want 0 to %d steps of %v ms", k+1, js.Name, js.Delay, MaxDelaySteps, net.dt())
+			return nil, fmt.Errorf("%s: delay %v ms: want 0 to %d steps of %v ms", where, js.Delay, MaxDelaySteps, net.dt())
+		}
+		if js.Delays != nil {
+			if js.Delay != 0 {
+				return nil, fmt.Errorf("%s: %w", where, errDelayAndDelays)
+			}
+			if js.Conduction != nil {
+				return nil, fmt.Errorf("%s: delays and conduction together: give one", where)
+			}
+			if err := js.Delays.checkDelays(net.dt()); err != nil {
+				return nil, fmt.Errorf("%s: delays: %w", where, err)
+			}
 		}
 	}
 	if e := s.Estimate(); e.Bytes > 0 {
@@ -227,8 +285,10 @@ func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 			g, err = wire.FixedProbability(pre.Len(), post.Len(), js.P, autapses, r)
 		case "in-degree":
 			g, err = wire.FixedInDegree(pre.Len(), post.Len(), js.K, autapses, r)
+		case "total":
+			g, err = wire.FixedTotal(pre.Len(), post.Len(), js.Count, autapses, r)
 		default:
-			return nil, fmt.Errorf("%s: rule %q: want all, one-to-one, probability or in-degree", where, js.Rule)
+			return nil, fmt.Errorf("%s: rule %q: want all, one-to-one, probability, in-degree or total", where, js.Rule)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
@@ -246,6 +306,11 @@ func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 				return nil, fmt.Errorf("%s: weights: %w", where, err)
 			}
 		}
+		if js.Delays != nil {
+			if err := js.Delays.drawDelays(proj, net.dt(), r); err != nil {
+				return nil, fmt.Errorf("%s: delays: %w", where, err)
+			}
+		}
 		if js.Conduction != nil {
 			if err := SetAnatomicalDelays(proj, net.dt(), *js.Conduction); err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
@@ -260,6 +325,11 @@ func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 		}
 		if js.Plasticity != nil {
 			if proj.Plasticity, err = js.Plasticity.build(); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+		}
+		if s.Compact && proj.Plasticity == nil {
+			if err := proj.Compact(); err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
 		}
@@ -370,8 +440,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// fill sets every element of dst from the distribution.
-func (d Distribution) fill(dst []float32, r *rand.Rand) error {
+// check reports a distribution that does not give exactly one of its
+// fields.
+func (d Distribution) check() error {
 	set := 0
 	for _, ok := range []bool{d.Value != nil, d.Uniform != nil, d.Normal != nil} {
 		if ok {
@@ -380,6 +451,14 @@ func (d Distribution) fill(dst []float32, r *rand.Rand) error {
 	}
 	if set != 1 {
 		return fmt.Errorf("give exactly one of value, uniform or normal (have %d)", set)
+	}
+	return nil
+}
+
+// fill sets every element of dst from the distribution.
+func (d Distribution) fill(dst []float32, r *rand.Rand) error {
+	if err := d.check(); err != nil {
+		return err
 	}
 	for i := range dst {
 		switch {
@@ -394,5 +473,96 @@ func (d Distribution) fill(dst []float32, r *rand.Rand) error {
 			return fmt.Errorf("value %v is not finite", v)
 		}
 	}
+	return nil
+}
+
+// minKept is the smallest share of draws a delay distribution may keep
+// (the rest being shorter than a step and drawn again): below it, drawing
+// would take too long.
+const minKept = 1e-3
+
+// checkDelays reports a delay distribution that cannot be drawn from at
+// step dt: not exactly one field, values that are not finite, a range or
+// spread that is negative, or fewer than minKept of the draws at least one
+// step long.
+func (d Distribution) checkDelays(dt float64) error {
+	if err := d.check(); err != nil {
+		return err
+	}
+	kept := 0.0
+	switch {
+	case d.Value != nil:
+		v := *d.Value
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("value %v ms is not finite", v)
+		}
+		if v >= dt {
+			kept = 1
+		}
+	case d.Uniform != nil:
+		lo, hi := d.Uniform[0], d.Uniform[1]
+		if !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+			return fmt.Errorf("uniform [%v, %v) ms: want finite low < high", lo, hi)
+		}
+		kept = (hi - max(lo, dt)) / (hi - lo)
+	default:
+		mean, sd := d.Normal[0], d.Normal[1]
+		if !(sd >= 0) || math.IsInf(sd, 0) || math.IsNaN(mean) || math.IsInf(mean, 0) {
+			return fmt.Errorf("normal [%v, %v] ms: want a finite mean and standard deviation ≥ 0", mean, sd)
+		}
+		switch {
+		case sd == 0 && mean >= dt:
+			kept = 1
+		case sd > 0:
+			kept = 0.5 * math.Erfc((dt-mean)/(sd*math.Sqrt2))
+		}
+	}
+	if !(kept >= minKept) {
+		return fmt.Errorf("fewer than %v of the draws are at least one step (%v ms) long", minKept, dt)
+	}
+	return nil
+}
+
+// longest returns a delay (ms) that the distribution's draws exceed only
+// rarely (6 standard deviations past the mean), for estimates.
+func (d Distribution) longest() float64 {
+	switch {
+	case d.Value != nil:
+		return *d.Value
+	case d.Uniform != nil:
+		return d.Uniform[1]
+	case d.Normal != nil:
+		return d.Normal[0] + 6*d.Normal[1]
+	}
+	return 0
+}
+
+// drawDelays gives every synapse of p a delay from the distribution
+// (checked by checkDelays), drawing again any shorter than one step of dt,
+// rounded to whole steps.
+func (d Distribution) drawDelays(p *Projection, dt float64, r *rand.Rand) error {
+	steps := make([]uint16, p.Synapses())
+	for s := range steps {
+		var v float64
+		for {
+			switch {
+			case d.Value != nil:
+				v = *d.Value
+			case d.Uniform != nil:
+				v = d.Uniform[0] + r.Float64()*(d.Uniform[1]-d.Uniform[0])
+			default:
+				v = d.Normal[0] + r.NormFloat64()*d.Normal[1]
+			}
+			if v >= dt {
+				break
+			}
+		}
+		k := delaySteps(v, dt)
+		if k > MaxDelaySteps {
+			return fmt.Errorf("a delay of %v ms is more than %d steps of %v ms", v, MaxDelaySteps, dt)
+		}
+		steps[s] = uint16(k)
+	}
+	p.DelaySteps, p.Delay = steps, 0
 	return nil
 }
