@@ -48,6 +48,7 @@ type Sim struct {
 	Net      *Network
 	DT       float64 // ms
 	threads  int
+	seed     uint64 // SimOptions.Seed, checked by LoadState
 	step     int64
 	pops     []*popState
 	projs    []*projState
@@ -121,7 +122,7 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 		}
 	}
 	threads = max(1, min(threads, (largest+lanes-1)/lanes))
-	s := &Sim{Net: net, DT: dt, threads: threads}
+	s := &Sim{Net: net, DT: dt, threads: threads, seed: o.Seed}
 	s.bar = barrier.New(threads)
 	index := map[*Population]*popState{}
 	for k, p := range net.Populations {

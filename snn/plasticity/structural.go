@@ -59,7 +59,8 @@ type Structural struct {
 	dt         float64
 	every      int64
 	r          *rand.Rand
-	lastSpike  []int64 // step of each presynaptic neuron's last spike
+	src        *rand.PCG // r's source, saved with the state
+	lastSpike  []int64   // step of each presynaptic neuron's last spike
 	pre, post  trace
 	delaySteps uint16
 }
@@ -78,7 +79,8 @@ func (r *Structural) Prepare(p *snn.Projection, dt float64) error {
 	}
 	p.PerSynapseWeights()
 	r.dt, r.every = dt, max(1, int64(math.Round(r.Every/dt)))
-	r.r = rand.New(rand.NewPCG(r.Seed, 0x737472756374))
+	r.src = rand.NewPCG(r.Seed, 0x737472756374)
+	r.r = rand.New(r.src)
 	r.lastSpike = make([]int64, p.Pre.Len())
 	tau := r.RateTau
 	if tau == 0 {
