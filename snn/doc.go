@@ -60,6 +60,32 @@
 // updates run eight neurons at a time in assembly that performs the same
 // float32 operations as the Go code, so it changes speed, not results.
 //
+// # Saving and resuming
+//
+// [Sim.SaveState] writes everything a run changes — the step count,
+// every model's state ([Stateful]), the weights and rows plasticity
+// changed with its rules' traces and generators, short-term plasticity,
+// the spikes in flight in the delay buffers, the monitors' records and
+// statistics — and [Sim.LoadState] puts it into a Sim built from the same
+// network and seed, which then runs on bit for bit as the first would
+// have, on any thread count. The random streams need no saving: each
+// draw is addressed by step and neuron. [Network.Fingerprint] tells
+// whether two networks were built the same way.
+//
+// # Several processes
+//
+// With [SimOptions].Cluster (MPI ranks, see internal/mpi; or
+// snntest.LocalCluster's goroutines), each process owns a contiguous,
+// 8-aligned range of every population ([RankRange]) as the workers do
+// within a process, keeps only the synapses onto its own neurons, and
+// sends its spikes to every rank once per exchange window: the shortest
+// delay in steps (a spike cannot act earlier), or every step when a
+// synapse has no delay or plasticity reads every step's spikes. The
+// received spikes join the workers' lists in the order of their neurons,
+// so every sum is formed as in one process, and the spikes are the same
+// bits for any number of ranks and threads. [Sim.CommStats] measures the
+// exchange.
+//
 // # Errors
 //
 // Parameters are validated when a model is built and again by Prepare,

@@ -26,6 +26,14 @@ type SimOptions struct {
 	// MaxMemory bounds the delay ring buffers NewSim allocates, in bytes
 	// (0: half of the machine's memory): longer ones give a *budget.Error.
 	MaxMemory int64
+	// Cluster, if not nil, splits the network over processes (see
+	// cluster.go): this one simulates its rank's range of every population
+	// (RankRange), keeps only the synapses onto those neurons (NewSim
+	// removes the others from the network's projections) and exchanges
+	// spikes with the other ranks every step. Every rank builds the same
+	// network from the same seed; the spikes are the same bits as in one
+	// process, whatever the number of ranks and threads.
+	Cluster Cluster
 }
 
 // Sim runs a Network with the clock-driven engine. Each step of dt:
@@ -48,7 +56,10 @@ type Sim struct {
 	Net      *Network
 	DT       float64 // ms
 	threads  int
-	seed     uint64 // SimOptions.Seed, checked by LoadState
+	seed     uint64     // SimOptions.Seed, checked by LoadState
+	depth    int64      // steps of spike lists kept (see slot)
+	runEnd   int64      // the step the current Run ends at
+	part     *partition // this process's share of a network split over ranks
 	step     int64
 	pops     []*popState
 	projs    []*projState
@@ -64,7 +75,7 @@ type Sim struct {
 type popState struct {
 	pop    *Population
 	bounds []int        // worker t owns [bounds[t], bounds[t+1])
-	spikes [2][][]int32 // [step parity][worker]
+	spikes [][][]int32  // [step slot][worker] (see Sim.slot)
 	counts []int64      // spikes per worker
 	out    []*projState // projections with STP leaving this population
 }
@@ -73,10 +84,10 @@ type projState struct {
 	proj      *Projection
 	pre, post *popState
 	ring      *ring
-	delay     int     // uniform delay in steps
-	cuts      [][]int // cuts[t][i]: first synapse of row i owned by worker t (t ≥ 1)
-	eff       [2][][]float32
-	preSp     []int32 // plasticity: this step's spikes of pre and post
+	delay     int           // uniform delay in steps
+	cuts      [][]int       // cuts[t][i]: first synapse of row i owned by worker t (t ≥ 1)
+	eff       [][][]float32 // [step slot][worker]
+	preSp     []int32       // plasticity: this step's spikes of pre and post
 	postSp    []int32
 }
 
@@ -115,14 +126,22 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 	}
 	// Workers own ranges of 8 neurons: more than the largest population
 	// has would only wait at the barrier.
+	var part *partition
+	if o.Cluster != nil {
+		var err error
+		if part, err = newPartition(o.Cluster); err != nil {
+			return nil, err
+		}
+	}
 	largest := 0
 	for _, p := range net.Populations {
 		if p != nil && p.Model != nil {
-			largest = max(largest, p.Len())
+			lo, hi := part.share(p.Len())
+			largest = max(largest, hi-lo)
 		}
 	}
 	threads = max(1, min(threads, (largest+lanes-1)/lanes))
-	s := &Sim{Net: net, DT: dt, threads: threads, seed: o.Seed}
+	s := &Sim{Net: net, DT: dt, threads: threads, seed: o.Seed, part: part}
 	s.bar = barrier.New(threads)
 	index := map[*Population]*popState{}
 	for k, p := range net.Populations {
@@ -139,12 +158,10 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 		// Ranges start at multiples of 8 so vector kernels never split a
 		// group of lanes (or a cache line of state) between workers.
 		for t := range threads {
-			ps.bounds[t] = p.Len() * t / threads &^ (lanes - 1)
+			lo, hi := part.share(p.Len())
+			ps.bounds[t] = lo + (hi-lo)*t/threads&^(lanes-1)
 		}
-		ps.bounds[threads] = p.Len()
-		for par := range 2 {
-			ps.spikes[par] = make([][]int32, threads)
-		}
+		_, ps.bounds[threads] = part.share(p.Len())
 		index[p] = ps
 		s.pops = append(s.pops, ps)
 	}
@@ -152,6 +169,9 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 	for _, p := range net.Projections {
 		if err := p.validate(); err != nil {
 			return nil, err
+		}
+		if part != nil && index[p.Post] != nil {
+			prune(p, index[p.Post].bounds[0], index[p.Post].bounds[threads])
 		}
 		pre, post := index[p.Pre], index[p.Post]
 		if pre == nil || post == nil {
@@ -190,12 +210,31 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 		}
 		if p.STP != nil {
 			p.STP.prepare(p.Pre.Len(), dt)
-			for par := range 2 {
-				pj.eff[par] = make([][]float32, threads)
-			}
 			pre.out = append(pre.out, pj)
 		}
 		s.projs = append(s.projs, pj)
+	}
+	// Spike lists: one per step and worker, kept for two steps (phase B of
+	// one step reads them while phase A of the next fills the others), or
+	// for a window and one more step when ranks exchange them by window.
+	s.depth = 2
+	if part != nil {
+		part.window = exchangeWindow(s)
+		s.depth = max(2, int64(part.window)+1)
+	}
+	for _, ps := range s.pops {
+		ps.spikes = make([][][]int32, s.depth)
+		for d := range ps.spikes {
+			ps.spikes[d] = make([][]int32, threads)
+		}
+	}
+	for _, pj := range s.projs {
+		if pj.proj.STP != nil {
+			pj.eff = make([][][]float32, s.depth)
+			for d := range pj.eff {
+				pj.eff[d] = make([][]float32, threads)
+			}
+		}
 	}
 	ringBytes := 0.0
 	for _, rg := range s.rings {
@@ -284,6 +323,10 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 	total := int64(math.Round(duration / s.DT))
 	end := s.step + total
 	start := s.step
+	s.runEnd = end
+	if s.part != nil {
+		s.part.pending = s.step
+	}
 	lastReport := time.Now()
 	chunk := int64(10)
 	for s.step < end {
@@ -293,6 +336,9 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 		to := min(end, s.step+chunk)
 		t0 := time.Now()
 		s.runChunk(s.step, to)
+		if s.part != nil && s.part.err != nil {
+			return s.part.err
+		}
 		s.step = to
 		if err := s.flush(); err != nil {
 			return err
@@ -334,7 +380,7 @@ func (s *Sim) runChunk(from, to int64) {
 // work runs worker t over steps [from, to).
 func (s *Sim) work(t int, from, to int64) {
 	for n := from; n < to; n++ {
-		par := n & 1
+		par := s.slot(n)
 		for _, m := range s.states {
 			m.sample(t, n)
 		}
@@ -352,11 +398,24 @@ func (s *Sim) work(t int, from, to int64) {
 			}
 		}
 		s.bar.Wait()
-		if t == 0 {
-			s.record(n, par)
+		// The spikes of steps [first, n] are known, and delivered now: in
+		// one process, this step's; split over processes, every rank's
+		// spikes of a window of steps, once exchanged (see cluster.go).
+		first := n
+		if s.part != nil {
+			var ok bool
+			if first, ok = s.exchangeWindow(t, n); !ok {
+				return // the exchange failed: Run returns its error
+			}
 		}
-		for _, pj := range s.projs {
-			s.propagate(pj, t, n, par)
+		for m := first; m <= n; m++ {
+			mp := s.slot(m)
+			if t == 0 {
+				s.record(m, mp)
+			}
+			for _, pj := range s.projs {
+				s.propagate(pj, t, m, mp)
+			}
 		}
 		for _, in := range s.Net.Inputs {
 			ps := s.popOf(in.Population())
@@ -397,6 +456,9 @@ func (s *Sim) work(t int, from, to int64) {
 	}
 }
 
+// slot returns where the spike lists of step n are kept.
+func (s *Sim) slot(n int64) int64 { return n % s.depth }
+
 // syncRewired follows projections whose rows were changed between runs
 // (lesions), recomputing where each worker's share of every row starts.
 func (s *Sim) syncRewired() {
@@ -406,6 +468,9 @@ func (s *Sim) syncRewired() {
 			continue
 		}
 		p.rewired = false
+		if s.part != nil {
+			prune(p, pj.post.bounds[0], pj.post.bounds[s.threads])
+		}
 		if s.threads > 1 {
 			for t := 1; t < s.threads; t++ {
 				pj.cuts[t] = rowCuts(p, uint32(pj.post.bounds[t]))
