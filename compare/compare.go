@@ -2,7 +2,10 @@
 // differences between artificial and biological neural networks that the
 // article argues in prose (size, topology, speed, fault tolerance, power,
 // signals, learning), each turned into measurements on both kinds of
-// network. Every experiment returns a [Difference]: the article's claim,
+// network, and after them the article's closing remark, that networks
+// are fooled by adversarial examples because they do not "see" as we do
+// (adversarial: attacks on both families). Every experiment returns a
+// [Difference]: the article's claim,
 // what was measured (figures as data series, tables, a flat map of
 // metrics), the sources of every constant that was not measured, and
 // what could not be measured yet because an engine is missing (Gaps).
@@ -16,7 +19,8 @@
 // Each experiment is two functions: measureX runs the jobs and returns
 // the measurements (xData), presentX turns them into a Difference
 // (figures, tables, metrics, text) and measures nothing. The jobs are
-// the application layer's (package experiment: Train, Convert, Simulate),
+// the application layer's (package experiment: Train, Convert, Simulate,
+// Attack),
 // the same calls the command line makes; the library is used directly
 // only for what no job does (lesions, drift under plasticity, a training
 // run interrupted mid-epoch). Every size and hyperparameter is in the
@@ -34,10 +38,12 @@ import (
 	"runtime"
 	"slices"
 	"time"
+
+	"github.com/neurite/neurite/figure"
 )
 
 // Names lists the experiments in report order.
-var Names = []string{"size", "topology", "speed", "fault_tolerance", "power", "signals", "learning"}
+var Names = []string{"size", "topology", "speed", "fault_tolerance", "power", "signals", "learning", "adversarial"}
 
 // Series is one line or set of points of a figure.
 type Series struct {
@@ -62,6 +68,9 @@ type Figure struct {
 	Series  []Series `json:"series"`
 	// XTicks names the bars of a bar chart, by X position.
 	XTicks []string `json:"x_ticks,omitempty"`
+	// Grid, when set, makes the figure a table of images (adversarial
+	// examples beside their originals) instead of a plot; Series is empty.
+	Grid *figure.Grid `json:"grid,omitempty"`
 }
 
 // Table is a small table for the report.
@@ -154,7 +163,7 @@ func Run(ctx context.Context, o Options, versions map[string]string, machine Mac
 	}
 	experiments := map[string]func(*env) (Difference, error){
 		"size": size, "topology": wiring, "speed": speed, "fault_tolerance": faultTolerance,
-		"power": power, "signals": signals, "learning": learning,
+		"power": power, "signals": signals, "learning": learning, "adversarial": adversarial,
 	}
 	for _, name := range Names {
 		if o.Only != "" && name != o.Only {
@@ -208,6 +217,7 @@ var titles = map[string]string{
 	"power":           "5. Power consumption",
 	"signals":         "6. Signals",
 	"learning":        "7. Learning",
+	"adversarial":     "Adversarial examples (the article's closing)",
 }
 
 var claims = map[string]string{
@@ -218,6 +228,7 @@ var claims = map[string]string{
 	"power":           "The brain consumes about 20% of all the human body’s energy — despite its large cut, an adult brain operates on about 20 watts … a single Nvidia GeForce Titan X GPU runs on 250 watts.",
 	"signals":         "Biological neurons fire or not (spikes); artificial neurons output continuous values through activation functions such as sigmoid or ReLU.",
 	"learning":        "Brain fibers grow and reach out to connect to other neurons … synapses may strengthen or weaken; ANNs learn by backpropagation, have a fixed topology, and once trained recall the same answers.",
+	"adversarial":     "The reason adversarial attacks can trick neural networks is because they do not “see” the same way we do. They do learn relationships in image data and can come to similar conclusions as we do when classifying, but their internal models are different from ours.",
 }
 
 func (e *env) rng(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(e.o.Seed, stream)) }

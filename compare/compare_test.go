@@ -42,6 +42,10 @@ func tinyProfile() profile {
 	l.StructuralMS = 500
 	l.Drift.Presentations = 3
 	l.RecallImages = 200
+	a := &p.Adversarial
+	a.Images, a.Eps, a.Steps = 100, []float64{0.1, 0.3}, 5
+	a.LeNet5.TrainSamples, a.LeNet5.TestSamples = 2000, 200
+	a.GridImages, a.SPSAImages, a.SPSASteps, a.SPSADirections = 4, 20, 3, 4
 	return p
 }
 
@@ -102,7 +106,7 @@ func TestEveryExperimentIsMeasured(t *testing.T) {
 			t.Errorf("%s: status %q (%s), %d figures, %d sources", d.Name, d.Status, d.Reason, len(d.Figures), len(d.Sources))
 		}
 		for _, f := range d.Figures {
-			if len(f.Series) == 0 || len(f.Series[0].Y) == 0 || f.Caption == "" {
+			if f.Grid == nil && (len(f.Series) == 0 || len(f.Series[0].Y) == 0) || f.Grid != nil && len(f.Grid.Cells) == 0 || f.Caption == "" {
 				t.Errorf("%s: figure %q has no data or caption", d.Name, f.Title)
 			}
 		}
@@ -369,6 +373,60 @@ func TestExperimentsAreRepeatable(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAdversarialFoolsBothFamilies: white-box PGD brings every network
+// below its clean accuracy, the MLP nearly to nothing at ε = 0.3; every
+// curve starts at the clean accuracy on the same images; the section
+// shows its examples as images.
+func TestAdversarialFoolsBothFamilies(t *testing.T) {
+	m := tinyMetrics(t, "adversarial")
+	for _, kind := range advKinds {
+		clean, attacked := m["whitebox_"+kind+"_eps_0"], m["whitebox_"+kind+"_eps_0.3"]
+		if !(attacked < clean) || clean < 0.3 {
+			t.Errorf("%s: accuracy %v clean, %v under PGD at ε = 0.3; want it trained and fooled", kind, clean, attacked)
+		}
+	}
+	if a := m["whitebox_mlp_eps_0.3"]; a > 0.2 {
+		t.Errorf("MLP under white-box PGD at ε = 0.3: accuracy %v, want below 0.2", a)
+	}
+	for _, tr := range transfers {
+		if got, want := m[f("transfer_%s_from_%s_eps_0", tr[0], tr[1])], m["whitebox_"+tr[0]+"_eps_0"]; got != want {
+			t.Errorf("%s ← %s at ε = 0: %v, the white-box curve's clean point %v", tr[0], tr[1], got, want)
+		}
+	}
+	if !(m["transfer_mlp_from_lenet5_eps_0.1"] > m["whitebox_mlp_eps_0.1"]) {
+		t.Errorf("MLP at ε = 0.1: %v against LeNet-5's examples, %v against its own; want the transferred attack weaker",
+			m["transfer_mlp_from_lenet5_eps_0.1"], m["whitebox_mlp_eps_0.1"])
+	}
+	for k, v := range m {
+		if strings.HasSuffix(k, "_accuracy") || strings.Contains(k, "_eps_") {
+			if v < 0 || v > 1 {
+				t.Errorf("%s = %v, not an accuracy", k, v)
+			}
+		}
+	}
+	res, err := tiny()
+	if err != nil {
+		t.Fatal(err)
+	}
+	grids := 0
+	for _, d := range res.Differences {
+		if d.Name != "adversarial" {
+			continue
+		}
+		for _, fig := range d.Figures {
+			if fig.Grid != nil {
+				grids++
+				if fig.Grid.Rows != 3 || fig.Grid.Cols != tinyProfile().Adversarial.GridImages {
+					t.Errorf("example grid %d×%d", fig.Grid.Rows, fig.Grid.Cols)
+				}
+			}
+		}
+	}
+	if grids != 1 {
+		t.Errorf("%d example grids, want 1", grids)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 
 // env is what the experiments of one run share: the options and
 // settings, MNIST, and the measurements several sections report, each
-// made once (trainedMLP, dropoutMLP, convertedMLP).
+// made once (trainedMLP, dropoutMLP, convertedMLP, surrogateSNN).
 type env struct {
 	ctx      context.Context
 	o        Options
@@ -24,6 +24,7 @@ type env struct {
 
 	mlp, mlpDropout *experiment.TrainReport
 	conv            *converted
+	surrogate       *experiment.TrainReport
 }
 
 // loadMNIST loads MNIST once.
@@ -88,6 +89,24 @@ func (e *env) dropoutMLP() (*experiment.TrainReport, error) {
 		return nil, err
 	}
 	return e.mlpDropout, nil
+}
+
+// surrogateSNN trains the spiking network of the learning section's
+// recipe (Learning.Surrogate: spikes trained through a surrogate
+// gradient) once.
+func (e *env) surrogateSNN() (*experiment.TrainReport, error) {
+	if e.surrogate != nil {
+		return e.surrogate, nil
+	}
+	s, err := e.onMNIST(e.p.Learning.Surrogate)
+	if err != nil {
+		return nil, err
+	}
+	e.progress("training the %s spiking network through a surrogate gradient (%d steps, %s coding)", hiddenArch(s)+"-10", s.Steps, s.Coding)
+	if e.surrogate, err = experiment.Train(e.ctx, s); err != nil {
+		return nil, err
+	}
+	return e.surrogate, nil
 }
 
 // converted is the trained MLP run as integrate-and-fire neurons on the

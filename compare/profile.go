@@ -37,6 +37,10 @@ type profile struct {
 	Fault    faultSettings
 	Signals  signalsSettings
 	Learning learningSettings
+	// Adversarial attacks the MLP, its conversion, LeNet-5 and the
+	// learning section's surrogate-gradient network (Learning.Surrogate,
+	// trained once and shared).
+	Adversarial adversarialSettings
 	// Power has no settings of its own: it prices the operations counted
 	// in MLP and Converted.
 }
@@ -151,6 +155,30 @@ type learningSettings struct {
 	RecallImages int
 }
 
+// adversarialSettings configure the adversarial-examples section.
+type adversarialSettings struct {
+	// Images: the first Images test images are attacked by PGD (Steps
+	// steps of 2.5ε/Steps, L∞) at each of Eps (pixel units; the clean
+	// accuracy is the curves' ε = 0), white-box and transferred.
+	Images int
+	Eps    []float64
+	Steps  int
+	// LeNet5 is trained for this section on all of MNIST.
+	LeNet5 experiment.TrainSettings
+	// GridImages examples of PGD on the MLP at GridEps are shown.
+	GridEps    float64
+	GridImages int
+	// SPSA attacks the two spiking networks by their scores alone:
+	// SPSAImages images at SPSAEps, SPSASteps steps of SPSADirections
+	// random directions.
+	SPSAImages, SPSASteps, SPSADirections int
+	SPSAEps                               float64
+	// Corruptions at one level each: Gaussian pixel noise (σ), the
+	// fraction of pixels blacked out, of input spikes lost, and the
+	// largest shift of an input spike (a fraction of the presentation).
+	Noise, PixelDrop, SpikeDrop, SpikeJitter float64
+}
+
 // driftSettings configure the drift of a plastic spiking layer.
 type driftSettings struct {
 	Inputs, Outputs, Presentations int
@@ -174,6 +202,12 @@ func quickProfile() profile {
 	dropout.Dropout = 0.2
 	return profile{
 		Name: "quick", MLP: mlp, MLPDropout: dropout,
+		// A few hundred test images, PGD-10; LeNet-5 one epoch of SGD with
+		// momentum (about 98%).
+		Adversarial: adversarialSettings{Images: 300, Eps: []float64{0.05, 0.1, 0.15, 0.2, 0.25, 0.3}, Steps: 10,
+			LeNet5:  experiment.TrainSettings{Model: "lenet5", Data: "mnist", Normalize: "standard", Optimizer: "sgd", LR: 0.05, Momentum: 0.9, Epochs: 1, Batch: 64},
+			GridEps: 0.1, GridImages: 8, SPSAImages: 50, SPSASteps: 10, SPSADirections: 8, SPSAEps: 0.1,
+			Noise: 0.3, PixelDrop: 0.3, SpikeDrop: 0.5, SpikeJitter: 0.2},
 		Converted: experiment.ConvertSettings{Timesteps: 64, Samples: 2000, Calib: 5000, Percentile: 99.9},
 		Size:      sizeSettings{COBA: experiment.SimSettings{Model: "coba", N: 4000, Duration: time.Second}},
 		Topology: topologySettings{SmallWorldN: 1000, SmallWorldK: 10, SmallWorldP: 0.1, ScaleFreeN: 10000, ScaleFreeM: 3,
@@ -222,5 +256,8 @@ func fullProfile() profile {
 	l.STDP.Neurons, l.STDP.TrainSamples, l.STDP.TestSamples = 400, 60000, 10000
 	l.Pool = 30000
 	l.StructuralMS = 20000
+	a := &p.Adversarial
+	a.Images, a.Steps, a.LeNet5.Epochs = 10000, 40, 3
+	a.SPSAImages, a.SPSASteps, a.SPSADirections = 200, 20, 16
 	return p
 }

@@ -77,7 +77,8 @@ func WriteCompare(dir string, res *compare.Results) error {
 	})
 }
 
-// DrawFigure renders a figure's data as "svg" or "png". Bar charts on a logarithmic
+// DrawFigure renders a figure's data as "svg" or "png": a plot, or a table
+// of images for a figure with a Grid. Bar charts on a logarithmic
 // scale are drawn as bars of log₁₀ of the values (a bar needs a base,
 // which a log axis does not have).
 func DrawFigure(fig compare.Figure, format string) (svg []byte, err error) {
@@ -87,6 +88,9 @@ func DrawFigure(fig compare.Figure, format string) (svg []byte, err error) {
 			svg, err = nil, fmt.Errorf("drawing %q: %v", fig.Title, r)
 		}
 	}()
+	if fig.Grid != nil {
+		return figure.DrawGrid(*fig.Grid, format)
+	}
 	bars := slices.ContainsFunc(fig.Series, func(s compare.Series) bool { return s.Bars })
 	if bars && fig.LogY {
 		fig.LogY = false
@@ -240,7 +244,7 @@ th { background: #eee; } .gap { background: #fff3e0; border-left: 4px solid #e69
 </head>
 <body>
 <h1>Artificial and biological neural networks, measured</h1>
-<p>Each section takes one of the seven differences argued in “The differences between Artificial and Biological Neural Networks”, quotes the article, and shows what neurite measured on this machine in this run. Every number here is also in <code>results.json</code>; constants that were not measured are cited under each section.</p>
+<p>Each section takes one of the seven differences argued in “The differences between Artificial and Biological Neural Networks”, or its closing remark on adversarial examples, quotes the article, and shows what neurite measured on this machine in this run. Every number here is also in <code>results.json</code>; constants that were not measured are cited under each section.</p>
 <p class="meta">Profile <b>{{.R.Profile}}</b> · seed {{.R.Seed}} · started {{.R.Started}} · {{printf "%.1f" .R.WallSeconds}} s wall time ·
 machine: {{.R.Machine.CPU}}, {{.R.Machine.Cores}} cores ({{.R.Machine.Threads}} threads used), {{.R.Machine.OS}}/{{.R.Machine.Arch}}, GEMM kernel {{.R.Machine.Kernel}} ·
 {{range $k, $v := .R.Versions}}{{$k}} {{$v}} · {{end}}</p>
