@@ -251,27 +251,20 @@ type attackModel struct {
 
 // loadAttackModel reads path, or takes net, as a model an attack can use,
 // with an error saying why a model cannot be attacked.
-func loadAttackModel(field, path string, net *ann.Sequential, norm *data.Normalizer, lossName string) (*attackModel, error) {
+func loadAttackModel(path string, net *ann.Sequential, norm *data.Normalizer, lossName string) (*attackModel, error) {
 	if net != nil {
 		loss, err := ann.NewLoss(lossName)
 		if err != nil {
 			return nil, err
 		}
+		// A network in memory takes the data's width (it is the caller's
+		// to build for it); its image shape, where it has one.
 		inputs := 0
-		if len(net.Layers) > 0 {
-			if lin, ok := net.Layers[0].(ann.Linear); ok {
-				w, _ := lin.Linear()
-				inputs = w.Value.Shape[1]
-			}
-		}
 		if len(net.InputShape) > 0 {
 			inputs = 1
 			for _, d := range net.InputShape {
 				inputs *= d
 			}
-		}
-		if inputs == 0 {
-			return nil, fieldErr(field+"Net", nil, "give the network's input shape (InputShape) or a model file")
 		}
 		return &attackModel{name: "the network", net: net, norm: norm, loss: loss, inputs: inputs, shape: net.InputShape}, nil
 	}
@@ -347,17 +340,17 @@ func attackRun(ctx context.Context, s AttackSettings) (*AttackReport, error) {
 		return nil, err
 	}
 	start := time.Now()
-	src, err := loadAttackModel("", s.Model, s.Net, s.Normalizer, s.Loss)
+	src, err := loadAttackModel(s.Model, s.Net, s.Normalizer, s.Loss)
 	if err != nil {
 		return nil, err
 	}
 	dst := src
 	transfer := s.Target != "" || s.TargetNet != nil
 	if transfer {
-		if dst, err = loadAttackModel("Target", s.Target, s.TargetNet, s.TargetNormalizer, s.Loss); err != nil {
+		if dst, err = loadAttackModel(s.Target, s.TargetNet, s.TargetNormalizer, s.Loss); err != nil {
 			return nil, err
 		}
-		if dst.inputs != src.inputs {
+		if dst.inputs != src.inputs && dst.inputs > 0 && src.inputs > 0 {
 			return nil, fmt.Errorf("%s takes %d inputs, %s %d: a transfer attack needs models of the same inputs", src.name, src.inputs, dst.name, dst.inputs)
 		}
 	}
@@ -367,8 +360,13 @@ func attackRun(ctx context.Context, s AttackSettings) (*AttackReport, error) {
 			return nil, err
 		}
 	}
-	if test.Features() != src.inputs {
-		return nil, fmt.Errorf("%s takes %d inputs; %s has %d features", src.name, src.inputs, s.Data, test.Features())
+	for _, m := range []*attackModel{src, dst} {
+		if m.inputs == 0 {
+			m.inputs = test.Features()
+		}
+		if test.Features() != m.inputs {
+			return nil, fmt.Errorf("%s takes %d inputs; %s has %d features", m.name, m.inputs, s.Data, test.Features())
+		}
 	}
 	if test, err = test.Relabel(dst.names); err != nil {
 		return nil, fmt.Errorf("%s: %w", dst.name, err)
