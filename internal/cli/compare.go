@@ -27,8 +27,9 @@ func newCompareCmd() *cobra.Command {
 		Use:   "compare",
 		Short: "Measure the seven differences between artificial and biological networks and write a report",
 		Long: `compare runs one experiment per difference the article argues — size, topology,
-speed, fault_tolerance, power, signals, learning — training and simulating what
-each needs, and writes out/report.html (self-contained, figures inline),
+speed, fault_tolerance, power, signals, learning — and one on its closing remark,
+adversarial (attacks on both families), training and simulating what each
+needs, and writes out/report.html (self-contained, figures inline),
 out/results.json (every number in the report) and out/figures/*.svg. The quick
 profile (default) takes about half a minute on two cores, training on MNIST
 subsets for a few epochs (the report says which); --profile full uses the
@@ -36,6 +37,7 @@ whole data, longer runs and larger networks.
 Experiments whose engine is not built yet are reported as gaps, never invented.`,
 		Example: `  go run ./cmd/neurite compare
   neurite compare --only topology --json
+  neurite compare --only adversarial
   neurite compare --profile full --out results/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
