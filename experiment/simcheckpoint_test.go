@@ -1,0 +1,174 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neurite/neurite/snn"
+	"github.com/neurite/neurite/snn/plasticity"
+)
+
+// brunelSTDP is Brunel's network (panel C) with STDP on its excitatory
+// synapses onto excitatory neurons.
+func brunelSTDP(t *testing.T, nE int) *snn.Network {
+	t.Helper()
+	net, err := snn.Brunel(nE, snn.BrunelPanels["C"], 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Projections[0].Plasticity = &plasticity.STDP{APlus: 0.005, AMinus: 0.006, TauPlus: 20, TauMinus: 20, WMax: 0.3}
+	return net
+}
+
+// afterHeader returns a checkpoint's bytes after its header and before
+// its checksum: the simulation's state, the raster's dots and the spikes
+// written so far.
+func afterHeader(t *testing.T, path string) []byte {
+	t.Helper()
+	ck, err := readSimCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b[ck.state : len(b)-4]
+}
+
+// TestSimulateResume interrupts a Brunel run with STDP half-way (by
+// cancelling it, as Ctrl-C does), resumes it from its checkpoint, and
+// checks that it ends as a straight run does, bit for bit: the state of
+// every neuron, weight, trace and delay buffer, the report's statistics,
+// the raster's dots and the spike files.
+func TestSimulateResume(t *testing.T) {
+	dir := t.TempDir()
+	const total = time.Second
+	base := SimSettings{Duration: total, Seed: 9, Threads: 2, Version: "test"}
+
+	straight := base
+	straight.Network, straight.Out, straight.Checkpoint = brunelSTDP(t, 500), filepath.Join(dir, "straight"), filepath.Join(dir, "straight.ckpt")
+	want, err := Simulate(context.Background(), straight)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	first := base
+	first.Network, first.Out, first.Checkpoint = brunelSTDP(t, 500), filepath.Join(dir, "resumed"), filepath.Join(dir, "run.ckpt")
+	first.Threads = 1
+	first.Progress = func(p Progress) {
+		if p.Done >= 500 {
+			cancel()
+		}
+	}
+	if _, err := Simulate(ctx, first); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the interrupted run returned %v, want context.Canceled", err)
+	}
+	if names := dirNames(t, first.Out); len(names) != 0 {
+		t.Fatalf("the interrupted run left %v in its output folder", names)
+	}
+
+	resume := SimSettings{Network: brunelSTDP(t, 500), Resume: first.Checkpoint, Duration: total, Threads: 3, Version: "test"}
+	got, err := Simulate(context.Background(), resume)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ResumedFromMS < 500 || got.ResumedFromMS >= 1000 {
+		t.Fatalf("resumed from %v ms, want a time from 500 ms on", got.ResumedFromMS)
+	}
+	if got.Checkpoint != first.Checkpoint {
+		t.Errorf("the resumed run saved its checkpoint in %q, want the file it resumed (%q)", got.Checkpoint, first.Checkpoint)
+	}
+	if !bytes.Equal(afterHeader(t, got.Checkpoint), afterHeader(t, want.Checkpoint)) {
+		t.Fatal("the resumed run's final state differs from the straight run's")
+	}
+	if got.Spikes == 0 || got.Spikes != want.Spikes || got.SynapticEvents != want.SynapticEvents || got.SimMS != want.SimMS ||
+		!reflect.DeepEqual(got.RateHz, want.RateHz) || !reflect.DeepEqual(got.CVISI, want.CVISI) {
+		t.Errorf("resumed report: %d spikes, %d events, %v ms, rates %v, CV %v; straight: %d, %d, %v ms, %v, %v",
+			got.Spikes, got.SynapticEvents, got.SimMS, got.RateHz, got.CVISI, want.Spikes, want.SynapticEvents, want.SimMS, want.RateHz, want.CVISI)
+	}
+	if !reflect.DeepEqual(got.Groups, want.Groups) {
+		t.Error("the raster's dots differ")
+	}
+	for k, st := range got.Stats {
+		w := want.Stats[k]
+		if !slices.Equal(st.Count, w.Count) || !slices.Equal(st.First, w.First) || !slices.Equal(st.Last, w.Last) {
+			t.Errorf("statistics of %s differ", st.Pop.Name)
+		}
+	}
+	if !slices.Equal(got.Network.Projections[0].Weights, want.Network.Projections[0].Weights) {
+		t.Error("the learned weights differ")
+	}
+	if slices.Equal(got.Network.Projections[0].Weights, brunelSTDP(t, 500).Projections[0].PerSynapseWeights()) {
+		t.Error("STDP changed no weight: the test compares nothing")
+	}
+	for _, name := range dirNames(t, straight.Out) {
+		a, _ := os.ReadFile(filepath.Join(straight.Out, name))
+		b, err := os.ReadFile(filepath.Join(first.Out, name))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: the resumed run's file (%d bytes, %v) differs from the straight run's (%d bytes)", name, len(b), err, len(a))
+		}
+	}
+}
+
+// TestSimulateResumeRefuses checks that a checkpoint is refused, with a
+// message saying why, for another network, other settings, another
+// version, a resume that ends before it, and a damaged file.
+func TestSimulateResumeRefuses(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.ckpt")
+	s := SimSettings{Model: "brunel", N: 200, Duration: 50 * time.Millisecond, Seed: 2, Checkpoint: path, Version: "v1"}
+	if _, err := Simulate(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	damaged := filepath.Join(dir, "damaged.ckpt")
+	os.WriteFile(damaged, append(slices.Clone(raw[:len(raw)-10]), 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), 0o644)
+	short := filepath.Join(dir, "short.ckpt")
+	os.WriteFile(short, raw[:len(raw)/2], 0o644)
+	tests := []struct {
+		name string
+		s    SimSettings
+		want string
+	}{
+		{"seed", SimSettings{Resume: path, Seed: 3, Duration: time.Second, Version: "v1"}, "Seed 3: differs from the checkpoint's 2"},
+		{"size", SimSettings{Resume: path, N: 300, Duration: time.Second, Version: "v1"}, "N 300: differs"},
+		{"model", SimSettings{Resume: path, Model: "coba", Duration: time.Second, Version: "v1"}, "Model coba: differs"},
+		{"network", SimSettings{Resume: path, Network: brunelSTDP(t, 200), Duration: time.Second, Version: "v1"}, "another network"},
+		{"version", SimSettings{Resume: path, Duration: time.Second, Version: "v2"}, "written by neurite v1"},
+		{"before", SimSettings{Resume: path, Duration: 20 * time.Millisecond, Version: "v1"}, "ends before the checkpoint"},
+		{"damaged", SimSettings{Resume: damaged, Duration: time.Second, Version: "v1"}, "checksum"},
+		{"truncated", SimSettings{Resume: short, Duration: time.Second, Version: "v1"}, "checksum"},
+		{"out", SimSettings{Resume: path, Out: filepath.Join(dir, "o"), Duration: time.Second, Version: "v1"}, "holds no spikes"},
+		{"missing", SimSettings{Resume: filepath.Join(dir, "none"), Duration: time.Second}, "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Simulate(context.Background(), tt.s)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Simulate = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+	// A different network given in Go has another fingerprint.
+	s2 := SimSettings{Network: brunelSTDP(t, 200), Duration: 20 * time.Millisecond, Checkpoint: filepath.Join(dir, "g.ckpt")}
+	if _, err := Simulate(context.Background(), s2); err != nil {
+		t.Fatal(err)
+	}
+	other := brunelSTDP(t, 200)
+	other.Projections[0].Weight *= 2
+	_, err := Simulate(context.Background(), SimSettings{Network: other, Resume: s2.Checkpoint, Duration: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "another network") {
+		t.Fatalf("resuming with another network: %v, want an error about another network", err)
+	}
+}
