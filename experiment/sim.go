@@ -41,6 +41,23 @@ type SimSettings struct {
 	N int
 	// Panel is Brunel's regime: A (default), B, C or D.
 	Panel string
+	// Scale sizes the microcircuit: every population and in-degree times
+	// Scale, in (0, 1], with NEST's compensation of weights and mean input
+	// (default 1, the full model; see snn.MicrocircuitOptions). Input is
+	// its background: poisson (default) or dc. Other models take neither.
+	Scale float64
+	Input string
+	// Warmup is simulated time at the start left out of the statistics
+	// and files: rates, CVs, correlations, spikes written and figures
+	// cover Duration − Warmup (default 0). It must be shorter than
+	// Duration. Wall time, synaptic events and the real-time factor count
+	// the whole run.
+	Warmup time.Duration
+	// Figure, when set, is an .svg or .png file for a figure of the
+	// activity: a raster of every population over the last 200 ms (fewer
+	// neurons drawn in large networks: every k-th) beside each population's
+	// mean rate.
+	Figure string
 	// MaxMemory is the memory the job may use, in bytes (0: half of the
 	// machine's memory): a request estimated to need more is refused with
 	// a *budget.Error before anything is allocated.
@@ -61,40 +78,6 @@ type SimSettings struct {
 	// that does not grow with Duration: statistics are kept per neuron
 	// and the files of Out are written as the simulation goes.
 	KeepSpikes bool
-	// Checkpoint, when set, is a file the running network's whole state
-	// is saved to (its neurons, the weights plasticity changed, the
-	// spikes in flight, the statistics and files' progress: see
-	// simcheckpoint.go): every CheckpointEvery of simulated time, at the
-	// end, and when ctx is cancelled, after which Simulate returns a
-	// *SimInterruptedError. Each write replaces the last, atomically.
-	Checkpoint string
-	// CheckpointEvery is the simulated time between checkpoints (0: only
-	// at the end and when cancelled).
-	CheckpointEvery time.Duration
-	// Resume is a checkpoint to continue: the network is rebuilt from the
-	// settings the file records (Model, N, Panel, Seed, KeepSpikes and
-	// the like, which must then be zero here or agree with it), its state
-	// put back, and the run goes on to Duration, the total simulated time
-	// counted from the start. The rest of the run is the same bits as if
-	// it had never stopped, its report and files cover the whole run, and
-	// Checkpoint, CheckpointEvery, Out and Raster default to the file's.
-	// A file written by another network, or by a Version other than this
-	// one, is refused.
-	Resume string
-	// Version is the software version recorded in checkpoints (the CLI
-	// passes neurite's).
-	Version string
-	// HoldExit, when set, is called as a checkpoint starts being written,
-	// and the function it returns when the write is over: a front end
-	// that stops the process shortly after cancelling a job (the CLI)
-	// waits for a write in progress.
-	HoldExit func() (release func())
-	// Cluster, when set, splits the simulation over processes (see
-	// snn.SimOptions.Cluster): each builds the network and simulates its
-	// rank's share. Every rank's report describes the whole network and
-	// run (counts and rates summed over ranks, wall time the slowest
-	// rank's); only rank 0 writes Out and Raster.
-	Cluster snn.Cluster
 	Reporting
 }
 
@@ -104,35 +87,34 @@ type SimSettings struct {
 // wall time, memory per synapse without synapses) is 0 and Notes says
 // why; a population without a CV is absent from CVISI.
 type SimReport struct {
-	Model           string             `json:"model"`
-	Neurons         int                `json:"neurons"`
-	Synapses        int                `json:"synapses"`
-	Spikes          int64              `json:"spikes"`
-	RateHz          map[string]float64 `json:"rate_hz"`
-	CVISI           map[string]float64 `json:"cv_isi,omitempty"`
-	SimMS           float64            `json:"sim_ms"`
-	DTMS            float64            `json:"dt_ms"`
-	BuildSeconds    float64            `json:"build_seconds"`
-	WallSeconds     float64            `json:"wall_seconds"` // simulating, not writing spikes
-	BytesPerSynapse float64            `json:"bytes_per_synapse"`
-	SynapticEvents  int64              `json:"synaptic_events"`
-	SynopsPerSecond float64            `json:"synops_per_second"`
-	Seed            uint64             `json:"seed"`
-	Threads         int                `json:"threads"`
-	// Ranks is the number of processes that simulated the network, and
-	// CommSeconds the wall time the slowest rank spent exchanging
-	// spikes (both absent in one process); Comm details the exchange.
-	Ranks       int      `json:"ranks,omitempty"`
-	CommSeconds float64  `json:"comm_seconds,omitempty"`
-	Comm        *SimComm `json:"comm,omitempty"`
-	// Checkpoint is the checkpoint file written, ResumedFromMS the
-	// simulated time the run resumed from (absent for a run from the
-	// start) and CheckpointSeconds the wall time spent writing
-	// checkpoints (not counted in WallSeconds).
-	Checkpoint        string   `json:"checkpoint,omitempty"`
-	ResumedFromMS     float64  `json:"resumed_from_ms,omitempty"`
-	CheckpointSeconds float64  `json:"checkpoint_seconds,omitempty"`
-	Files             []string `json:"files,omitempty"`
+	Model    string             `json:"model"`
+	Neurons  int                `json:"neurons"`
+	Synapses int                `json:"synapses"`
+	Spikes   int64              `json:"spikes"`
+	RateHz   map[string]float64 `json:"rate_hz"`
+	CVISI    map[string]float64 `json:"cv_isi,omitempty"`
+	// Correlation is each population's mean pairwise correlation
+	// coefficient of spike counts in CorrelationBinMS bins, over
+	// CorrelationNeurons neurons sampled from it (pairs whose counts never
+	// vary left out); absent for a population without such a pair. A
+	// resumed run correlates the spikes after the resume only.
+	Correlation map[string]float64 `json:"correlation,omitempty"`
+	// WarmupMS is the simulated time left out of the statistics; the
+	// rates are over SimMS − WarmupMS.
+	WarmupMS float64 `json:"warmup_ms"`
+	// RealTimeFactor is WallSeconds over the simulated seconds: 1 is real
+	// time, 2 twice as slow.
+	RealTimeFactor  float64  `json:"real_time_factor"`
+	SimMS           float64  `json:"sim_ms"`
+	DTMS            float64  `json:"dt_ms"`
+	BuildSeconds    float64  `json:"build_seconds"`
+	WallSeconds     float64  `json:"wall_seconds"` // simulating, not writing spikes
+	BytesPerSynapse float64  `json:"bytes_per_synapse"`
+	SynapticEvents  int64    `json:"synaptic_events"`
+	SynopsPerSecond float64  `json:"synops_per_second"`
+	Seed            uint64   `json:"seed"`
+	Threads         int      `json:"threads"`
+	Files           []string `json:"files,omitempty"`
 	// Notes explain the numbers above that are 0 or absent because they
 	// cannot be measured.
 	Notes []string `json:"notes,omitempty"`
@@ -149,6 +131,8 @@ type SimReport struct {
 	// Groups are the first spikes of each population (RasterDots at most;
 	// Total counts them all), as the raster draws them.
 	Groups []figure.SpikeGroup `json:"-"`
+
+	window *activityWindow // the spikes Figure draws
 }
 
 // RasterDots is the number of spikes a raster draws at most: the
@@ -156,8 +140,25 @@ type SimReport struct {
 const RasterDots = 200_000
 
 // cvFromMS is when the CV of interspike intervals starts counting spikes,
-// past the initial transient (as the Brian2 reference scripts).
+// past the initial transient (as the Brian2 reference scripts), when no
+// longer Warmup is given.
 const cvFromMS = 100
+
+// Pairwise correlations are measured as in the validation of the cortical
+// microcircuit (van Albada et al. 2018): spike counts of
+// CorrelationNeurons neurons sampled from each population, in bins of
+// CorrelationBinMS.
+const (
+	CorrelationNeurons = 200
+	CorrelationBinMS   = 2.0
+)
+
+// figureMS is the window of spikes Figure draws, and figureNeurons about
+// the most neurons it draws rows for.
+const (
+	figureMS      = 200.0
+	figureNeurons = 10000
+)
 
 func (s SimSettings) withDefaults() SimSettings {
 	if s.Duration == 0 {
@@ -180,14 +181,26 @@ func (s SimSettings) validate() error {
 		return fieldErr("N", s.N, "must be positive")
 	case !slices.Contains([]string{"A", "B", "C", "D"}, s.Panel):
 		return fieldErr("Panel", s.Panel, "want Brunel's regime A, B, C or D")
+	case s.Warmup < 0 || (s.Warmup > 0 && s.Warmup >= s.Duration):
+		return fieldErr("Warmup", s.Warmup, "must be at least 0 and shorter than Duration (%v)", s.Duration)
+	case s.Scale != 0 && s.Model != "microcircuit":
+		return fieldErr("Scale", s.Scale, "sizes the microcircuit only (use N for %s)", s.Model)
+	case s.Scale != 0 && !(s.Scale > 0 && s.Scale <= 1):
+		return fieldErr("Scale", s.Scale, "want a fraction of the full model in (0, 1]")
+	case s.Input != "" && s.Model != "microcircuit":
+		return fieldErr("Input", s.Input, "chooses the microcircuit's background only")
+	case s.Input != "" && s.Input != "poisson" && s.Input != "dc":
+		return fieldErr("Input", s.Input, "want poisson or dc")
 	}
-	if ext := strings.ToLower(filepath.Ext(s.Raster)); s.Raster != "" && ext != ".svg" && ext != ".png" {
-		return fieldErr("Raster", s.Raster, "want a .svg or .png file")
+	for _, f := range []struct{ name, path string }{{"Raster", s.Raster}, {"Figure", s.Figure}} {
+		if ext := strings.ToLower(filepath.Ext(f.path)); f.path != "" && ext != ".svg" && ext != ".png" {
+			return fieldErr(f.name, f.path, "want a .svg or .png file")
+		}
+		if err := checkFile(f.name, f.path); err != nil {
+			return err
+		}
 	}
-	if err := checkDir("Out", s.Out); err != nil {
-		return err
-	}
-	return checkFile("Raster", s.Raster)
+	return checkDir("Out", s.Out)
 }
 
 // Simulate builds a spiking network (a preset, a spec file or
@@ -199,19 +212,6 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var ck *simCheckpoint
-	if s.Resume != "" {
-		var err error
-		if ck, err = readSimCheckpoint(s.Resume); err != nil {
-			return nil, err
-		}
-		if s, err = ck.resumeSettings(s); err != nil {
-			return nil, err
-		}
-	}
-	if s.Cluster != nil && s.Cluster.Rank() != 0 {
-		s.Out, s.Raster = "", "" // rank 0 writes them
-	}
 	s = s.withDefaults()
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -220,12 +220,9 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 	err := withThreads(s.Threads, func() error {
 		var err error
 		if s.Model == "cuba-event" && s.Network == nil {
-			if s.Checkpoint != "" || ck != nil || s.Cluster != nil {
-				return fieldErr("Model", s.Model, "the event-driven engine cannot save checkpoints nor run over several processes")
-			}
 			rep, err = simulateEvents(ctx, s)
 		} else {
-			rep, err = simulateNetwork(ctx, s, ck)
+			rep, err = simulateNetwork(ctx, s)
 		}
 		return err
 	})
@@ -238,6 +235,20 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 		}
 		rep.Files = append(rep.Files, s.Raster)
 	}
+	if s.Figure != "" && rep.window != nil {
+		rates := make([]float64, len(rep.Populations))
+		for k, name := range rep.Populations {
+			rates[k] = rep.RateHz[name]
+		}
+		title := fmt.Sprintf("%s: %g–%g ms", s.Model, rep.window.fromMS, rep.SimMS)
+		if rep.window.stride > 1 {
+			title += fmt.Sprintf(", every %d-th neuron", rep.window.stride)
+		}
+		if err := figure.Activity(s.Figure, title, rep.window.groups, rates); err != nil {
+			return nil, err
+		}
+		rep.Files = append(rep.Files, s.Figure)
+	}
 	return rep, nil
 }
 
@@ -246,13 +257,14 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 // the statistics Simulate keeps per neuron) gives a *budget.Error before
 // it is built.
 func BuildNetwork(model string, n int, panel string, seed uint64) (*snn.Network, error) {
-	return buildNetwork(model, n, panel, seed, 0)
+	return buildNetwork(model, snn.PresetOptions{N: n, Panel: panel, Seed: seed})
 }
 
-// buildNetwork is BuildNetwork within limit bytes (0: budget.Default()).
-func buildNetwork(model string, n int, panel string, seed uint64, limit int64) (*snn.Network, error) {
+// buildNetwork is BuildNetwork for a preset's options o (or a spec file's
+// seed and o.MaxMemory, 0 meaning budget.Default()).
+func buildNetwork(model string, o snn.PresetOptions) (*snn.Network, error) {
+	seed, limit := o.Seed, o.MaxMemory
 	if !isSpecPath(model) {
-		o := snn.PresetOptions{N: n, Panel: panel, Seed: seed, MaxMemory: limit}
 		if e, err := snn.PresetEstimate(model, o); err == nil {
 			if err := checkSimulation(e, limit); err != nil {
 				return nil, err
@@ -278,20 +290,16 @@ func buildNetwork(model string, n int, panel string, seed uint64, limit int64) (
 	return net, nil
 }
 
-func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep *SimReport, err error) {
+func simulateNetwork(ctx context.Context, s SimSettings) (rep *SimReport, err error) {
 	start := time.Now()
 	net := s.Network
 	if net == nil {
-		if net, err = buildNetwork(s.Model, s.N, s.Panel, s.Seed, s.MaxMemory); err != nil {
+		o := snn.PresetOptions{N: s.N, Panel: s.Panel, Scale: s.Scale, Input: s.Input, Seed: s.Seed, MaxMemory: s.MaxMemory}
+		if net, err = buildNetwork(s.Model, o); err != nil {
 			return nil, err
 		}
 	}
-	saver, err := newSimSaver(s, ck, net)
-	if err != nil {
-		return nil, err
-	}
-	synapses := net.Synapses() // before a Cluster keeps this rank's
-	sim, err := snn.NewSim(net, snn.SimOptions{Threads: s.Threads, Seed: s.Seed, MaxMemory: s.MaxMemory, Cluster: s.Cluster})
+	sim, err := snn.NewSim(net, snn.SimOptions{Threads: s.Threads, Seed: s.Seed, MaxMemory: s.MaxMemory})
 	if err != nil {
 		return nil, err
 	}
@@ -302,10 +310,22 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 		return nil, fieldErr("Duration", s.Duration, "shorter than one time step (dt = %g ms): nothing would be simulated; give at least %v",
 			sim.DT, time.Duration(math.Round(sim.DT*float64(time.Millisecond))))
 	}
+	warmMS := float64(s.Warmup) / float64(time.Millisecond)
+	from := int64(math.Round(warmMS / sim.DT)) // the first step measured
+	end := int64(math.Round(durMS / sim.DT))
+	if s.Warmup > 0 && from >= end {
+		return nil, fieldErr("Warmup", s.Warmup, "leaves no whole time step of dt = %g ms before the end at %v", sim.DT, s.Duration)
+	}
 	rep = &SimReport{
-		Model: s.Model, Neurons: net.Neurons(), Synapses: synapses,
-		RateHz: map[string]float64{}, CVISI: map[string]float64{},
+		Model: s.Model, Neurons: net.Neurons(), Synapses: net.Synapses(),
+		RateHz: map[string]float64{}, CVISI: map[string]float64{}, Correlation: map[string]float64{},
 		DTMS: sim.DT, Seed: s.Seed, Threads: threadsOr(s.Threads), Network: net,
+		WarmupMS: float64(from) * sim.DT,
+	}
+	binSteps := max(1, int64(math.Round(CorrelationBinMS/sim.DT)))
+	var corr []*snn.CountCorrelation
+	if s.Figure != "" {
+		rep.window = newActivityWindow(net.Populations, max(from, end-int64(math.Round(figureMS/sim.DT))), sim.DT)
 	}
 	var files *spikeFiles
 	if s.Out != "" {
@@ -321,7 +341,7 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	rep.Groups = make([]figure.SpikeGroup, len(net.Populations))
 	var output time.Duration // spent in the sinks, writing spikes out
 	for k, p := range net.Populations {
-		st, err := sim.MonitorStats(p, cvFromMS)
+		st, err := sim.MonitorStatsFrom(p, rep.WarmupMS, cvFromMS)
 		if err != nil {
 			return nil, err
 		}
@@ -334,51 +354,64 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 			rep.Monitors = append(rep.Monitors, m)
 		}
 		rep.Groups[k] = figure.SpikeGroup{Name: p.Name, Size: p.Len()}
-		sinks := fanOut{spent: &output, sinks: []snn.SpikeSink{&dots{g: &rep.Groups[k], dt: sim.DT}}}
+		sinks := fanOut{spent: &output, from: from, sinks: []snn.SpikeSink{&dots{g: &rep.Groups[k], dt: sim.DT}}}
+		if p.Len() >= 2 {
+			c, err := snn.NewCountCorrelation(p, CorrelationNeurons, binSteps, from, s.Seed+uint64(k))
+			if err != nil {
+				return nil, err
+			}
+			corr = append(corr, c)
+			sinks.sinks = append(sinks.sinks, c)
+		} else {
+			corr = append(corr, nil)
+		}
+		if rep.window != nil {
+			sinks.sinks = append(sinks.sinks, rep.window.sink(k))
+		}
 		if files != nil {
 			sinks.sinks = append(sinks.sinks, files.sinks(k)...)
-			sinks.sinks = append(sinks.sinks, saver.logSink(k)...)
 		}
 		if err := sim.StreamSpikes(p, sinks); err != nil {
 			return nil, err
 		}
 	}
-	if err := saver.start(sim, rep, files); err != nil {
-		return nil, err
-	}
 	build := time.Since(start)
 	s.logf("sim %s: %d neurons, %d synapses, built in %.2fs; simulating %v on %d threads\n",
-		s.Model, net.Neurons(), synapses, build.Seconds(), s.Duration, threadsOr(s.Threads))
+		s.Model, net.Neurons(), net.Synapses(), build.Seconds(), s.Duration, threadsOr(s.Threads))
 	runStart := time.Now()
-	if err := saver.run(ctx, durMS); err != nil {
+	err = sim.Run(ctx, durMS, func(done, _ float64) {
+		s.progress(Progress{Stage: "simulating (ms)", Done: int64(done), Total: int64(durMS)})
+	})
+	if err != nil {
 		return nil, err
 	}
 	// Speed is the simulation's, as when spikes were written after it.
-	wall := max(0, time.Since(runStart)-output-saver.spent())
+	wall := max(0, time.Since(runStart)-output)
 	rep.SimMS, rep.BuildSeconds, rep.WallSeconds = sim.TimeMS(), build.Seconds(), wall.Seconds()
-	rep.CheckpointSeconds = saver.spent().Seconds()
+	rep.RealTimeFactor = rep.ratio(wall.Seconds(), sim.TimeMS()/1000, "real_time_factor is 0: no time was simulated")
 
 	bytes := 0
 	for _, p := range net.Projections {
 		bytes += p.Bytes()
 		rep.SynapticEvents += synapticEvents(p, rep.Stats[slices.Index(net.Populations, p.Pre)].Count)
 	}
-	if s.Cluster != nil {
-		if bytes, err = rep.sumRanks(s.Cluster, sim, bytes); err != nil {
-			return nil, err
-		}
-		wall = time.Duration(rep.WallSeconds * float64(time.Second))
-	}
 	rep.BytesPerSynapse = rep.ratio(float64(bytes), float64(rep.Synapses), "bytes_per_synapse is 0: the network has no synapses")
 	rep.SynopsPerSecond = rep.ratio(float64(rep.SynapticEvents), wall.Seconds(), "synops_per_second is 0: the run took no measurable wall time")
 	for k, p := range net.Populations {
-		c := sim.SpikeCount(p)
+		c := rep.Stats[k].Spikes()
 		rep.Spikes += c
-		rep.RateHz[p.Name] = rep.rate(p.Name, c, p.Len(), sim.TimeMS())
+		rep.RateHz[p.Name] = rep.rate(p.Name, c, p.Len(), sim.TimeMS()-rep.WarmupMS)
 		if cv, n := rep.Stats[k].MeanCV(); n > 0 {
 			rep.CVISI[p.Name] = cv
 		} else {
-			rep.note("cv_isi has no entry for %s: no neuron fired 3 times after %d ms", p.Name, cvFromMS)
+			rep.note("cv_isi has no entry for %s: no neuron fired 3 times after %g ms", p.Name, rep.Stats[k].CVFromMS)
+		}
+		if corr[k] != nil {
+			if r, pairs := corr[k].Mean(sim.Steps()); pairs > 0 {
+				rep.Correlation[p.Name] = r
+			} else {
+				rep.note("correlation has no entry for %s: no two sampled neurons' spike counts vary", p.Name)
+			}
 		}
 		rep.Populations = append(rep.Populations, p.Name)
 	}
@@ -440,16 +473,25 @@ func synapticEvents(p *snn.Projection, count []int64) int64 {
 	return n
 }
 
-// fanOut hands the spikes to several sinks and adds the time they take
-// to *spent.
+// fanOut hands the spikes from step from on to several sinks and adds
+// the time they take to *spent.
 type fanOut struct {
 	sinks []snn.SpikeSink
 	spent *time.Duration
+	from  int64
 }
 
 func (f fanOut) WriteSpikes(steps []int64, index []int32) error {
 	start := time.Now()
 	defer func() { *f.spent += time.Since(start) }()
+	if len(steps) > 0 && steps[0] < f.from {
+		// In time order: skip the warm-up's.
+		k, _ := slices.BinarySearch(steps, f.from)
+		steps, index = steps[k:], index[k:]
+		if len(steps) == 0 {
+			return nil
+		}
+	}
 	for _, s := range f.sinks {
 		if err := s.WriteSpikes(steps, index); err != nil {
 			return err
@@ -745,4 +787,45 @@ func (f *eventFile) abort() {
 		f.part.Close()
 		os.Remove(f.part.Name())
 	}
+}
+
+// activityWindow keeps, for SimSettings.Figure, the spikes from step from
+// on of every stride-th neuron of each population.
+type activityWindow struct {
+	groups []figure.SpikeGroup
+	from   int64
+	fromMS float64
+	stride int
+	dt     float64
+}
+
+func newActivityWindow(pops []*snn.Population, from int64, dt float64) *activityWindow {
+	total := 0
+	for _, p := range pops {
+		total += p.Len()
+	}
+	w := &activityWindow{from: from, fromMS: float64(from) * dt, stride: max(1, (total+figureNeurons-1)/figureNeurons), dt: dt}
+	for _, p := range pops {
+		w.groups = append(w.groups, figure.SpikeGroup{Name: p.Name, Size: (p.Len() + w.stride - 1) / w.stride})
+	}
+	return w
+}
+
+// sink returns the sink of population k.
+func (w *activityWindow) sink(k int) snn.SpikeSink { return windowSink{w, k} }
+
+type windowSink struct {
+	w *activityWindow
+	k int
+}
+
+func (s windowSink) WriteSpikes(steps []int64, index []int32) error {
+	g, stride := &s.w.groups[s.k], int32(s.w.stride)
+	for k, st := range steps {
+		if st >= s.w.from && index[k]%stride == 0 {
+			g.Times = append(g.Times, float64(st)*s.w.dt)
+			g.Index = append(g.Index, index[k]/stride)
+		}
+	}
+	return nil
 }

@@ -108,6 +108,7 @@ type SpikeStats struct {
 
 	ps     *popState
 	total  int64
+	from   int64       // first step counted at all (MonitorStatsFrom)
 	cvFrom int64       // first step MeanCV counts
 	cvN    []int64     // spikes at or after cvFrom
 	cvFirs []int64     // step of the first of them
@@ -130,6 +131,22 @@ func (s *Sim) MonitorStats(p *Population, cvFromMS float64) (*SpikeStats, error)
 	return m, nil
 }
 
+// MonitorStatsFrom is MonitorStats counting only the spikes at or after
+// fromMS (a warm-up left out): Count, First, Last and Spikes ignore the
+// earlier ones. Intervals for MeanCV start at the later of fromMS and
+// cvFromMS.
+func (s *Sim) MonitorStatsFrom(p *Population, fromMS, cvFromMS float64) (*SpikeStats, error) {
+	if math.IsNaN(fromMS) || math.IsInf(fromMS, 0) {
+		return nil, fmt.Errorf("snn: MonitorStats: from %v ms", fromMS)
+	}
+	m, err := s.MonitorStats(p, max(fromMS, cvFromMS))
+	if err != nil {
+		return nil, err
+	}
+	m.from = firstStepAt(fromMS, s.DT)
+	return m, nil
+}
+
 func newSpikeStats(p *Population, dt, cvFromMS float64) *SpikeStats {
 	n := p.Len()
 	m := &SpikeStats{Pop: p, DT: dt, CVFromMS: cvFromMS,
@@ -138,27 +155,35 @@ func newSpikeStats(p *Population, dt, cvFromMS float64) *SpikeStats {
 	for i := range n {
 		m.First[i], m.Last[i] = -1, -1
 	}
-	// The first step whose time, computed as SpikeMonitor.Time computes
-	// it, is at or after cvFromMS.
-	switch steps := math.Ceil(cvFromMS / dt); {
-	case !(steps > 0): // NaN too: every spike counts
-		m.cvFrom = 0
-	case steps >= 1<<62:
-		m.cvFrom = math.MaxInt64 // never reached
-	default:
-		m.cvFrom = int64(steps)
-		for m.cvFrom > 0 && float64(m.cvFrom-1)*dt >= cvFromMS {
-			m.cvFrom--
-		}
-		for float64(m.cvFrom)*dt < cvFromMS {
-			m.cvFrom++
-		}
-	}
+	m.cvFrom = firstStepAt(cvFromMS, dt)
 	return m
+}
+
+// firstStepAt returns the first step whose time, computed as
+// SpikeMonitor.Time computes it, is at or after ms.
+func firstStepAt(ms, dt float64) int64 {
+	switch steps := math.Ceil(ms / dt); {
+	case !(steps > 0): // NaN too: every spike counts
+		return 0
+	case steps >= 1<<62:
+		return math.MaxInt64 // never reached
+	default:
+		n := int64(steps)
+		for n > 0 && float64(n-1)*dt >= ms {
+			n--
+		}
+		for float64(n)*dt < ms {
+			n++
+		}
+		return n
+	}
 }
 
 // add counts the spikes of neurons sp at step n.
 func (m *SpikeStats) add(n int64, sp []int32) {
+	if n < m.from {
+		return
+	}
 	m.total += int64(len(sp))
 	for _, i := range sp {
 		if m.First[i] < 0 {

@@ -37,9 +37,19 @@ Presets (every parameter follows the reference Brian2 scripts):
   hh          100 Hodgkin–Huxley somata (NEURON's hh) driven by 0.1 nA
   cuba-event  Brette et al. (2007) benchmark 4: CUBA with voltage jumps, simulated
               event by event with exact spike times (no time step)
+  microcircuit  Potjans & Diesmann (2014) cortical microcircuit with NEST's
+              parameters: 77,169 LIF neurons in layers 2/3, 4, 5 and 6, 3·10⁸
+              synapses (about 1.5 GB); --input poisson|dc, --scale S for a
+              smaller network (in-degrees scaled with NEST's compensation)
+
+Statistics: per population the mean rate, the CV of interspike intervals and
+the mean pairwise correlation of spike counts (200 sampled neurons, 2 ms
+bins), over the simulated time after --warmup.
 
 Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
 		Example: `  neurite sim coba --duration 1s --seed 1 --json
+  neurite sim microcircuit --duration 1.5s --warmup 500ms --json
+  neurite sim microcircuit --scale 0.1 --input dc --duration 1s --warmup 200ms --figure mc.svg
   neurite sim brunel --panel C --n 2000 --duration 500ms --out out/brunel
   neurite sim snn/testdata/coba.yaml --duration 200ms`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -68,6 +78,7 @@ Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
 	f := cmd.Flags()
 	f.StringVar(&o.s.Out, "out", "", "directory for spikes.csv and spikes_<population>.npy")
 	f.StringVar(&o.s.Raster, "raster", "", "draw a spike raster into this .svg or .png file")
+	f.StringVar(&o.s.Figure, "figure", "", "draw the activity (raster of the last 200 ms of every population, mean rates) into this .svg or .png file")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	return cmd
 }
@@ -78,6 +89,9 @@ func (o *simOptions) registerNetwork(cmd *cobra.Command) {
 	f.DurationVar(&o.s.Duration, "duration", time.Second, "simulated time (Go duration: 1s, 250ms), at least one time step")
 	f.IntVar(&o.s.N, "n", 0, "network size (coba/cuba: neurons, default 4000; brunel: excitatory neurons, default 10000)")
 	f.StringVar(&o.s.Panel, "panel", "A", "Brunel (2000) regime: A, B, C or D")
+	f.DurationVar(&o.s.Warmup, "warmup", 0, "simulated time at the start left out of statistics and files (shorter than --duration)")
+	f.Float64Var(&o.s.Scale, "scale", 0, "microcircuit: fraction of the full model's neurons and in-degrees, in (0, 1] (default 1)")
+	f.StringVar(&o.s.Input, "input", "", "microcircuit: background input, poisson or dc (default poisson)")
 }
 
 // simulate runs the simulation the flags describe.
@@ -101,8 +115,20 @@ func printSimTable(w io.Writer, rep *experiment.SimReport) error {
 	// Simulated time as given (0.1 ms would read 0 rounded).
 	fmt.Fprintf(w, "%-10s %10d %12d %10d %10s %12.3f %14.3g\n", rep.Model, rep.Neurons, rep.Synapses, rep.Spikes,
 		strconv.FormatFloat(rep.SimMS, 'f', -1, 64), rep.WallSeconds, rep.SynopsPerSecond)
+	if rep.WarmupMS > 0 || rep.RealTimeFactor > 0 {
+		fmt.Fprintf(w, "  real-time factor %.3g; statistics after a warm-up of %s ms\n", rep.RealTimeFactor,
+			strconv.FormatFloat(rep.WarmupMS, 'f', -1, 64))
+	}
+	fmt.Fprintf(w, "  %-12s %10s %8s %12s\n", "population", "rate Hz", "CV ISI", "correlation")
 	for _, name := range rep.Populations {
-		if _, err := fmt.Fprintf(w, "  rate %-6s %8.2f Hz\n", name, rep.RateHz[name]); err != nil {
+		cv, corr := "-", "-"
+		if v, ok := rep.CVISI[name]; ok {
+			cv = strconv.FormatFloat(v, 'f', 3, 64)
+		}
+		if v, ok := rep.Correlation[name]; ok {
+			corr = strconv.FormatFloat(v, 'g', 3, 64)
+		}
+		if _, err := fmt.Fprintf(w, "  %-12s %10.3f %8s %12s\n", name, rep.RateHz[name], cv, corr); err != nil {
 			return err
 		}
 	}
