@@ -78,6 +78,40 @@ type SimSettings struct {
 	// that does not grow with Duration: statistics are kept per neuron
 	// and the files of Out are written as the simulation goes.
 	KeepSpikes bool
+	// Checkpoint, when set, is a file the running network's whole state
+	// is saved to (its neurons, the weights plasticity changed, the
+	// spikes in flight, the statistics and files' progress: see
+	// simcheckpoint.go): every CheckpointEvery of simulated time, at the
+	// end, and when ctx is cancelled, after which Simulate returns a
+	// *SimInterruptedError. Each write replaces the last, atomically.
+	Checkpoint string
+	// CheckpointEvery is the simulated time between checkpoints (0: only
+	// at the end and when cancelled).
+	CheckpointEvery time.Duration
+	// Resume is a checkpoint to continue: the network is rebuilt from the
+	// settings the file records (Model, N, Panel, Seed, KeepSpikes and
+	// the like, which must then be zero here or agree with it), its state
+	// put back, and the run goes on to Duration, the total simulated time
+	// counted from the start. The rest of the run is the same bits as if
+	// it had never stopped, its report and files cover the whole run, and
+	// Checkpoint, CheckpointEvery, Out and Raster default to the file's.
+	// A file written by another network, or by a Version other than this
+	// one, is refused.
+	Resume string
+	// Version is the software version recorded in checkpoints (the CLI
+	// passes neurite's).
+	Version string
+	// HoldExit, when set, is called as a checkpoint starts being written,
+	// and the function it returns when the write is over: a front end
+	// that stops the process shortly after cancelling a job (the CLI)
+	// waits for a write in progress.
+	HoldExit func() (release func())
+	// Cluster, when set, splits the simulation over processes (see
+	// snn.SimOptions.Cluster): each builds the network and simulates its
+	// rank's share. Every rank's report describes the whole network and
+	// run (counts and rates summed over ranks, wall time the slowest
+	// rank's); only rank 0 writes Out and Raster.
+	Cluster snn.Cluster
 	Reporting
 }
 
@@ -104,17 +138,30 @@ type SimReport struct {
 	WarmupMS float64 `json:"warmup_ms"`
 	// RealTimeFactor is WallSeconds over the simulated seconds: 1 is real
 	// time, 2 twice as slow.
-	RealTimeFactor  float64  `json:"real_time_factor"`
-	SimMS           float64  `json:"sim_ms"`
-	DTMS            float64  `json:"dt_ms"`
-	BuildSeconds    float64  `json:"build_seconds"`
-	WallSeconds     float64  `json:"wall_seconds"` // simulating, not writing spikes
-	BytesPerSynapse float64  `json:"bytes_per_synapse"`
-	SynapticEvents  int64    `json:"synaptic_events"`
-	SynopsPerSecond float64  `json:"synops_per_second"`
-	Seed            uint64   `json:"seed"`
-	Threads         int      `json:"threads"`
-	Files           []string `json:"files,omitempty"`
+	RealTimeFactor  float64 `json:"real_time_factor"`
+	SimMS           float64 `json:"sim_ms"`
+	DTMS            float64 `json:"dt_ms"`
+	BuildSeconds    float64 `json:"build_seconds"`
+	WallSeconds     float64 `json:"wall_seconds"` // simulating, not writing spikes
+	BytesPerSynapse float64 `json:"bytes_per_synapse"`
+	SynapticEvents  int64   `json:"synaptic_events"`
+	SynopsPerSecond float64 `json:"synops_per_second"`
+	Seed            uint64  `json:"seed"`
+	Threads         int     `json:"threads"`
+	// Ranks is the number of processes that simulated the network, and
+	// CommSeconds the wall time the slowest rank spent exchanging
+	// spikes (both absent in one process); Comm details the exchange.
+	Ranks       int      `json:"ranks,omitempty"`
+	CommSeconds float64  `json:"comm_seconds,omitempty"`
+	Comm        *SimComm `json:"comm,omitempty"`
+	// Checkpoint is the checkpoint file written, ResumedFromMS the
+	// simulated time the run resumed from (absent for a run from the
+	// start) and CheckpointSeconds the wall time spent writing
+	// checkpoints (not counted in WallSeconds).
+	Checkpoint        string   `json:"checkpoint,omitempty"`
+	ResumedFromMS     float64  `json:"resumed_from_ms,omitempty"`
+	CheckpointSeconds float64  `json:"checkpoint_seconds,omitempty"`
+	Files             []string `json:"files,omitempty"`
 	// Notes explain the numbers above that are 0 or absent because they
 	// cannot be measured.
 	Notes []string `json:"notes,omitempty"`
@@ -212,6 +259,19 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var ck *simCheckpoint
+	if s.Resume != "" {
+		var err error
+		if ck, err = readSimCheckpoint(s.Resume); err != nil {
+			return nil, err
+		}
+		if s, err = ck.resumeSettings(s); err != nil {
+			return nil, err
+		}
+	}
+	if s.Cluster != nil && s.Cluster.Rank() != 0 {
+		s.Out, s.Raster = "", "" // rank 0 writes them
+	}
 	s = s.withDefaults()
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -220,9 +280,12 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 	err := withThreads(s.Threads, func() error {
 		var err error
 		if s.Model == "cuba-event" && s.Network == nil {
+			if s.Checkpoint != "" || ck != nil || s.Cluster != nil {
+				return fieldErr("Model", s.Model, "the event-driven engine cannot save checkpoints nor run over several processes")
+			}
 			rep, err = simulateEvents(ctx, s)
 		} else {
-			rep, err = simulateNetwork(ctx, s)
+			rep, err = simulateNetwork(ctx, s, ck)
 		}
 		return err
 	})
@@ -290,7 +353,7 @@ func buildNetwork(model string, o snn.PresetOptions) (*snn.Network, error) {
 	return net, nil
 }
 
-func simulateNetwork(ctx context.Context, s SimSettings) (rep *SimReport, err error) {
+func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep *SimReport, err error) {
 	start := time.Now()
 	net := s.Network
 	if net == nil {
@@ -299,7 +362,12 @@ func simulateNetwork(ctx context.Context, s SimSettings) (rep *SimReport, err er
 			return nil, err
 		}
 	}
-	sim, err := snn.NewSim(net, snn.SimOptions{Threads: s.Threads, Seed: s.Seed, MaxMemory: s.MaxMemory})
+	saver, err := newSimSaver(s, ck, net)
+	if err != nil {
+		return nil, err
+	}
+	synapses := net.Synapses() // before a Cluster keeps this rank's
+	sim, err := snn.NewSim(net, snn.SimOptions{Threads: s.Threads, Seed: s.Seed, MaxMemory: s.MaxMemory, Cluster: s.Cluster})
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +385,7 @@ func simulateNetwork(ctx context.Context, s SimSettings) (rep *SimReport, err er
 		return nil, fieldErr("Warmup", s.Warmup, "leaves no whole time step of dt = %g ms before the end at %v", sim.DT, s.Duration)
 	}
 	rep = &SimReport{
-		Model: s.Model, Neurons: net.Neurons(), Synapses: net.Synapses(),
+		Model: s.Model, Neurons: net.Neurons(), Synapses: synapses,
 		RateHz: map[string]float64{}, CVISI: map[string]float64{}, Correlation: map[string]float64{},
 		DTMS: sim.DT, Seed: s.Seed, Threads: threadsOr(s.Threads), Network: net,
 		WarmupMS: float64(from) * sim.DT,
@@ -370,30 +438,38 @@ func simulateNetwork(ctx context.Context, s SimSettings) (rep *SimReport, err er
 		}
 		if files != nil {
 			sinks.sinks = append(sinks.sinks, files.sinks(k)...)
+			sinks.sinks = append(sinks.sinks, saver.logSink(k)...)
 		}
 		if err := sim.StreamSpikes(p, sinks); err != nil {
 			return nil, err
 		}
 	}
+	if err := saver.start(sim, rep, files); err != nil {
+		return nil, err
+	}
 	build := time.Since(start)
 	s.logf("sim %s: %d neurons, %d synapses, built in %.2fs; simulating %v on %d threads\n",
-		s.Model, net.Neurons(), net.Synapses(), build.Seconds(), s.Duration, threadsOr(s.Threads))
+		s.Model, net.Neurons(), synapses, build.Seconds(), s.Duration, threadsOr(s.Threads))
 	runStart := time.Now()
-	err = sim.Run(ctx, durMS, func(done, _ float64) {
-		s.progress(Progress{Stage: "simulating (ms)", Done: int64(done), Total: int64(durMS)})
-	})
-	if err != nil {
+	if err := saver.run(ctx, durMS); err != nil {
 		return nil, err
 	}
 	// Speed is the simulation's, as when spikes were written after it.
-	wall := max(0, time.Since(runStart)-output)
+	wall := max(0, time.Since(runStart)-output-saver.spent())
 	rep.SimMS, rep.BuildSeconds, rep.WallSeconds = sim.TimeMS(), build.Seconds(), wall.Seconds()
 	rep.RealTimeFactor = rep.ratio(wall.Seconds(), sim.TimeMS()/1000, "real_time_factor is 0: no time was simulated")
+	rep.CheckpointSeconds = saver.spent().Seconds()
 
 	bytes := 0
 	for _, p := range net.Projections {
 		bytes += p.Bytes()
 		rep.SynapticEvents += synapticEvents(p, rep.Stats[slices.Index(net.Populations, p.Pre)].Count)
+	}
+	if s.Cluster != nil {
+		if bytes, err = rep.sumRanks(s.Cluster, sim, bytes); err != nil {
+			return nil, err
+		}
+		wall = time.Duration(rep.WallSeconds * float64(time.Second))
 	}
 	rep.BytesPerSynapse = rep.ratio(float64(bytes), float64(rep.Synapses), "bytes_per_synapse is 0: the network has no synapses")
 	rep.SynopsPerSecond = rep.ratio(float64(rep.SynapticEvents), wall.Seconds(), "synops_per_second is 0: the run took no measurable wall time")
