@@ -136,6 +136,11 @@ func (s *Sim) stateList() ([]simVar, error) {
 					return nil
 				}})
 	}
+	for _, tr := range s.tracked {
+		if err := add("tracked/"+tr.name+"/", tr.st, tr.name); err != nil {
+			return nil, err
+		}
+	}
 	for k, m := range s.states {
 		name := fmt.Sprintf("state/%d/%s/%s/", k, m.Pop.Name, m.Var)
 		var flat []float32
@@ -161,6 +166,20 @@ func (s *Sim) stateList() ([]simVar, error) {
 				}})
 	}
 	return vars, nil
+}
+
+// tracked is state SaveState keeps besides the engine's (TrackState).
+type tracked struct {
+	name string
+	st   Stateful
+}
+
+// TrackState adds st's variables, under name, to what SaveState writes
+// and LoadState reads: the state of what follows a run from outside the
+// engine, such as a [CountCorrelation] taking spikes from a sink. A Sim
+// loading the state must track the same names in the same order.
+func (s *Sim) TrackState(name string, st Stateful) {
+	s.tracked = append(s.tracked, tracked{name, st})
 }
 
 // SaveState writes the simulation's whole state to w: the step count,

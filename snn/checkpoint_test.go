@@ -80,6 +80,16 @@ func attach(t *testing.T, sim *snn.Sim, net *snn.Network) []*snn.SpikeMonitor {
 	if _, err := sim.MonitorState(net.Populations[0], net.Populations[0].Model.Vars()[0], []int{0, 3}, 7); err != nil {
 		t.Fatal(err)
 	}
+	if p := net.Populations[0]; p.Len() >= 2 {
+		c, err := snn.NewCountCorrelation(p, 50, 20, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sim.StreamSpikes(p, c); err != nil {
+			t.Fatal(err)
+		}
+		sim.TrackState("correlation", c)
+	}
 	return mons
 }
 

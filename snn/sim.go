@@ -60,6 +60,7 @@ type Sim struct {
 	depth    int64      // steps of spike lists kept (see slot)
 	runEnd   int64      // the step the current Run ends at
 	part     *partition // this process's share of a network split over ranks
+	tracked  []tracked  // state SaveState keeps besides the engine's
 	step     int64
 	pops     []*popState
 	projs    []*projState

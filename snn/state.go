@@ -90,6 +90,14 @@ func (g *PoissonGroup) StateVars() []StateVar { return []StateVar{{Name: "rate",
 // StateVars lists each neuron's position in its spike train.
 func (s *SpikeTrains) StateVars() []StateVar { return []StateVar{{Name: "cursor", Ptr: &s.cursor}} }
 
+// StateVars lists the bin being filled, its counts and the sums over
+// the bins before it.
+func (c *CountCorrelation) StateVars() []StateVar {
+	return []StateVar{{Name: "bin", Ptr: &c.bin}, {Name: "counts", Ptr: &c.counts},
+		{Name: "touched", Ptr: &c.touched, Resizable: true},
+		{Name: "sx", Ptr: &c.sx}, {Name: "sxx", Ptr: &c.sxx}, {Name: "sxy", Ptr: &c.sxy}}
+}
+
 // The state file is a sequence of records, each
 //
 //	uint16 name length, name, uint8 kind, uint64 count, count values
