@@ -37,6 +37,7 @@ var tiers = map[string]int{
 	"modelio":                3,
 	"train":                  4,
 	"convert":                4,
+	"continual":              4,
 	"attack":                 4,
 	"figure":                 1,
 	"experiment":             5,
@@ -50,6 +51,7 @@ var tiers = map[string]int{
 // import each other: only convert, compare and the CLI see both families.
 var sameTier = map[string][]string{
 	"tensor":      {"tensor/internal/kernel"},
+	"continual":   {"train"},
 	"topology":    {"internal/budget"}, // generators check their memory before allocating
 	"snn/snntest": nil,
 	"ann/anntest": nil,

@@ -32,6 +32,7 @@
 //	tier 3  modelio                 safetensors model files and checkpoints, STDP networks, ONNX export
 //	tier 4  train                   the training loop: batches, schedules, early stopping, checkpoints
 //	        convert                 trained ReLU networks run as integrate-and-fire neurons
+//	        continual               learning tasks one after another: split and permuted MNIST, forgetting metrics, EWC, replay, sleep
 //	        attack                  adversarial examples (FGSM, PGD, SPSA) and corruptions, for any model that scores inputs
 //	tier 5  experiment              whole jobs, one call each: train, evaluate, predict, convert, attack, simulate…
 //	tier 6  compare                 the seven experiments behind neurite compare, built from experiment's jobs
