@@ -140,6 +140,20 @@ type TrainSettings struct {
 	// CheckpointEvery set does it anyway.
 	CheckpointOnInterrupt bool
 
+	// Continual learns a sequence of tasks one after another (package
+	// continual) instead of one dataset: "split" (class-incremental: the
+	// classes in Tasks groups, 0–1, 2–3, … for MNIST) or "permuted" (the
+	// whole dataset, each task under its own fixed permutation of the
+	// pixels). Method is how: finetune (plain sequential training, the
+	// default), joint (every task so far at once: the upper bound), ewc
+	// (elastic weight consolidation), replay (a small buffer of earlier
+	// examples) or sleep (sleep replay consolidation, Tadros et al. 2022).
+	// Tasks is the number of tasks (default 5). Such a run has its own
+	// defaults ([ContinualDefaults]); TrainSamples and TestSamples then
+	// count the examples of each task.
+	Continual, Method string
+	Tasks             int
+
 	// Seed draws the initial weights, the order of examples, dropout and
 	// spike trains: the same seed gives the same bits for any Threads.
 	Seed uint64
@@ -180,6 +194,9 @@ type TrainReport struct {
 	SynapticOpsPerSample *float64 `json:"synaptic_ops_per_sample,omitempty"`
 	// Operations per test example, as package energy defines them.
 	Operations *energy.Ops `json:"operations,omitempty"`
+	// Continual learning (TrainSettings.Continual set): the accuracy on
+	// every task after each, and its metrics; nil otherwise.
+	*ContinualReport
 
 	// Settings are the settings the run used, defaults filled in.
 	Settings TrainSettings `json:"-"`
@@ -227,6 +244,9 @@ func Train(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if s.continualRun() {
+		return trainContinual(ctx, s)
 	}
 	var resume *resumePoint
 	if s.Resume != "" && s.Init != "" {
