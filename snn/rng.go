@@ -54,21 +54,116 @@ func normal(key uint64, step int64, index int) float64 {
 
 // binomialSampler draws from Binomial(n, p) by inverting its CDF with one
 // uniform. It is exact and fast when n·p is small (Poisson-like inputs, a
-// few events per step): the loop runs about n·p+1 times.
+// few events per step). The CDF is tabulated once, by the same recurrence
+// drawLoop runs, so a draw is a few comparisons and gives drawLoop's k to
+// the bit; past the table (long for large n·p), draw goes on with the
+// recurrence.
 type binomialSampler struct {
 	n        int
 	p0, odds float64 // P(K = 0) and p/(1−p)
+	// cdf[k] is P(K ≤ k) as the recurrence accumulates it, up to k = n,
+	// the point where P(K = k) underflows to 0 (done set for both), or
+	// binomialTable entries; prob is P(K = len(cdf)−1).
+	cdf  []float64
+	prob float64
+	done bool
+	// head is cdf's first 8 entries, +Inf past its end: most draws of a
+	// Poisson-like input end there, found without a branch.
+	head [8]float64
 }
+
+// binomialTable bounds the tabulated CDF (8 bytes an entry).
+const binomialTable = 4096
 
 func newBinomialSampler(n int, p float64) binomialSampler {
 	if p >= 1 {
 		return binomialSampler{n: n, p0: 0, odds: math.Inf(1)}
 	}
-	return binomialSampler{n: n, p0: math.Pow(1-p, float64(n)), odds: p / (1 - p)}
+	b := binomialSampler{n: n, p0: math.Pow(1-p, float64(n)), odds: p / (1 - p)}
+	if n <= 0 {
+		return b
+	}
+	prob := b.p0
+	cdf := prob
+	b.cdf = append(b.cdf, cdf)
+	for k := 0; ; {
+		if k >= n {
+			b.done = true
+			break
+		}
+		if len(b.cdf) == binomialTable {
+			break
+		}
+		prob *= float64(n-k) / float64(k+1) * b.odds
+		k++
+		cdf += prob
+		b.cdf = append(b.cdf, cdf)
+		if prob == 0 {
+			b.done = true
+			break
+		}
+	}
+	b.prob = prob
+	for j := range b.head {
+		b.head[j] = math.Inf(1)
+		if j < len(b.cdf) {
+			b.head[j] = b.cdf[j]
+		}
+	}
+	return b
 }
 
-// draw returns the sample for uniform u in [0, 1).
+// atLeast returns 1 if u ≥ c, else 0, without a branch.
+func atLeast(u, c float64) int {
+	var i int
+	if u >= c {
+		i = 1
+	}
+	return i
+}
+
+// draw returns the sample for uniform u in [0, 1): drawLoop's, from the
+// table.
 func (b *binomialSampler) draw(u float64) int {
+	if b.n <= 0 {
+		return 0
+	}
+	if math.IsInf(b.odds, 1) {
+		return b.n
+	}
+	// The CDF increases: the entries at most u are the first k.
+	h := &b.head
+	k := atLeast(u, h[0]) + atLeast(u, h[1]) + atLeast(u, h[2]) + atLeast(u, h[3]) +
+		atLeast(u, h[4]) + atLeast(u, h[5]) + atLeast(u, h[6]) + atLeast(u, h[7])
+	if k < len(b.cdf) && k < len(h) {
+		return k // u < cdf[k]
+	}
+	if k == len(h) {
+		for k, c := range b.cdf[len(h):] {
+			if u < c {
+				return len(h) + k
+			}
+		}
+	}
+	k = len(b.cdf) - 1
+	if b.done {
+		return k
+	}
+	// Past the table: the recurrence from where it stopped.
+	prob, cdf := b.prob, b.cdf[k]
+	for u >= cdf && k < b.n {
+		prob *= float64(b.n-k) / float64(k+1) * b.odds
+		k++
+		cdf += prob
+		if prob == 0 && cdf <= u {
+			break
+		}
+	}
+	return k
+}
+
+// drawLoop is draw without the table: the reference it is tested against.
+func (b *binomialSampler) drawLoop(u float64) int {
 	if b.n <= 0 {
 		return 0
 	}
