@@ -237,9 +237,10 @@ func (s *Spec) Estimate() Estimate {
 		e.Bytes += float64(n) * (ps.neuronBytes() + simNeuronBytes)
 	}
 	rs := rings{}
-	// With Compact, each projection is built in full, then compacted: the
-	// peak is every compacted projection plus the largest in full.
-	largestFull := 0.0
+	// With Compact, each projection is built in full, then compacted, one
+	// per core at once: the peak is every compacted projection plus the
+	// largest in full once per core.
+	largestFull, compacted := 0.0, 0
 	for k := range s.Projections {
 		js := &s.Projections[k]
 		pre, okPre := sizes[js.Pre]
@@ -267,9 +268,10 @@ func (s *Spec) Estimate() Estimate {
 			continue
 		}
 		largestFull = max(largestFull, full)
+		compacted++
 		e.Bytes += full - syn*(4+4*b2f(weights)+2*b2f(delays)) + syn*compactBytes(post, weights, delays, steps)
 	}
-	e.Bytes += rs.bytes() + largestFull
+	e.Bytes += rs.bytes() + largestFull*float64(min(threads, compacted))
 	return e
 }
 

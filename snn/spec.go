@@ -263,76 +263,8 @@ func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 		}
 		byName[ps.Name] = p
 	}
-	for k, js := range s.Projections {
-		where := fmt.Sprintf("snn: spec: projection %d (%s)", k+1, js.Name)
-		pre, post := byName[js.Pre], byName[js.Post]
-		if pre == nil || post == nil {
-			return nil, fmt.Errorf("%s: pre %q or post %q is not a population", where, js.Pre, js.Post)
-		}
-		autapses := js.Autapses == nil || *js.Autapses
-		var g *topology.CSR
-		var err error
-		wire := topology.Budget(maxMemory)
-		switch js.Rule {
-		case "all":
-			g, err = wire.AllToAll(pre.Len(), post.Len(), autapses)
-		case "one-to-one":
-			if pre.Len() != post.Len() {
-				return nil, fmt.Errorf("%s: one-to-one between %d and %d neurons", where, pre.Len(), post.Len())
-			}
-			g, err = wire.OneToOne(pre.Len())
-		case "probability":
-			g, err = wire.FixedProbability(pre.Len(), post.Len(), js.P, autapses, r)
-		case "in-degree":
-			g, err = wire.FixedInDegree(pre.Len(), post.Len(), js.K, autapses, r)
-		case "total":
-			g, err = wire.FixedTotal(pre.Len(), post.Len(), js.Count, autapses, r)
-		default:
-			return nil, fmt.Errorf("%s: rule %q: want all, one-to-one, probability, in-degree or total", where, js.Rule)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
-		}
-		name := js.Name
-		if name == "" {
-			name = js.Pre + "-" + js.Post
-		}
-		proj, err := net.Connect(name, pre, post, js.Target, g, float32(js.Weight), js.Delay)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
-		}
-		if js.Weights != nil {
-			if err := js.Weights.fill(proj.PerSynapseWeights(), r); err != nil {
-				return nil, fmt.Errorf("%s: weights: %w", where, err)
-			}
-		}
-		if js.Delays != nil {
-			if err := js.Delays.drawDelays(proj, net.dt(), r); err != nil {
-				return nil, fmt.Errorf("%s: delays: %w", where, err)
-			}
-		}
-		if js.Conduction != nil {
-			if err := SetAnatomicalDelays(proj, net.dt(), *js.Conduction); err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-		}
-		if js.STP != nil {
-			stp := *js.STP
-			if err := stp.validate(); err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-			proj.STP = &stp
-		}
-		if js.Plasticity != nil {
-			if proj.Plasticity, err = js.Plasticity.build(); err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-		}
-		if s.Compact && proj.Plasticity == nil {
-			if err := proj.Compact(); err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-		}
+	if err := s.buildProjections(net, byName, r, seed, maxMemory); err != nil {
+		return nil, err
 	}
 	for k, is := range s.Inputs {
 		where := fmt.Sprintf("snn: spec: input %d (%s)", k+1, is.Kind)
@@ -565,4 +497,130 @@ func (d Distribution) drawDelays(p *Projection, dt float64, r *rand.Rand) error 
 	}
 	p.DelaySteps, p.Delay = steps, 0
 	return nil
+}
+
+// buildProjections wires the spec's projections into net, in order. The
+// projections of a compact spec are built at once on the machine's cores,
+// each from a generator of its own (derived from seed and its place in
+// the spec), and compacted as soon as it is built; the others one after
+// the other from r, the generator of the whole spec.
+func (s *Spec) buildProjections(net *Network, byName map[string]*Population, r *rand.Rand, seed uint64, maxMemory int64) error {
+	dt := net.dt()
+	if !s.Compact {
+		for k := range s.Projections {
+			proj, err := buildProjection(k, &s.Projections[k], byName, r, dt, false, maxMemory)
+			if err != nil {
+				return err
+			}
+			net.Projections = append(net.Projections, proj)
+		}
+		return nil
+	}
+	projs := make([]*Projection, len(s.Projections))
+	errs := make([]error, len(s.Projections))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers(), len(s.Projections)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				rk := rand.New(rand.NewPCG(seed, projectionStream+uint64(k)))
+				projs[k], errs[k] = buildProjection(k, &s.Projections[k], byName, rk, dt, true, maxMemory)
+			}
+		}()
+	}
+	for k := range s.Projections {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	for k := range projs {
+		if errs[k] != nil {
+			return errs[k]
+		}
+		net.Projections = append(net.Projections, projs[k])
+	}
+	return nil
+}
+
+// projectionStream numbers the generators of a compact spec's projections
+// (PCG streams projectionStream + k), apart from the spec's own.
+const projectionStream = 0x70726f6a << 32
+
+// buildProjection builds projection k of a spec, drawing from r, and
+// compacts it when compact is set.
+func buildProjection(k int, js *ProjectionSpec, byName map[string]*Population, r *rand.Rand, dt float64, compact bool, maxMemory int64) (*Projection, error) {
+	where := fmt.Sprintf("snn: spec: projection %d (%s)", k+1, js.Name)
+	pre, post := byName[js.Pre], byName[js.Post]
+	if pre == nil || post == nil {
+		return nil, fmt.Errorf("%s: pre %q or post %q is not a population", where, js.Pre, js.Post)
+	}
+	autapses := js.Autapses == nil || *js.Autapses
+	var g *topology.CSR
+	var err error
+	wire := topology.Budget(maxMemory)
+	switch js.Rule {
+	case "all":
+		g, err = wire.AllToAll(pre.Len(), post.Len(), autapses)
+	case "one-to-one":
+		if pre.Len() != post.Len() {
+			return nil, fmt.Errorf("%s: one-to-one between %d and %d neurons", where, pre.Len(), post.Len())
+		}
+		g, err = wire.OneToOne(pre.Len())
+	case "probability":
+		g, err = wire.FixedProbability(pre.Len(), post.Len(), js.P, autapses, r)
+	case "in-degree":
+		g, err = wire.FixedInDegree(pre.Len(), post.Len(), js.K, autapses, r)
+	case "total":
+		g, err = wire.FixedTotal(pre.Len(), post.Len(), js.Count, autapses, r)
+	default:
+		return nil, fmt.Errorf("%s: rule %q: want all, one-to-one, probability, in-degree or total", where, js.Rule)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	name := js.Name
+	if name == "" {
+		name = js.Pre + "-" + js.Post
+	}
+	// As Network.Connect, without adding it to the network yet.
+	proj := &Projection{Name: name, Pre: pre, Post: post, Target: js.Target, RowPtr: g.RowPtr, Targets: g.Targets,
+		Weight: float32(js.Weight), Delay: js.Delay}
+	if err := proj.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	if js.Weights != nil {
+		if err := js.Weights.fill(proj.PerSynapseWeights(), r); err != nil {
+			return nil, fmt.Errorf("%s: weights: %w", where, err)
+		}
+	}
+	if js.Delays != nil {
+		if err := js.Delays.drawDelays(proj, dt, r); err != nil {
+			return nil, fmt.Errorf("%s: delays: %w", where, err)
+		}
+	}
+	if js.Conduction != nil {
+		if err := SetAnatomicalDelays(proj, dt, *js.Conduction); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	if js.STP != nil {
+		stp := *js.STP
+		if err := stp.validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		proj.STP = &stp
+	}
+	if js.Plasticity != nil {
+		if proj.Plasticity, err = js.Plasticity.build(); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	if compact && proj.Plasticity == nil {
+		if err := proj.Compact(); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	return proj, nil
 }
