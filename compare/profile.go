@@ -51,6 +51,10 @@ type sizeSettings struct {
 	// without them, to separate the cost of a neuron-step from the cost of
 	// a synaptic event.
 	COBA experiment.SimSettings
+	// Microcircuit, when its Model is set (the full profile), is Potjans &
+	// Diesmann's cortical microcircuit at natural density: neurons and
+	// synapses of 1 mm² of cortex, simulated as `neurite sim microcircuit`.
+	Microcircuit experiment.SimSettings
 }
 
 // topologySettings configure the topology experiment.
@@ -249,6 +253,7 @@ func fullProfile() profile {
 	p.MLP.Epochs, p.MLPDropout.Epochs = 10, 10
 	p.Converted.Samples = 10000
 	p.Size.COBA.N = 16000
+	p.Size.Microcircuit = experiment.SimSettings{Model: "microcircuit", Duration: 1500 * time.Millisecond, Warmup: 500 * time.Millisecond}
 	p.Topology.ScaleFreeN = 100000
 	p.Fault.COBA.N = 4000
 	l := &p.Learning

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/neurite/neurite/experiment"
+	"github.com/neurite/neurite/snn"
 )
 
 // Cited constants (not measured here).
@@ -33,6 +34,9 @@ type sizeData struct {
 	// COBA is the benchmark network simulated with its synapses, Bare the
 	// same neurons without them.
 	COBA, Bare *experiment.SimReport
+	// Microcircuit is Potjans & Diesmann's model at full scale (nil when
+	// the profile leaves it out).
+	Microcircuit *experiment.SimReport
 }
 
 func measureSize(e *env, s sizeSettings) (sizeData, error) {
@@ -55,6 +59,12 @@ func measureSize(e *env, s sizeSettings) (sizeData, error) {
 	bare.Projections = nil
 	if m.Bare, err = e.simulate(bare, ms(s.COBA.Duration), s.COBA.Threads); err != nil {
 		return m, err
+	}
+	if s.Microcircuit.Model != "" {
+		e.progress("size: simulating the cortical microcircuit (77,169 neurons, 3·10⁸ synapses)")
+		if m.Microcircuit, err = e.simulatePreset(s.Microcircuit); err != nil {
+			return m, err
+		}
 	}
 	return m, nil
 }
@@ -135,8 +145,42 @@ func presentSize(sm sizeData) Difference {
 	d.Meaning = f("One biological second of a brain-sized spiking network would take about %.3g s on this machine even at a 1 Hz mean rate, and its synapses alone would fill ", m["brain_1e14_snn_seconds_per_bio_second"]) +
 		f("%.0f such machines; the artificial network of this run is ", m["brain_1e14_snn_machines_for_memory"]) +
 		f("%.2g times smaller than the brain's synapse count.", brainSynapsesLow/float64(params))
+	if mc := sm.Microcircuit; mc != nil {
+		presentMicrocircuit(&d, mc)
+	}
 	d.Status = "measured"
 	return d
+}
+
+// presentMicrocircuit adds the cortical microcircuit at natural density:
+// its size and cost, and each population's rate beside NEST's.
+func presentMicrocircuit(d *Difference, mc *experiment.SimReport) {
+	m := d.Metrics
+	m["microcircuit_neurons"] = float64(mc.Neurons)
+	m["microcircuit_synapses"] = float64(mc.Synapses)
+	m["microcircuit_bytes_per_synapse"] = mc.BytesPerSynapse
+	m["microcircuit_memory_bytes"] = float64(mc.Synapses) * mc.BytesPerSynapse
+	m["microcircuit_build_seconds"] = mc.BuildSeconds
+	m["microcircuit_real_time_factor"] = mc.RealTimeFactor
+	rows := [][]string{
+		{"neurons, synapses", itoa(mc.Neurons) + ", " + itoa(mc.Synapses)},
+		{"memory of the synapses", f("%.2f GB (%.2f bytes a synapse)", float64(mc.Synapses)*mc.BytesPerSynapse/1e9, mc.BytesPerSynapse)},
+		{"build, simulation", f("%.1f s to build; %.3g s of wall time per simulated second", mc.BuildSeconds, mc.RealTimeFactor)},
+	}
+	for k, name := range snn.MicrocircuitPopulations {
+		r := mc.RateHz[name]
+		m["microcircuit_rate_hz_"+name] = r
+		rows = append(rows, []string{"rate of " + name, f("%.3f Hz (NEST %.3f Hz, %+.1f%%)", r, snn.MicrocircuitRates[k], 100*(r/snn.MicrocircuitRates[k]-1))})
+	}
+	d.Tables = append(d.Tables, Table{
+		Title:   "A cortical column at natural density",
+		Columns: []string{"Potjans & Diesmann (2014) microcircuit", "measured"},
+		Rows:    rows,
+	})
+	d.Sources = append(d.Sources,
+		"Cortical microcircuit: Potjans & Diesmann (2014), Cereb. Cortex 24:785–806; parameters and NEST's full-scale rates from nest-simulator's pynest/examples/Potjans_2014 (network_params.py).")
+	d.Method += f(" The cortical microcircuit (%d neurons, %d synapses, Poisson background) is simulated for %g s after a %g ms warm-up, and its rates compared with NEST's published full-scale rates.",
+		mc.Neurons, mc.Synapses, (mc.SimMS-mc.WarmupMS)/1000, mc.WarmupMS)
 }
 
 // units counts an MLP's hidden and output units.
