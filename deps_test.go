@@ -23,6 +23,7 @@ var tiers = map[string]int{
 	"internal/specfile":      0,
 	"internal/barrier":       0,
 	"internal/budget":        0,
+	"internal/mpi":           0, // cgo only under the build tag mpi
 	"topology":               0,
 	"energy":                 0,
 	"data":                   1,

@@ -131,7 +131,7 @@ type SimReport struct {
 	// coefficient of spike counts in CorrelationBinMS bins, over
 	// CorrelationNeurons neurons sampled from it (pairs whose counts never
 	// vary left out); absent for a population without such a pair. A
-	// resumed run correlates the spikes after the resume only.
+	// resumed run's covers the whole run (the sums are checkpointed).
 	Correlation map[string]float64 `json:"correlation,omitempty"`
 	// WarmupMS is the simulated time left out of the statistics; the
 	// rates are over SimMS − WarmupMS.
@@ -430,6 +430,7 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 			}
 			corr = append(corr, c)
 			sinks.sinks = append(sinks.sinks, c)
+			sim.TrackState("correlation/"+p.Name, c) // saved with checkpoints
 		} else {
 			corr = append(corr, nil)
 		}

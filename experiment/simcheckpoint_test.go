@@ -93,9 +93,11 @@ func TestSimulateResume(t *testing.T) {
 		t.Fatal("the resumed run's final state differs from the straight run's")
 	}
 	if got.Spikes == 0 || got.Spikes != want.Spikes || got.SynapticEvents != want.SynapticEvents || got.SimMS != want.SimMS ||
-		!reflect.DeepEqual(got.RateHz, want.RateHz) || !reflect.DeepEqual(got.CVISI, want.CVISI) {
-		t.Errorf("resumed report: %d spikes, %d events, %v ms, rates %v, CV %v; straight: %d, %d, %v ms, %v, %v",
-			got.Spikes, got.SynapticEvents, got.SimMS, got.RateHz, got.CVISI, want.Spikes, want.SynapticEvents, want.SimMS, want.RateHz, want.CVISI)
+		!reflect.DeepEqual(got.RateHz, want.RateHz) || !reflect.DeepEqual(got.CVISI, want.CVISI) ||
+		!reflect.DeepEqual(got.Correlation, want.Correlation) || len(got.Correlation) == 0 {
+		t.Errorf("resumed report: %d spikes, %d events, %v ms, rates %v, CV %v, correlation %v; straight: %d, %d, %v ms, %v, %v, %v",
+			got.Spikes, got.SynapticEvents, got.SimMS, got.RateHz, got.CVISI, got.Correlation,
+			want.Spikes, want.SynapticEvents, want.SimMS, want.RateHz, want.CVISI, want.Correlation)
 	}
 	if !reflect.DeepEqual(got.Groups, want.Groups) {
 		t.Error("the raster's dots differ")

@@ -42,10 +42,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	// Ctrl-C or SIGTERM cancels the context: long simulations and training
 	// runs stop between steps or batches, write their checkpoints and
 	// report it. Whatever has not returned a second later (or at a second
-	// signal) is stopped: files are written atomically, so nothing is left
-	// half written.
+	// signal) is stopped, unless it is still writing a checkpoint it
+	// holds the exit for (see exitHolds): files are written atomically,
+	// so nothing is left half written.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	holds := newExitHolds()
+	ctx = withExitHolds(ctx, holds)
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
@@ -58,16 +61,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return
 		}
 		cancel()
-		select {
-		case <-signals:
-		case <-time.After(time.Second):
-		case <-done:
+		if !holds.wait(signals, done, time.Second) {
 			return
 		}
 		fmt.Fprintln(stderr, "neurite: interrupted")
 		os.Exit(1)
 	}()
-	return execute(ctx, args, stdout, stderr)
+	code := execute(ctx, args, stdout, stderr)
+	endMPI(code)
+	return code
 }
 
 // execute runs the command args under ctx and returns the exit status.

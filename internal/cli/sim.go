@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -46,26 +48,49 @@ Statistics: per population the mean rate, the CV of interspike intervals and
 the mean pairwise correlation of spike counts (200 sampled neurons, 2 ms
 bins), over the simulated time after --warmup.
 
-Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
+Or a network spec file in YAML or JSON (see docs/network-spec.md).
+
+--checkpoint FILE saves the running network's whole state (neurons, weights
+changed by plasticity, spikes in flight, statistics, the spikes written to
+--out so far) at the end, every --checkpoint-every of simulated time, and on
+Ctrl-C or SIGTERM. --resume FILE continues it, without MODEL: --duration is
+then the total simulated time from the start, and the run ends with the same
+bits, report and files as a run never interrupted.
+
+Started by mpirun (from a binary built with go build -tags mpi), the network
+is split over the ranks; the spikes are the same bits as in one process, and
+rank 0 prints the report (with ranks and comm_seconds) and writes the files.`,
 		Example: `  neurite sim coba --duration 1s --seed 1 --json
   neurite sim microcircuit --duration 1.5s --warmup 500ms --json
   neurite sim microcircuit --scale 0.1 --input dc --duration 1s --warmup 200ms --figure mc.svg
   neurite sim brunel --panel C --n 2000 --duration 500ms --out out/brunel
-  neurite sim snn/testdata/coba.yaml --duration 200ms`,
+  neurite sim snn/testdata/coba.yaml --duration 200ms
+  neurite sim brunel --duration 500ms --checkpoint brunel.ckpt --out out/brunel
+  neurite sim --resume brunel.ckpt --duration 1s
+  mpirun -np 4 neurite sim coba --n 40000 --duration 1s --json`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && o.s.Resume != "" {
+				return nil // the checkpoint names the model
+			}
 			if len(args) != 1 {
 				return usagef("sim needs one model name (have: %s)", strings.Join(experiment.SimModels, ", "))
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.s.Model, o.flags = args[0], cmd.Flags()
+			o.flags = cmd.Flags()
+			if len(args) == 1 {
+				o.s.Model = args[0]
+			}
 			if err := explicitZero(cmd, "duration"); err != nil {
 				return err
 			}
 			rep, err := o.simulate(cmd.Context(), cmd.ErrOrStderr())
 			if err != nil {
 				return err
+			}
+			if mpiRank() != 0 {
+				return nil // rank 0 reports
 			}
 			if o.json {
 				return writeJSON(cmd.OutOrStdout(), rep)
@@ -80,6 +105,9 @@ Or a network spec file in YAML or JSON (see docs/network-spec.md).`,
 	f.StringVar(&o.s.Raster, "raster", "", "draw a spike raster into this .svg or .png file")
 	f.StringVar(&o.s.Figure, "figure", "", "draw the activity (raster of the last 200 ms of every population, mean rates) into this .svg or .png file")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
+	f.StringVar(&o.s.Checkpoint, "checkpoint", "", "save the network's whole state to this file at the end, every --checkpoint-every and on Ctrl-C/SIGTERM")
+	f.DurationVar(&o.s.CheckpointEvery, "checkpoint-every", 0, "simulated time between checkpoints (default: only at the end and when interrupted)")
+	f.StringVar(&o.s.Resume, "resume", "", "continue the simulation saved in this checkpoint (no MODEL; --duration is the total from the start)")
 	return cmd
 }
 
@@ -102,11 +130,42 @@ func (o simOptions) simulate(ctx context.Context, stderr io.Writer) (*experiment
 	s := o.s
 	s.Seed, s.Threads, s.Log = o.seed, o.threads, stderr
 	s.MaxMemory = o.maxMemory
-	b := newBar(stderr, o.progress)
-	s.Progress = b.update
+	s.Version, s.HoldExit = Version, exitHold(ctx)
+	if s.Resume != "" {
+		resumeDefaults(&s, o.flags)
+	}
+	var err error
+	if s.Cluster, err = cluster(); err != nil {
+		return nil, err
+	}
+	quiet := s.Cluster != nil && s.Cluster.Rank() != 0
+	if quiet {
+		s.Log = nil // rank 0 speaks for the job
+	}
+	b := newBar(stderr, o.progress && !quiet)
+	if !quiet {
+		s.Progress = b.update
+	}
 	rep, err := experiment.Simulate(ctx, s)
 	b.finish()
+	var stopped *experiment.SimInterruptedError
+	if errors.As(err, &stopped) {
+		return nil, fmt.Errorf("%v (continue with: neurite sim --resume %s --duration TOTAL)", stopped, stopped.Checkpoint)
+	}
 	return rep, flagErrorIn(err, o.flags)
+}
+
+// resumeDefaults zeroes the settings a checkpoint records whose flags
+// were not given, so that the file's values apply (the flags' defaults,
+// such as --seed 1 and --panel A, are not choices).
+func resumeDefaults(s *experiment.SimSettings, flags *pflag.FlagSet) {
+	v := reflect.ValueOf(s).Elem()
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if fl := flags.Lookup(flagName(f.Name)); fl != nil && !fl.Changed && f.Name != "Duration" && f.Name != "Threads" {
+			v.Field(i).SetZero()
+		}
+	}
 }
 
 // printSimTable writes the human-readable summary of a simulation.
@@ -131,6 +190,17 @@ func printSimTable(w io.Writer, rep *experiment.SimReport) error {
 		if _, err := fmt.Fprintf(w, "  %-12s %10.3f %8s %12s\n", name, rep.RateHz[name], cv, corr); err != nil {
 			return err
 		}
+	}
+	if rep.Ranks > 0 {
+		fmt.Fprintf(w, "  %d ranks: %.3f s exchanging spikes (%.0f%% of wall time), %d exchanges of %.0f bytes\n",
+			rep.Ranks, rep.CommSeconds, 100*rep.Comm.Share, rep.Comm.Exchanges, rep.Comm.BytesPerExchange)
+	}
+	if rep.Checkpoint != "" {
+		fmt.Fprintf(w, "  checkpoint %s", rep.Checkpoint)
+		if rep.ResumedFromMS > 0 {
+			fmt.Fprintf(w, " (resumed from %s ms)", strconv.FormatFloat(rep.ResumedFromMS, 'f', -1, 64))
+		}
+		fmt.Fprintln(w)
 	}
 	for _, note := range rep.Notes {
 		if _, err := fmt.Fprintf(w, "note: %s\n", note); err != nil {

@@ -1,0 +1,190 @@
+//go:build mpi
+
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// These tests run neurite under mpirun: go test -tags mpi ./internal/cli
+// (Open MPI: apt-get install openmpi-bin libopenmpi-dev). Without mpirun
+// they skip.
+
+// mpiBinary builds neurite with MPI into a temporary folder.
+func mpiBinary(t *testing.T) (mpirun, bin string) {
+	t.Helper()
+	mpirun, err := exec.LookPath("mpirun")
+	if err != nil {
+		t.Skip("mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev): the MPI tests need it")
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	bin = filepath.Join(t.TempDir(), "neurite")
+	cmd := exec.Command(goTool, "build", "-tags", "mpi", "-o", bin, "../../cmd/neurite")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build -tags mpi: %v\n%s", err, out)
+	}
+	return mpirun, bin
+}
+
+// mpiArgs are mpirun's arguments for np ranks on this machine, however
+// many cores it has, as whoever runs the tests.
+func mpiArgs(np int) []string {
+	args := []string{"-np", strconv.Itoa(np), "--oversubscribe"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--allow-run-as-root")
+	}
+	return args
+}
+
+// TestMPISimMatchesOneProcess runs COBA (spikes exchanged every step) and
+// Brunel (every 15 steps, its delay) over 1, 2 and 3 ranks: rank 0
+// prints the report of one process, plus the ranks and the exchange's
+// measurements, and writes the same spike files, byte for byte.
+func TestMPISimMatchesOneProcess(t *testing.T) {
+	mpirun, bin := mpiBinary(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args   []string
+		window float64
+	}{
+		{[]string{"coba", "--n", "1000", "--duration", "100ms"}, 1},
+		{[]string{"brunel", "--n", "800", "--panel", "C", "--duration", "200ms"}, 15},
+	} {
+		ref := filepath.Join(dir, tc.args[0]+"-ref")
+		want := simJSON(t, append(tc.args, "--out", ref, "--seed", "4")...)
+		for np := 1; np <= 3; np++ {
+			t.Run(fmt.Sprintf("%s/%d", tc.args[0], np), func(t *testing.T) {
+				out := filepath.Join(dir, fmt.Sprintf("%s-%d", tc.args[0], np))
+				args := append(append(mpiArgs(np), bin, "sim"), tc.args...)
+				args = append(args, "--out", out, "--seed", "4", "--threads", "1", "--json")
+				var stdout, stderr bytes.Buffer
+				cmd := exec.Command(mpirun, args...)
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				if err := cmd.Run(); err != nil {
+					t.Fatalf("mpirun: %v\n%s", err, stderr.String())
+				}
+				var got map[string]any
+				if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+					t.Fatalf("stdout is not one JSON object (only rank 0 may print): %v\n%s", err, stdout.String())
+				}
+				if got["ranks"] != float64(np) || got["comm_seconds"] == nil {
+					t.Errorf("ranks %v, comm_seconds %v; want %d and a time", got["ranks"], got["comm_seconds"], np)
+				}
+				comm, _ := got["comm"].(map[string]any)
+				if comm["window_steps"] != tc.window || comm["exchanges"] == 0.0 {
+					t.Errorf("comm = %v, want windows of %v steps", comm, tc.window)
+				}
+				for _, k := range []string{"ranks", "comm_seconds", "comm"} {
+					delete(got, k)
+				}
+				// bytes_per_synapse counts every rank's row pointers.
+				got["bytes_per_synapse"] = want["bytes_per_synapse"]
+				if d := sameRun(want, got); len(d) > 0 {
+					t.Errorf("the report over %d ranks differs from one process's in %v", np, d)
+				}
+				for _, name := range []string{"spikes.csv", "spikes_exc.npy", "spikes_inh.npy"} {
+					a, _ := os.ReadFile(filepath.Join(ref, name))
+					b, err := os.ReadFile(filepath.Join(out, name))
+					if err != nil || len(a) == 0 || !bytes.Equal(a, b) {
+						t.Errorf("%s over %d ranks (%d bytes, %v) differs from one process's (%d bytes)", name, np, len(b), err, len(a))
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestMPIRankDies kills one rank of three in the middle of a long run:
+// every rank must be gone within seconds, and mpirun must say which one
+// died.
+func TestMPIRankDies(t *testing.T) {
+	mpirun, bin := mpiBinary(t)
+	args := append(mpiArgs(3), bin, "sim", "brunel", "--n", "2000", "--duration", "1000s", "--threads", "1")
+	var out bytes.Buffer
+	cmd := exec.Command(mpirun, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // to clean up whatever is left
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var ranks []int
+	for deadline := time.Now().Add(time.Minute); len(ranks) < 3; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the ranks did not start: %v\n%s", ranks, out.String())
+		}
+		ranks = children(cmd.Process.Pid)
+	}
+	time.Sleep(2 * time.Second) // well into the simulation
+	if err := syscall.Kill(ranks[1], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	select {
+	case err := <-exited:
+		if err == nil {
+			t.Fatal("mpirun exited with status 0 after a rank was killed")
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("20 s after a rank was killed, mpirun still runs:\n%s", out.String())
+	}
+	took := time.Since(killed)
+	for _, pid := range ranks {
+		if running(pid) {
+			t.Errorf("rank process %d still runs after mpirun exited", pid)
+		}
+	}
+	if !strings.Contains(out.String(), "exited on signal 9") {
+		t.Errorf("mpirun's output does not say which rank died:\n%s", out.String())
+	}
+	t.Logf("every rank gone %.1f s after one was killed", took.Seconds())
+	if took > 10*time.Second {
+		t.Errorf("the job took %v to end after a rank died, want seconds", took)
+	}
+}
+
+// running reports whether process pid still runs (neither gone nor a
+// zombie waiting to be reaped) a second from now.
+func running(pid int) bool {
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return false
+		}
+		// The state follows the command's closing parenthesis.
+		if f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:])); len(f) > 0 && f[0] == "Z" {
+			return false
+		}
+		if time.Now().After(deadline) {
+			return true
+		}
+	}
+}
+
+// children returns the processes whose parent is pid.
+func children(pid int) []int {
+	var kids []int
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, f := range tasks {
+		b, _ := os.ReadFile(f)
+		for _, field := range strings.Fields(string(b)) {
+			if k, err := strconv.Atoi(field); err == nil {
+				kids = append(kids, k)
+			}
+		}
+	}
+	return kids
+}
