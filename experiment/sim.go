@@ -137,7 +137,10 @@ type SimReport struct {
 	// rates are over SimMS − WarmupMS.
 	WarmupMS float64 `json:"warmup_ms"`
 	// RealTimeFactor is WallSeconds over the simulated seconds: 1 is real
-	// time, 2 twice as slow.
+	// time, 2 twice as slow. CPUSeconds is the CPU time the process used
+	// while simulating (all threads; absent where the system does not say),
+	// which a machine shared with other work inflates less than wall time.
+	CPUSeconds      float64 `json:"cpu_seconds,omitempty"`
 	RealTimeFactor  float64 `json:"real_time_factor"`
 	SimMS           float64 `json:"sim_ms"`
 	DTMS            float64 `json:"dt_ms"`
@@ -452,6 +455,7 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	s.logf("sim %s: %d neurons, %d synapses, built in %.2fs; simulating %v on %d threads\n",
 		s.Model, net.Neurons(), synapses, build.Seconds(), s.Duration, threadsOr(s.Threads))
 	runStart := time.Now()
+	cpuStart, cpuOK := processCPU()
 	if err := saver.run(ctx, durMS); err != nil {
 		return nil, err
 	}
@@ -459,6 +463,9 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	wall := max(0, time.Since(runStart)-output-saver.spent())
 	rep.SimMS, rep.BuildSeconds, rep.WallSeconds = sim.TimeMS(), build.Seconds(), wall.Seconds()
 	rep.RealTimeFactor = rep.ratio(wall.Seconds(), sim.TimeMS()/1000, "real_time_factor is 0: no time was simulated")
+	if cpuEnd, ok := processCPU(); ok && cpuOK {
+		rep.CPUSeconds = (cpuEnd - cpuStart).Seconds()
+	}
 	rep.CheckpointSeconds = saver.spent().Seconds()
 
 	bytes := 0

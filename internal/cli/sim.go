@@ -175,8 +175,11 @@ func printSimTable(w io.Writer, rep *experiment.SimReport) error {
 	fmt.Fprintf(w, "%-10s %10d %12d %10d %10s %12.3f %14.3g\n", rep.Model, rep.Neurons, rep.Synapses, rep.Spikes,
 		strconv.FormatFloat(rep.SimMS, 'f', -1, 64), rep.WallSeconds, rep.SynopsPerSecond)
 	if rep.WarmupMS > 0 || rep.RealTimeFactor > 0 {
-		fmt.Fprintf(w, "  real-time factor %.3g; statistics after a warm-up of %s ms\n", rep.RealTimeFactor,
-			strconv.FormatFloat(rep.WarmupMS, 'f', -1, 64))
+		fmt.Fprintf(w, "  real-time factor %.3g", rep.RealTimeFactor)
+		if rep.CPUSeconds > 0 && rep.SimMS > 0 {
+			fmt.Fprintf(w, " (%.3g CPU-seconds per simulated second)", rep.CPUSeconds/(rep.SimMS/1000))
+		}
+		fmt.Fprintf(w, "; statistics after a warm-up of %s ms\n", strconv.FormatFloat(rep.WarmupMS, 'f', -1, 64))
 	}
 	fmt.Fprintf(w, "  %-12s %10s %8s %12s\n", "population", "rate Hz", "CV ISI", "correlation")
 	for _, name := range rep.Populations {
