@@ -273,7 +273,7 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 		}
 	}
 	if s.Cluster != nil && s.Cluster.Rank() != 0 {
-		s.Out, s.Raster = "", "" // rank 0 writes them
+		s.Out, s.Raster, s.Figure = "", "", "" // rank 0 writes them
 	}
 	s = s.withDefaults()
 	if err := s.validate(); err != nil {
@@ -397,6 +397,7 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	var corr []*snn.CountCorrelation
 	if s.Figure != "" {
 		rep.window = newActivityWindow(net.Populations, max(from, end-int64(math.Round(figureMS/sim.DT))), sim.DT)
+		sim.TrackState("figure", rep.window) // saved with checkpoints
 	}
 	var files *spikeFiles
 	if s.Out != "" {
@@ -881,6 +882,9 @@ type activityWindow struct {
 	fromMS float64
 	stride int
 	dt     float64
+	// savedFrom is where the window of a resumed checkpoint started (see
+	// simcheckpoint.go).
+	savedFrom int64
 }
 
 func newActivityWindow(pops []*snn.Population, from int64, dt float64) *activityWindow {

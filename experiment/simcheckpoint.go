@@ -70,12 +70,13 @@ type simHeader struct {
 }
 
 // processSettings are the settings of SimSettings that do not define the
-// network or its dynamics: a resumed run may change them. Every other
+// network or its dynamics: a resumed run may change them. (Figure is not
+// one of them: the spikes it draws are part of the saved state.) Every other
 // exported field of a simple kind (Model, N, Panel, Seed and whatever is
 // added later) is recorded in checkpoints, and a resumed run must agree
 // with it or leave it zero.
 var processSettings = map[string]bool{
-	"Duration": true, "Threads": true, "Out": true, "Raster": true, "Figure": true, "Checkpoint": true,
+	"Duration": true, "Threads": true, "Out": true, "Raster": true, "Checkpoint": true,
 	"CheckpointEvery": true, "Resume": true, "MaxMemory": true, "Version": true,
 }
 
@@ -527,6 +528,11 @@ func (r *simRun) start(sim *snn.Sim, rep *SimReport, files *spikeFiles) error {
 		return err
 	}
 	rep.ResumedFromMS = sim.TimeMS()
+	if rep.window != nil {
+		if note := rep.window.resumed(sim.Steps()); note != "" {
+			rep.note("%s", note)
+		}
+	}
 	if end := math.Round(float64(r.s.Duration) / float64(time.Millisecond) / sim.DT); float64(sim.Steps()) > end {
 		return fieldErr("Duration", r.s.Duration, "ends before the checkpoint's %v ms: give the total simulated time, counted from the start", sim.TimeMS())
 	}
@@ -641,3 +647,34 @@ func (e *SimInterruptedError) Error() string {
 }
 
 func (e *SimInterruptedError) Unwrap() error { return e.Err }
+
+// StateVars lists the spikes the figure's window has kept, and the step
+// it starts at (loaded into savedFrom: see resumed).
+func (w *activityWindow) StateVars() []snn.StateVar {
+	w.savedFrom = w.from
+	vars := []snn.StateVar{{Name: "from", Ptr: &w.savedFrom}}
+	for k := range w.groups {
+		g := &w.groups[k]
+		vars = append(vars, snn.StateVar{Name: g.Name + "/times", Ptr: &g.Times, Resizable: true},
+			snn.StateVar{Name: g.Name + "/index", Ptr: &g.Index, Resizable: true})
+	}
+	return vars
+}
+
+// resumed checks the window put back from a checkpoint saved at step: a
+// window that starts after it keeps none of the spikes before it; one that
+// starts before it, where the checkpoint's started (the same Duration),
+// goes on; another (a longer Duration, a window reaching back before the
+// checkpoint) lacks the spikes before the checkpoint, and a note says so.
+func (w *activityWindow) resumed(step int64) (note string) {
+	if w.from >= step || w.savedFrom != w.from {
+		for k := range w.groups {
+			w.groups[k].Times, w.groups[k].Index = nil, nil
+		}
+	}
+	if w.from < step && w.savedFrom != w.from {
+		return fmt.Sprintf("the figure lacks the spikes between %g ms and the resume at %g ms (the checkpoint's run had another duration)",
+			float64(w.from)*w.dt, float64(step)*w.dt)
+	}
+	return ""
+}

@@ -9,11 +9,13 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/neurite/neurite/snn"
 	"github.com/neurite/neurite/snn/plasticity"
+	"github.com/neurite/neurite/snn/snntest"
 )
 
 // brunelSTDP is Brunel's network (panel C) with STDP on its excitatory
@@ -44,11 +46,12 @@ func afterHeader(t *testing.T, path string) []byte {
 	return b[ck.state : len(b)-4]
 }
 
-// TestSimulateResume interrupts a Brunel run with STDP half-way (by
-// cancelling it, as Ctrl-C does), resumes it from its checkpoint, and
-// checks that it ends as a straight run does, bit for bit: the state of
-// every neuron, weight, trace and delay buffer, the report's statistics,
-// the raster's dots and the spike files.
+// TestSimulateResume stops a Brunel run with STDP part-way — at 0.5 s (a
+// run of 0.5 s, continued to 1 s), and past 0.9 s by cancelling it as
+// Ctrl-C does — resumes it from its checkpoint on another thread count,
+// and checks that it ends as a straight 1 s run does, bit for bit: the
+// state of every neuron, weight, trace and delay buffer, the report's
+// statistics, the raster's dots, the figure's spikes and the spike files.
 func TestSimulateResume(t *testing.T) {
 	dir := t.TempDir()
 	const total = time.Second
@@ -56,70 +59,93 @@ func TestSimulateResume(t *testing.T) {
 
 	straight := base
 	straight.Network, straight.Out, straight.Checkpoint = brunelSTDP(t, 500), filepath.Join(dir, "straight"), filepath.Join(dir, "straight.ckpt")
+	straight.Figure = filepath.Join(dir, "straight.svg")
 	want, err := Simulate(context.Background(), straight)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, tc := range []struct {
+		name     string
+		duration time.Duration // of the first run
+		cancelAt int64         // ms of simulated time (0: none)
+	}{
+		{"stopped at 0.5 s", 500 * time.Millisecond, 0},
+		// Within the figure's last 200 ms, so that it draws spikes from
+		// both sides of the resume.
+		{"cancelled past 0.9 s", total, 900},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sub := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			first := base
+			first.Network, first.Out, first.Checkpoint = brunelSTDP(t, 500), filepath.Join(sub, "resumed"), filepath.Join(sub, "run.ckpt")
+			first.Figure = filepath.Join(sub, "resumed.svg")
+			first.Duration, first.Threads, first.CheckpointEvery = tc.duration, 1, 100*time.Millisecond
+			first.Progress = func(p Progress) {
+				if tc.cancelAt > 0 && p.Done >= tc.cancelAt {
+					cancel()
+				}
+			}
+			_, err := Simulate(ctx, first)
+			if tc.cancelAt > 0 {
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("the interrupted run returned %v, want context.Canceled", err)
+				}
+				if names := dirNames(t, first.Out); len(names) != 0 {
+					t.Fatalf("the interrupted run left %v in its output folder", names)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	first := base
-	first.Network, first.Out, first.Checkpoint = brunelSTDP(t, 500), filepath.Join(dir, "resumed"), filepath.Join(dir, "run.ckpt")
-	first.Threads = 1
-	first.Progress = func(p Progress) {
-		if p.Done >= 500 {
-			cancel()
-		}
-	}
-	if _, err := Simulate(ctx, first); !errors.Is(err, context.Canceled) {
-		t.Fatalf("the interrupted run returned %v, want context.Canceled", err)
-	}
-	if names := dirNames(t, first.Out); len(names) != 0 {
-		t.Fatalf("the interrupted run left %v in its output folder", names)
-	}
-
-	resume := SimSettings{Network: brunelSTDP(t, 500), Resume: first.Checkpoint, Duration: total, Threads: 3, Version: "test"}
-	got, err := Simulate(context.Background(), resume)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.ResumedFromMS < 500 || got.ResumedFromMS >= 1000 {
-		t.Fatalf("resumed from %v ms, want a time from 500 ms on", got.ResumedFromMS)
-	}
-	if got.Checkpoint != first.Checkpoint {
-		t.Errorf("the resumed run saved its checkpoint in %q, want the file it resumed (%q)", got.Checkpoint, first.Checkpoint)
-	}
-	if !bytes.Equal(afterHeader(t, got.Checkpoint), afterHeader(t, want.Checkpoint)) {
-		t.Fatal("the resumed run's final state differs from the straight run's")
-	}
-	if got.Spikes == 0 || got.Spikes != want.Spikes || got.SynapticEvents != want.SynapticEvents || got.SimMS != want.SimMS ||
-		!reflect.DeepEqual(got.RateHz, want.RateHz) || !reflect.DeepEqual(got.CVISI, want.CVISI) ||
-		!reflect.DeepEqual(got.Correlation, want.Correlation) || len(got.Correlation) == 0 {
-		t.Errorf("resumed report: %d spikes, %d events, %v ms, rates %v, CV %v, correlation %v; straight: %d, %d, %v ms, %v, %v, %v",
-			got.Spikes, got.SynapticEvents, got.SimMS, got.RateHz, got.CVISI, got.Correlation,
-			want.Spikes, want.SynapticEvents, want.SimMS, want.RateHz, want.CVISI, want.Correlation)
-	}
-	if !reflect.DeepEqual(got.Groups, want.Groups) {
-		t.Error("the raster's dots differ")
-	}
-	for k, st := range got.Stats {
-		w := want.Stats[k]
-		if !slices.Equal(st.Count, w.Count) || !slices.Equal(st.First, w.First) || !slices.Equal(st.Last, w.Last) {
-			t.Errorf("statistics of %s differ", st.Pop.Name)
-		}
-	}
-	if !slices.Equal(got.Network.Projections[0].Weights, want.Network.Projections[0].Weights) {
-		t.Error("the learned weights differ")
-	}
-	if slices.Equal(got.Network.Projections[0].Weights, brunelSTDP(t, 500).Projections[0].PerSynapseWeights()) {
-		t.Error("STDP changed no weight: the test compares nothing")
-	}
-	for _, name := range dirNames(t, straight.Out) {
-		a, _ := os.ReadFile(filepath.Join(straight.Out, name))
-		b, err := os.ReadFile(filepath.Join(first.Out, name))
-		if err != nil || !bytes.Equal(a, b) {
-			t.Errorf("%s: the resumed run's file (%d bytes, %v) differs from the straight run's (%d bytes)", name, len(b), err, len(a))
-		}
+			resume := SimSettings{Network: brunelSTDP(t, 500), Resume: first.Checkpoint, Duration: total, Threads: 3, Version: "test"}
+			got, err := Simulate(context.Background(), resume)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lo := float64(max(500, tc.cancelAt)); got.ResumedFromMS < lo || got.ResumedFromMS >= 1000 {
+				t.Fatalf("resumed from %v ms, want a time from %v ms on", got.ResumedFromMS, lo)
+			}
+			if got.Checkpoint != first.Checkpoint {
+				t.Errorf("the resumed run saved its checkpoint in %q, want the file it resumed (%q)", got.Checkpoint, first.Checkpoint)
+			}
+			if !bytes.Equal(afterHeader(t, got.Checkpoint), afterHeader(t, want.Checkpoint)) {
+				t.Fatal("the resumed run's final state differs from the straight run's")
+			}
+			if got.Spikes == 0 || got.Spikes != want.Spikes || got.SynapticEvents != want.SynapticEvents || got.SimMS != want.SimMS ||
+				!reflect.DeepEqual(got.RateHz, want.RateHz) || !reflect.DeepEqual(got.CVISI, want.CVISI) ||
+				!reflect.DeepEqual(got.Correlation, want.Correlation) || len(got.Correlation) == 0 {
+				t.Errorf("resumed report: %d spikes, %d events, %v ms, rates %v, CV %v, correlation %v; straight: %d, %d, %v ms, %v, %v, %v",
+					got.Spikes, got.SynapticEvents, got.SimMS, got.RateHz, got.CVISI, got.Correlation,
+					want.Spikes, want.SynapticEvents, want.SimMS, want.RateHz, want.CVISI, want.Correlation)
+			}
+			if !reflect.DeepEqual(got.Groups, want.Groups) {
+				t.Error("the raster's dots differ")
+			}
+			if got.window == nil || !reflect.DeepEqual(got.window.groups, want.window.groups) {
+				t.Error("the figure's spikes differ")
+			}
+			for k, st := range got.Stats {
+				w := want.Stats[k]
+				if !slices.Equal(st.Count, w.Count) || !slices.Equal(st.First, w.First) || !slices.Equal(st.Last, w.Last) {
+					t.Errorf("statistics of %s differ", st.Pop.Name)
+				}
+			}
+			if !slices.Equal(got.Network.Projections[0].Weights, want.Network.Projections[0].Weights) {
+				t.Error("the learned weights differ")
+			}
+			if slices.Equal(got.Network.Projections[0].Weights, brunelSTDP(t, 500).Projections[0].PerSynapseWeights()) {
+				t.Error("STDP changed no weight: the test compares nothing")
+			}
+			for _, name := range dirNames(t, straight.Out) {
+				a, _ := os.ReadFile(filepath.Join(straight.Out, name))
+				b, err := os.ReadFile(filepath.Join(first.Out, name))
+				if err != nil || !bytes.Equal(a, b) {
+					t.Errorf("%s: the resumed run's file (%d bytes, %v) differs from the straight run's (%d bytes)", name, len(b), err, len(a))
+				}
+			}
+		})
 	}
 }
 
@@ -172,5 +198,74 @@ func TestSimulateResumeRefuses(t *testing.T) {
 	_, err := Simulate(context.Background(), SimSettings{Network: other, Resume: s2.Checkpoint, Duration: time.Second})
 	if err == nil || !strings.Contains(err.Error(), "another network") {
 		t.Fatalf("resuming with another network: %v, want an error about another network", err)
+	}
+}
+
+// TestSimulateCluster runs Brunel over three ranks (goroutines here, MPI
+// processes under mpirun): every rank's report describes the whole
+// network as one process's does, rank 0 alone writes the files (the same
+// bytes), the exchange is measured, and checkpoints are refused.
+func TestSimulateCluster(t *testing.T) {
+	dir := t.TempDir()
+	s := SimSettings{Model: "brunel", N: 400, Panel: "C", Duration: 200 * time.Millisecond, Seed: 6, Threads: 1}
+	one := s
+	one.Out = filepath.Join(dir, "one")
+	want, err := Simulate(context.Background(), one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranks := snntest.LocalCluster(3)
+	reps := make([]*SimReport, len(ranks))
+	errs := make([]error, len(ranks))
+	var wg sync.WaitGroup
+	for r, c := range ranks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			split := s
+			split.Cluster, split.Out = c, filepath.Join(dir, "split")
+			reps[r], errs[r] = Simulate(context.Background(), split)
+		}()
+	}
+	wg.Wait()
+	for r, got := range reps {
+		if errs[r] != nil {
+			t.Fatalf("rank %d: %v", r, errs[r])
+		}
+		if got.Ranks != 3 || got.Comm == nil || got.Comm.WindowSteps != 15 || got.Comm.Exchanges == 0 || got.Comm.Bytes == 0 {
+			t.Errorf("rank %d: ranks %d, comm %+v", r, got.Ranks, got.Comm)
+		}
+		if got.Spikes != want.Spikes || got.Synapses != want.Synapses || got.SynapticEvents != want.SynapticEvents ||
+			!reflect.DeepEqual(got.RateHz, want.RateHz) || !reflect.DeepEqual(got.CVISI, want.CVISI) || !reflect.DeepEqual(got.Correlation, want.Correlation) {
+			t.Errorf("rank %d reports %d spikes, %d synapses, %d events, rates %v; one process %d, %d, %d, %v",
+				r, got.Spikes, got.Synapses, got.SynapticEvents, got.RateHz, want.Spikes, want.Synapses, want.SynapticEvents, want.RateHz)
+		}
+		if (len(got.Files) > 0) != (r == 0) {
+			t.Errorf("rank %d wrote %v", r, got.Files)
+		}
+	}
+	for _, name := range dirNames(t, one.Out) {
+		a, _ := os.ReadFile(filepath.Join(one.Out, name))
+		b, err := os.ReadFile(filepath.Join(dir, "split", name))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s written over 3 ranks (%d bytes, %v) differs from one process's (%d bytes)", name, len(b), err, len(a))
+		}
+	}
+
+	ranks = snntest.LocalCluster(2)
+	for r, c := range ranks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ck := s
+			ck.Cluster, ck.Checkpoint = c, filepath.Join(dir, "c.ckpt")
+			_, errs[r] = Simulate(context.Background(), ck)
+		}()
+	}
+	wg.Wait()
+	for r := range ranks {
+		if errs[r] == nil || !strings.Contains(errs[r].Error(), "split over 2 processes") {
+			t.Errorf("rank %d with a checkpoint: %v", r, errs[r])
+		}
 	}
 }
