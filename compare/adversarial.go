@@ -356,9 +356,15 @@ func surrogateMeaning(sg, mlp float64, spsa *experiment.AttackReport) string {
 	} else {
 		out = f("The surrogate-gradient SNN is no harder to fool than the MLP (%.0f%% against %.0f%%): its surrogate gradient is a good enough guide. ", 100*sg, 100*mlp)
 	}
-	if spsa != nil {
-		out += f("SPSA, which reads only its output scores, takes it from %.0f%% to %.0f%% on %d images; ", 100*spsa.CleanAccuracy, 100*spsa.AdversarialAccuracy, spsa.Samples) +
-			"attacks built for spiking networks do better still, and the robustness reported for them has been found overestimated (Bu et al. 2023; Wang et al. 2025). "
+	if spsa == nil {
+		return out
+	}
+	out += f("SPSA, reading only its output scores, takes it from %.0f%% to %.0f%% on %d images with %.0f queries each", 100*spsa.CleanAccuracy, 100*spsa.AdversarialAccuracy, spsa.Samples, spsa.QueriesPerSample)
+	if spsa.AdversarialAccuracy > sg {
+		out += " — less than PGD through the surrogate, so here the surrogate gradient hides no robustness. " +
+			"Where a surrogate does (a steep one, few steps, latency codes), score-based and transfer attacks and ones built for spiking networks find the weakness again: the robustness reported for spiking networks has been found overestimated (Xu et al. 2022; Bu et al. 2023; Wang et al. 2025). "
+	} else {
+		out += " — more than PGD through the surrogate: the surrogate gradient flatters the network, as Xu et al. (2022), Bu et al. (2023) and Wang et al. (2025) found for spiking networks' reported robustness. "
 	}
 	return out
 }
