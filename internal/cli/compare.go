@@ -31,7 +31,8 @@ speed, fault_tolerance, power, signals, learning — and one on its closing rema
 adversarial (attacks on both families), training and simulating what each
 needs, and writes out/report.html (self-contained, figures inline),
 out/results.json (every number in the report) and out/figures/*.svg. The quick
-profile (default) takes about half a minute on two cores, training on MNIST
+profile (default) takes about half a minute on two cores for the seven
+differences and about three minutes more for adversarial, training on MNIST
 subsets for a few epochs (the report says which); --profile full uses the
 whole data, longer runs and larger networks.
 Experiments whose engine is not built yet are reported as gaps, never invented.`,
