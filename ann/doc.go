@@ -8,7 +8,9 @@
 // (step, sigmoid, tanh, ReLU, leaky ReLU, identity), [Softmax] and
 // [Dropout] (inverted, off at inference). [Sequential] chains them and
 // exposes [Hooks] that see every activation and gradient, so everything
-// inside the network can be watched. Losses ([SoftmaxCrossEntropy], fused
+// inside the network can be watched; [Sequential.InputGradient] carries
+// the gradient back to the input itself, which adversarial attacks follow
+// (package attack). Losses ([SoftmaxCrossEntropy], fused
 // for stability; [MSE]; [BCE]) score outputs against class labels. A
 // [Spec] describes an architecture as plain data ([MLP] builds the common
 // one) and [Spec.Build] makes it with seeded initial weights (He, Xavier
