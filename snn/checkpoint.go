@@ -192,6 +192,9 @@ func (s *Sim) TrackState(name string, st Stateful) {
 // then runs on as this one would, bit for bit, whatever its thread count.
 // It returns an error when a model or rule does not implement [Stateful].
 func (s *Sim) SaveState(w io.Writer) error {
+	if s.part != nil && s.part.size > 1 {
+		return fmt.Errorf("snn: SaveState: a simulation split over %d processes holds only its share of the state", s.part.size)
+	}
 	vars, err := s.stateList()
 	if err != nil {
 		return err
@@ -227,6 +230,9 @@ func (s *Sim) SaveState(w io.Writer) error {
 // when the file was written by a different network (populations,
 // projections, monitors, sizes), time step or seed, or is damaged.
 func (s *Sim) LoadState(r io.Reader) error {
+	if s.part != nil && s.part.size > 1 {
+		return fmt.Errorf("snn: LoadState: a simulation split over %d processes cannot take a whole state", s.part.size)
+	}
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 1<<16)

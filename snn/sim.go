@@ -30,9 +30,11 @@ type SimOptions struct {
 	// cluster.go): this one simulates its rank's range of every population
 	// (RankRange), keeps only the synapses onto those neurons (NewSim
 	// removes the others from the network's projections) and exchanges
-	// spikes with the other ranks every step. Every rank builds the same
-	// network from the same seed; the spikes are the same bits as in one
-	// process, whatever the number of ranks and threads.
+	// spikes with the other ranks once per window of the shortest delay
+	// (every step without delays or with plasticity). Every rank builds
+	// the same network from the same seed; the spikes are the same bits
+	// as in one process, whatever the number of ranks and threads.
+	// SaveState is not available then.
 	Cluster Cluster
 }
 
