@@ -109,8 +109,8 @@ type SimSettings struct {
 	// Cluster, when set, splits the simulation over processes (see
 	// snn.SimOptions.Cluster): each builds the network and simulates its
 	// rank's share. Every rank's report describes the whole network and
-	// run (counts and rates summed over ranks, wall time the slowest
-	// rank's); only rank 0 writes Out and Raster.
+	// run (counts, rates and CPU time summed over ranks, wall time the
+	// slowest rank's); only rank 0 writes Out, Raster and Figure.
 	Cluster snn.Cluster
 	Reporting
 }

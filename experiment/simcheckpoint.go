@@ -607,15 +607,16 @@ type SimComm struct {
 	Share              float64 `json:"share"`
 }
 
-// sumRanks makes a rank's report the whole network's: synaptic events and
-// the synapses' bytes (returned) summed over ranks, wall and exchange time
-// the slowest rank's.
+// sumRanks makes a rank's report the whole network's: synaptic events,
+// the synapses' bytes (returned) and CPU time summed over ranks, wall and
+// exchange time the slowest rank's.
 func (rep *SimReport) sumRanks(c snn.Cluster, sim *snn.Sim, bytes int) (int, error) {
 	st := sim.CommStats()
-	ints := []int64{rep.SynapticEvents, int64(bytes), st.BytesReceived}
+	ints := []int64{rep.SynapticEvents, int64(bytes), st.BytesReceived, int64(rep.CPUSeconds * 1e9)}
 	if err := c.SumInt64(ints); err != nil {
 		return 0, err
 	}
+	rep.CPUSeconds = float64(ints[3]) / 1e9 // every rank's
 	times := []float64{rep.WallSeconds, st.Seconds}
 	if err := c.MaxFloat64(times); err != nil {
 		return 0, err

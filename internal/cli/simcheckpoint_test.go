@@ -28,7 +28,7 @@ func simJSON(t *testing.T, args ...string) map[string]any {
 // those about the process (times, speed, paths).
 func sameRun(a, b map[string]any) []string {
 	skip := map[string]bool{"build_seconds": true, "wall_seconds": true, "synops_per_second": true, "real_time_factor": true,
-		"files": true, "checkpoint": true, "resumed_from_ms": true, "checkpoint_seconds": true, "threads": true}
+		"files": true, "checkpoint": true, "resumed_from_ms": true, "checkpoint_seconds": true, "threads": true, "cpu_seconds": true}
 	var diff []string
 	for k, v := range a {
 		if !skip[k] && !jsonEqual(v, b[k]) {
