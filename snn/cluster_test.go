@@ -40,6 +40,14 @@ var clusterCases = []struct {
 		net.Projections[2].STP = &snn.STP{U: 0.5, TauD: 100, TauF: 20}
 		return net, nil
 	}},
+	{"cuba-structural", 1, func(seed uint64) (*snn.Network, error) {
+		net, err := snn.CUBA(800, seed)
+		if err != nil {
+			return nil, err
+		}
+		net.Projections[0].Plasticity = &plasticity.Structural{Every: 10, PruneBelow: 0.5, Create: 200, NewWeight: 1.6, Seed: 9, Growth: plasticity.GrowActivity}
+		return net, nil
+	}},
 	{"brunel-compact", 15, func(seed uint64) (*snn.Network, error) {
 		net, err := snn.Brunel(400, snn.BrunelPanels["A"], seed)
 		if err != nil {

@@ -84,7 +84,9 @@
 // received spikes join the workers' lists in the order of their neurons,
 // so every sum is formed as in one process, and the spikes are the same
 // bits for any number of ranks and threads. [Sim.CommStats] measures the
-// exchange.
+// exchange. Rows a structural rule rewires are pruned again, so its
+// History counts the rank's own synapses. Every rank builds the whole
+// network before keeping its share: construction is not distributed.
 //
 // # Errors
 //
