@@ -47,7 +47,7 @@ held out for testing). MNIST inputs are standardised with the training set's
 mean and deviation (0.1307, 0.3081); CSV features column by column.
 
 Each model's defaults (a flag left out takes them):
-` + trainDefaultsTable(),
+` + trainDefaultsTable() + continualHelp(),
 		Example: `  neurite train --model mlp --hidden 128 --activation relu --data mnist --epochs 5 --batch 64 --lr 0.1 --out model.ckpt --json
   neurite train --model snn --data mnist --epochs 3
   neurite train --model lenet5 --data mnist --epochs 2 --lr 0.05 --momentum 0.9 --schedule cosine
@@ -58,6 +58,8 @@ Each model's defaults (a flag left out takes them):
   neurite train --model stdp --neurons 400 --out stdp.safetensors --checkpoint-every 5000
   neurite train --resume stdp.safetensors --epochs 2
   neurite train --model lenet5 --adversarial pgd --eps 0.3 --epochs 10 --out robust.ckpt
+  neurite train --continual split --method sleep --tasks 5 --json
+  neurite train --continual permuted --method ewc
   neurite train --model perceptron --data and
   neurite train --model mlp --hidden 4 --activation sigmoid --data xor --epochs 2000 --batch 4 --lr 2`,
 		Args: cobra.NoArgs,
@@ -111,6 +113,9 @@ func (o *trainOptions) registerTrain(cmd *cobra.Command) {
 	f.StringVar(&s.Readout, "readout", "", "snn: a leaky integrator's mean potential (leaky) or output spike counts (spikes)"+perModel)
 	f.IntVar(&s.Neurons, "neurons", 0, "stdp: excitatory neurons"+perModel)
 	f.BoolVar(&s.AssignPass, "assign-pass", false, "stdp: assign labels from a learning-off pass over the training set (as the authors), not from the last 10,000 responses while learning")
+	f.StringVar(&s.Continual, "continual", "", "learn tasks one after another: split (class-incremental: digits 0–1, 2–3, …) or permuted (each task its own pixel permutation); its defaults differ, see --help")
+	f.StringVar(&s.Method, "method", "", "--continual: finetune, joint, ewc, replay or sleep (default finetune)")
+	f.IntVar(&s.Tasks, "tasks", 0, "--continual: the number of tasks (default 5)")
 	f.BoolVar(&o.progress, "progress", false, "show a progress bar even when stderr is not a terminal")
 	f.BoolVar(&o.normalize, "normalize", false, "standardise inputs with the training set's statistics (false: raw values, MNIST pixels in [0, 1])"+perModel)
 }
@@ -179,7 +184,7 @@ func (o trainOptions) settings(stderr io.Writer) (experiment.TrainSettings, erro
 	}
 	// Zero takes the model's default in the library; given on the
 	// command line, it is a mistake.
-	if err := explicitZero(o.cmd, "epochs", "batch", "lr", "steps", "neurons"); err != nil {
+	if err := explicitZero(o.cmd, "epochs", "batch", "lr", "steps", "neurons", "tasks"); err != nil {
 		return s, err
 	}
 	s.Log = stderr
@@ -208,6 +213,9 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	}
 	if o.json {
 		return writeJSON(stdout, rep)
+	}
+	if rep.ContinualReport != nil {
+		return printContinual(stdout, rep)
 	}
 	if rep.STDP != nil {
 		_, err = fmt.Fprintf(stdout, "%-8s %8s %8s %14s %12s %14s\n%-8s %8d %8d %14.4f %12.0f %14.0f\n",
