@@ -16,12 +16,12 @@ import (
 // "Overcoming catastrophic forgetting in neural networks", PNAS
 // 114:3521–3526, Eq. 3): after each task k the network notes its weights
 // θ*_k and how much each matters to the task, the diagonal of the Fisher
-// information F_k, and while it learns later tasks its loss carries the
-// penalty (λ/2) Σ_k Σ_i F_k,i (θ_i − θ*_k,i)², one term per earlier task
-// as in the paper (not the running average of "online" EWC). F is
-// estimated as the mean squared gradient of the loss of single examples
-// with their true labels (the empirical Fisher), on Samples examples of
-// the task; its scale is the loss's, so λ depends on the loss.
+// information F_k of its own predictive distribution, and while it
+// learns later tasks its loss carries the penalty
+// (λ/2) Σ_k Σ_i F_k,i (θ_i − θ*_k,i)², one term per earlier task as in
+// the paper (not the running average of "online" EWC). F is estimated on
+// Samples examples of the task, exactly for the distribution the loss
+// stands for (see fisher in ewc.go), so its scale is the loss's.
 type EWC struct {
 	// Lambda is λ, the penalty's weight (default 1e4, for the mean
 	// squared error of package experiment's continual-learning network,
@@ -51,13 +51,18 @@ func (e EWC) learner(net *ann.Sequential, loss ann.Loss, sc *Scenario, c Config)
 	return l, nil
 }
 
-// ewcLearner holds Σ_k F_k and Σ_k F_k θ*_k per parameter, which is all
-// the penalty's gradient λ Σ_k F_k (θ − θ*_k) needs.
+// ewcLearner holds A = Σ_k F_k and the Fisher-weighted mean of the
+// earlier tasks' weights, θ̄ = Σ_k F_k θ*_k / A, per parameter: the
+// penalty is (λ/2) A (θ − θ̄)² plus a constant.
 type ewcLearner struct {
 	base
 	e      EWC
 	params []*ann.Param
-	f, fθ  [][]float32
+	a, fθ  [][]float64 // Σ_k F_k and Σ_k F_k θ*_k
+	target [][]float32 // θ̄
+	// decay is e^(−η λ A) for the learning rate η it was computed at.
+	decay [][]float32
+	eta   float64
 }
 
 func (l *ewcLearner) optimizer(opt optim.Optimizer) optim.Optimizer {
@@ -67,63 +72,96 @@ func (l *ewcLearner) optimizer(opt optim.Optimizer) optim.Optimizer {
 // consolidate estimates the Fisher information of task t and adds it to
 // the penalty.
 func (l *ewcLearner) consolidate(ctx context.Context, t int, ph *Phase) error {
-	fisher, err := empiricalFisher(ctx, l.net, l.loss, l.sc.Tasks[t].Train, l.e.Samples, seedFor(l.c.Seed, t, 4))
+	f, err := fisher(ctx, l.net, l.loss, l.sc.Tasks[t].Train, l.e.Samples, seedFor(l.c.Seed, t, 4))
 	if err != nil {
 		return err
 	}
-	if l.f == nil {
-		l.f, l.fθ = make([][]float32, len(l.params)), make([][]float32, len(l.params))
+	if l.a == nil {
+		l.a, l.fθ, l.target = make([][]float64, len(l.params)), make([][]float64, len(l.params)), make([][]float32, len(l.params))
 		for i, p := range l.params {
-			l.f[i], l.fθ[i] = make([]float32, len(p.Value.Data)), make([]float32, len(p.Value.Data))
+			l.a[i], l.fθ[i], l.target[i] = make([]float64, len(p.Value.Data)), make([]float64, len(p.Value.Data)), make([]float32, len(p.Value.Data))
 		}
 	}
 	for i, p := range l.params {
-		for j, v := range fisher[i] {
-			l.f[i][j] += v
-			l.fθ[i][j] += v * p.Value.Data[j]
+		for j, v := range f[i] {
+			l.a[i][j] += float64(v)
+			l.fθ[i][j] += float64(v) * float64(p.Value.Data[j])
+			if l.a[i][j] > 0 {
+				l.target[i][j] = float32(l.fθ[i][j] / l.a[i][j])
+			}
 		}
 	}
+	l.decay = nil // A changed
 	return nil
 }
 
-// penalised adds EWC's penalty gradient to the loss's before each step.
+// penalised steps the optimizer on the loss's gradient, then lets the
+// penalty act for the same step: its gradient flow dθ/dt = −λ A (θ − θ̄)
+// is integrated exactly over the step's learning rate η, θ ← θ̄ + (θ −
+// θ̄)·e^(−η λ A) (a splitting of the two terms). Adding λ A (θ − θ̄) to
+// the gradient instead, as an explicit step, diverges as soon as η λ A
+// exceeds 2 for one weight — which the weights that matter most reach
+// first — while the exact step only pulls them home faster.
 type penalised struct {
 	optim.Optimizer
 	l *ewcLearner
 }
 
-// Step adds λ Σ_k F_k (θ − θ*_k) to every trainable parameter's gradient
-// and steps the optimizer.
+// Step updates params from their gradients and applies the penalty.
 func (p *penalised) Step(params []*ann.Param) {
-	if p.l.f != nil {
-		if len(params) != len(p.l.params) {
-			panic(fmt.Sprintf("continual: EWC step on %d parameters, estimated on %d", len(params), len(p.l.params)))
-		}
-		lambda := float32(p.l.e.Lambda)
-		for i, q := range params {
-			if q.Frozen {
-				continue
-			}
-			g, w, f, fθ := q.Grad.Data, q.Value.Data, p.l.f[i], p.l.fθ[i]
-			for j := range g {
-				g[j] += lambda * (f[j]*w[j] - fθ[j])
+	p.Optimizer.Step(params)
+	l := p.l
+	if l.a == nil {
+		return
+	}
+	if len(params) != len(l.params) {
+		panic(fmt.Sprintf("continual: EWC step on %d parameters, estimated on %d", len(params), len(l.params)))
+	}
+	if eta := p.LR(); l.decay == nil || eta != l.eta {
+		l.eta, l.decay = eta, make([][]float32, len(l.params))
+		for i, a := range l.a {
+			l.decay[i] = make([]float32, len(a))
+			for j, v := range a {
+				l.decay[i][j] = float32(math.Exp(-eta * l.e.Lambda * v))
 			}
 		}
 	}
-	p.Optimizer.Step(params)
+	for i, q := range params {
+		if q.Frozen {
+			continue
+		}
+		w, tgt, d := q.Value.Data, l.target[i], l.decay[i]
+		for j := range w {
+			if d[j] != 1 {
+				w[j] = tgt[j] + (w[j]-tgt[j])*d[j]
+			}
+		}
+	}
 }
 
-// empiricalFisher returns the mean squared gradient of the loss of single
-// examples (their true labels) over n examples of d drawn by seed, per
-// parameter, with dropout off.
-func empiricalFisher(ctx context.Context, net *ann.Sequential, loss ann.Loss, d *data.Dataset, n int, seed uint64) ([][]float32, error) {
+// fisher returns the diagonal of the Fisher information of the model's
+// predictive distribution (Kirkpatrick et al.'s F), estimated on n
+// examples of d drawn by seed, with dropout off, by sampling for each
+// example an outcome from the model's own distribution and squaring the
+// gradient of its log-likelihood (as Kirkpatrick et al.; one backward
+// pass per example). The distribution is the one the loss is the negative
+// log-likelihood of: for softmax cross-entropy, a class c drawn from the
+// softmax p (gradient at the logits p − e_c); for the mean squared error
+// over K outputs, a target f + ε around the outputs f with ε ~ N(0, K/2)
+// per output (gradient −(2/K)ε), so that the estimate's mean is
+// (2/K) Σ_k (∂f_k/∂θ)², whatever the labels. For any other loss it falls
+// back to the empirical Fisher, the squared gradient at the true label,
+// which vanishes on examples the network already fits (Kunstner, Hennig
+// & Balles 2019).
+func fisher(ctx context.Context, net *ann.Sequential, loss ann.Loss, d *data.Dataset, n int, seed uint64) ([][]float32, error) {
 	params := net.Params()
-	fisher := make([][]float64, len(params))
+	sum := make([][]float64, len(params))
 	for i, p := range params {
-		fisher[i] = make([]float64, len(p.Value.Data))
+		sum[i] = make([]float64, len(p.Value.Data))
 	}
 	n = min(n, d.Len())
-	idx := rand.New(rand.NewPCG(seed, 0)).Perm(d.Len())[:n]
+	r := rand.New(rand.NewPCG(seed, 0))
+	idx := r.Perm(d.Len())[:n]
 	var grad *tensor.Tensor
 	for k, i := range idx {
 		if k%50 == 0 {
@@ -135,16 +173,35 @@ func empiricalFisher(ctx context.Context, net *ann.Sequential, loss ann.Loss, d 
 		if grad == nil {
 			grad = tensor.New(out.Shape...)
 		}
-		loss.Eval(grad, out, d.Labels[i:i+1])
+		outputs := out.Cols()
+		switch loss.(type) {
+		case ann.MSE:
+			sd := math.Sqrt(float64(outputs) / 2)
+			for c := range grad.Data {
+				grad.Data[c] = float32(-2 / float64(outputs) * sd * r.NormFloat64())
+			}
+		case ann.SoftmaxCrossEntropy:
+			tensor.SoftmaxRows(grad, out)
+			u, c := r.Float64(), outputs-1
+			for j, p := range grad.Data {
+				if u -= float64(p); u < 0 {
+					c = j
+					break
+				}
+			}
+			grad.Data[c]--
+		default:
+			loss.Eval(grad, out, d.Labels[i:i+1])
+		}
 		net.Backward(grad)
 		for pi, p := range params {
 			for j, g := range p.Grad.Data {
-				fisher[pi][j] += float64(g) * float64(g)
+				sum[pi][j] += float64(g) * float64(g)
 			}
 		}
 	}
 	out := make([][]float32, len(params))
-	for i, f := range fisher {
+	for i, f := range sum {
 		out[i] = make([]float32, len(f))
 		for j, v := range f {
 			out[i][j] = float32(v / float64(n))
