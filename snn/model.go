@@ -39,8 +39,10 @@ type Model interface {
 
 // Gated is implemented by models whose variables, like Brian2's variables
 // marked "(unless refractory)", ignore synaptic and external input while a
-// neuron is refractory: from the step it fires until its refractory period
-// ends. Events arriving then are lost, not postponed.
+// neuron is refractory: a neuron that fires in step n loses what arrives
+// in steps n … n+R−1, R = round(TRef/dt), and takes input again from step
+// n+R, the step its membrane integrates again (see the package doc,
+// "Engine"). Events arriving then are lost, not postponed.
 type Gated interface {
 	// Gate returns, for a gated variable, a slice in which a nonzero entry
 	// marks a refractory neuron; nil if the variable is not gated.
