@@ -23,10 +23,13 @@ import (
 // Samples examples of the task, exactly for the distribution the loss
 // stands for (see fisher in ewc.go), so its scale is the loss's.
 type EWC struct {
-	// Lambda is λ, the penalty's weight (default 1e4, for the mean
-	// squared error of package experiment's continual-learning network,
-	// averaged over its ten outputs: chosen by a sweep on permuted MNIST,
-	// see the README; at 1e5 its steps of SGD at 0.5 diverge).
+	// Lambda is λ, the penalty's weight (default 100, for the mean squared
+	// error of package experiment's continual-learning network, averaged
+	// over its ten outputs: on permuted MNIST, five tasks of 60,000
+	// images, one epoch each, seed 1, λ = 100 kept 93.6% average accuracy
+	// and 300 93.2%, against 92.6% without EWC; on 10,000 images a task,
+	// where the first task is learnt to only 80%, 1e3 and 1e4 held the
+	// network to that and lost 3 and 10 points).
 	Lambda float64
 	// Samples is the number of examples of each task the Fisher
 	// information is estimated on (default 500).
@@ -38,7 +41,7 @@ func (EWC) Name() string { return "ewc" }
 
 func (e EWC) learner(net *ann.Sequential, loss ann.Loss, sc *Scenario, c Config) (learner, error) {
 	if e.Lambda == 0 {
-		e.Lambda = 1e4
+		e.Lambda = 100
 	}
 	if e.Samples == 0 {
 		e.Samples = 500

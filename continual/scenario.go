@@ -197,6 +197,15 @@ func className(d *data.Dataset, c int) string {
 	return fmt.Sprint(c)
 }
 
+// TrainExamples is the number of training examples of all the tasks.
+func (sc *Scenario) TrainExamples() int {
+	n := 0
+	for _, t := range sc.Tasks {
+		n += t.Train.Len()
+	}
+	return n
+}
+
 // Names lists the tasks' names.
 func (sc *Scenario) Names() []string {
 	names := make([]string, len(sc.Tasks))

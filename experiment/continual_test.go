@@ -136,12 +136,14 @@ func TestSplitFineTuneForgets(t *testing.T) {
 	}
 }
 
-// TestSplitJointLearnsAll: joint training reaches 97% over all digits.
+// TestSplitJointLearnsAll: joint training on every training image of
+// each pair reaches 97% over all digits (on the default 5000 of each it
+// reaches about 95%: README).
 func TestSplitJointLearnsAll(t *testing.T) {
 	if os.Getenv("NEURITE_LONG") == "" {
 		t.Skip("continual learning on MNIST takes minutes: set NEURITE_LONG=1")
 	}
-	rep, err := Train(context.Background(), TrainSettings{Continual: "split", Method: "joint", Seed: 1})
+	rep, err := Train(context.Background(), TrainSettings{Continual: "split", Method: "joint", TrainSamples: 60000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

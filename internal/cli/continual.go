@@ -25,10 +25,10 @@ on every task after each task, and the average accuracy, backward transfer
 (forgetting) and forward transfer (Lopez-Paz & Ranzato 2017); sleep also the
 spikes and synaptic events its sleep phases used. Its defaults are Tadros et
 al.'s: an MLP %s (ReLU, no biases), %s at lr %g with momentum %g,
-%d epochs of batch %d per task, %d tasks of %d (split) or %d (permuted)
-training examples each, raw pixels; --train-samples and --test-samples
-count per task.
-`, joinInts(split.Hidden), split.Optimizer, split.LR, split.Momentum, split.Epochs, split.Batch, split.Tasks, split.TrainSamples, perm.TrainSamples)
+batches of %d, %d tasks of %d training examples, %d epochs each (split) or
+of all the examples, %d epoch each (permuted), raw pixels; --train-samples
+and --test-samples count per task.
+`, joinInts(split.Hidden), split.Optimizer, split.LR, split.Momentum, split.Batch, split.Tasks, split.TrainSamples, split.Epochs, perm.Epochs)
 }
 
 // printContinual prints a continual-learning run: the accuracy on every
