@@ -46,6 +46,7 @@ func tinyProfile() profile {
 	a.Images, a.Eps, a.Steps = 100, []float64{0.1, 0.3}, 5
 	a.LeNet5.TrainSamples, a.LeNet5.TestSamples = 2000, 200
 	a.GridImages, a.SPSAImages, a.SPSASteps, a.SPSADirections = 4, 20, 3, 4
+	l.Continual.TrainSamples, l.Continual.TestSamples = 500, 200
 	return p
 }
 
@@ -345,6 +346,43 @@ func TestLearningFixedAgainstPlastic(t *testing.T) {
 	}
 	if m["surrogate_synaptic_events_per_inference"] <= 0 || m["stdp_synaptic_events_per_inference"] <= 0 {
 		t.Errorf("spiking learners' events: surrogate %v, STDP %v", m["surrogate_synaptic_events_per_inference"], m["stdp_synaptic_events_per_inference"])
+	}
+}
+
+// TestLearningContinual: plain fine-tuning forgets the first pair of
+// digits; every method has its figure; the sleep phase's cost is counted
+// and priced as package energy says.
+func TestLearningContinual(t *testing.T) {
+	m := tinyMetrics(t, "learning")
+	if a := m["continual_finetune_first_task_final_accuracy"]; a > 0.05 {
+		t.Errorf("fine-tuning: first pair at %v after the last, want forgotten (≤ 0.05)", a)
+	}
+	for _, meth := range tinyProfile().Learning.ContinualMethods {
+		if _, ok := m["continual_"+meth+"_average_accuracy"]; !ok {
+			t.Errorf("no average accuracy for %s", meth)
+		}
+	}
+	if m["sleep_synaptic_events"] <= 0 || m["sleep_spikes"] <= m["sleep_input_spikes"] || m["sleep_simulated_ms"] != 125000 {
+		t.Errorf("sleep: %v events, %v spikes (%v input), %v ms; want events, neurons firing, 125 s simulated",
+			m["sleep_synaptic_events"], m["sleep_spikes"], m["sleep_input_spikes"], m["sleep_simulated_ms"])
+	}
+	if got, want := m["sleep_energy_j_loihi"], m["sleep_synaptic_events"]*energy.PJPerEventLoihi*1e-12; got != want {
+		t.Errorf("sleep energy %v J, want %v (events × Loihi's pJ)", got, want)
+	}
+	res, err := tiny()
+	if err != nil {
+		t.Fatal(err)
+	}
+	figures := 0
+	for _, d := range res.Differences {
+		for _, fig := range d.Figures {
+			if strings.HasPrefix(fig.Title, "Learning digits two at a time") && len(fig.Series) == 5 && len(fig.Series[0].Y) == 5 {
+				figures++
+			}
+		}
+	}
+	if want := len(tinyProfile().Learning.ContinualMethods); figures != want {
+		t.Errorf("%d continual-learning figures with five pairs over five stages, want %d", figures, want)
 	}
 }
 

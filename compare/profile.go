@@ -157,6 +157,12 @@ type learningSettings struct {
 	Drift driftSettings
 	// RecallImages are classified twice by the trained MLP.
 	RecallImages int
+	// Continual learns the tasks of split MNIST one after another with
+	// each of ContinualMethods (the ANN without sleep, with EWC, with
+	// sleep); a zero field takes the job's default (Tadros et al.'s
+	// recipe, experiment.ContinualDefaults).
+	Continual        experiment.TrainSettings
+	ContinualMethods []string
 }
 
 // adversarialSettings configure the adversarial-examples section.
@@ -241,6 +247,11 @@ func quickProfile() profile {
 			StructuralMS: 5000,
 			Drift:        driftSettings{Inputs: 200, Outputs: 50, Presentations: 10, PresentMS: 500, PauseMS: 200},
 			RecallImages: 1000,
+			// 2000 training examples of each pair of digits (two epochs
+			// each, the job's default) for the five-minute budget; the
+			// full profile takes the job's 5000, Tadros et al.'s number.
+			Continual:        experiment.TrainSettings{Continual: "split", Tasks: 5, TrainSamples: 2000},
+			ContinualMethods: []string{"finetune", "ewc", "sleep"},
 		},
 	}
 }
@@ -266,5 +277,6 @@ func fullProfile() profile {
 	a := &p.Adversarial
 	a.Images, a.Steps, a.LeNet5.Epochs = 10000, 40, 3
 	a.SPSAImages, a.SPSASteps, a.SPSADirections = 200, 20, 16
+	l.Continual.TrainSamples = 0 // the job's default
 	return p
 }
