@@ -106,25 +106,8 @@ func (s TrainSettings) withContinualDefaults() (TrainSettings, error) {
 	s.modelGiven = s.Model != ""
 	orString(&s.Method, d.Method)
 	orInt(&s.Tasks, d.Tasks)
-	orString(&s.Model, d.Model)
-	orString(&s.Data, d.Data)
-	orString(&s.Normalize, d.Normalize)
-	orString(&s.Activation, d.Activation)
-	orString(&s.Coding, d.Coding)
-	orString(&s.Readout, d.Readout)
-	orString(&s.Optimizer, d.Optimizer)
-	orString(&s.Schedule, d.Schedule)
-	if s.Hidden == nil {
-		s.Hidden = d.Hidden
-	}
-	orInt(&s.Steps, d.Steps)
-	orInt(&s.Neurons, d.Neurons)
-	orInt(&s.Epochs, d.Epochs)
-	orInt(&s.Batch, d.Batch)
+	s.fillFrom(d)
 	orInt(&s.TrainSamples, d.TrainSamples)
-	if s.LR == 0 {
-		s.LR = d.LR
-	}
 	if s.Momentum == 0 && s.Optimizer == "sgd" {
 		s.Momentum = d.Momentum
 	}

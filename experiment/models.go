@@ -66,6 +66,18 @@ func (s TrainSettings) withDefaults() (TrainSettings, error) {
 	if s.Init != "" && !s.modelGiven {
 		d, _ = TrainDefaults("mlp") // the file names the model
 	}
+	s.fillFrom(d)
+	switch s.Adversarial {
+	case "pgd":
+		orInt(&s.AdversarialSteps, 7)
+	case "fgsm":
+		orInt(&s.AdversarialSteps, 1)
+	}
+	return s, nil
+}
+
+// fillFrom sets s's zero fields that every model's defaults have to d's.
+func (s *TrainSettings) fillFrom(d TrainSettings) {
 	orString(&s.Model, d.Model)
 	orString(&s.Data, d.Data)
 	orString(&s.Normalize, d.Normalize)
@@ -81,16 +93,9 @@ func (s TrainSettings) withDefaults() (TrainSettings, error) {
 	orInt(&s.Neurons, d.Neurons)
 	orInt(&s.Epochs, d.Epochs)
 	orInt(&s.Batch, d.Batch)
-	switch s.Adversarial {
-	case "pgd":
-		orInt(&s.AdversarialSteps, 7)
-	case "fgsm":
-		orInt(&s.AdversarialSteps, 1)
-	}
 	if s.LR == 0 {
 		s.LR = d.LR
 	}
-	return s, nil
 }
 
 func orString(v *string, def string) {
