@@ -2,27 +2,11 @@ package ann
 
 import (
 	"errors"
-	"runtime"
 	"testing"
 
 	"github.com/neurite/neurite/internal/budget"
 	"github.com/neurite/neurite/tensor"
 )
-
-// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc).
-func allocated(f func()) float64 {
-	var a, b runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return float64(b.TotalAlloc - a.TotalAlloc)
-}
-
-// estimateTolerance is how far Footprint may be from what building a
-// network and one training step allocate: the factor of about 1.5 the
-// memory budget promises.
-const estimateTolerance = 1.5
 
 // TestFootprint builds networks, runs one training step (forward,
 // backward) on a batch, and compares what that allocated with the
@@ -51,7 +35,7 @@ func TestFootprint(t *testing.T) {
 			}
 			labels := make([]int, tt.batch)
 			loss := SoftmaxCrossEntropy{}
-			got := allocated(func() {
+			got := budget.Allocated(func() {
 				net, err := tt.spec.Build(1)
 				if err != nil {
 					t.Fatal(err)
@@ -64,7 +48,7 @@ func TestFootprint(t *testing.T) {
 			want := f.Bytes(tt.batch, 0)
 			r := want / got
 			t.Logf("%.4g values, %.4g per example: estimate %.3g bytes, allocated %.3g: ratio %.2f", f.Values, f.PerExample, want, got, r)
-			if r > estimateTolerance || r < 1/estimateTolerance {
+			if r > budget.Tolerance || r < 1/budget.Tolerance {
 				t.Errorf("estimate %.3g bytes, allocated %.3g: ratio %.2f", want, got, r)
 			}
 		})
@@ -89,7 +73,7 @@ func TestBuildRefusesHuge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			got := allocated(func() { _, err = tt.spec.BuildWithin(1, tt.limit) })
+			got := budget.Allocated(func() { _, err = tt.spec.BuildWithin(1, tt.limit) })
 			var be *budget.Error
 			if !errors.As(err, &be) || !errors.Is(err, budget.ErrOverBudget) {
 				t.Fatalf("error %v, want a *budget.Error", err)

@@ -3,28 +3,12 @@ package snn
 import (
 	"context"
 	"errors"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/neurite/neurite/internal/budget"
 	"github.com/neurite/neurite/topology"
 )
-
-// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc,
-// transient slices included, which the estimates count at their peak).
-func allocated(f func()) float64 {
-	var a, b runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return float64(b.TotalAlloc - a.TotalAlloc)
-}
-
-// estimateTolerance is how far an estimate may be from what is allocated:
-// the factor of about 1.5 the memory budget promises.
-const estimateTolerance = 1.5
 
 func mustSpec(t *testing.T, text string) *Spec {
 	t.Helper()
@@ -77,7 +61,7 @@ projections:
 		t.Run(tt.name, func(t *testing.T) {
 			e := tt.estimate()
 			var err error
-			got := allocated(func() {
+			got := budget.Allocated(func() {
 				var net *Network
 				if net, err = tt.build(); err != nil {
 					return
@@ -93,7 +77,7 @@ projections:
 			}
 			r := e.Bytes / got
 			t.Logf("%s: estimate %.3g bytes, allocated %.3g: ratio %.2f", e.What(), e.Bytes, got, r)
-			if r > estimateTolerance || r < 1/estimateTolerance {
+			if r > budget.Tolerance || r < 1/budget.Tolerance {
 				t.Errorf("estimate %.3g bytes, allocated %.3g: ratio %.2f", e.Bytes, got, r)
 			}
 		})
@@ -137,7 +121,7 @@ projections: [{pre: a, post: a, target: v, rule: one-to-one, weight: 1, delay: 6
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			got := allocated(func() { _, err = tt.build(tt.limit) })
+			got := budget.Allocated(func() { _, err = tt.build(tt.limit) })
 			var be *budget.Error
 			if !errors.As(err, &be) || !errors.Is(err, budget.ErrOverBudget) {
 				t.Fatalf("error %v, want a *budget.Error", err)

@@ -2,28 +2,10 @@ package topology
 
 import (
 	"errors"
-	"runtime"
 	"testing"
 
 	"github.com/neurite/neurite/internal/budget"
 )
-
-// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc:
-// everything, transient slices included, which is what the estimates
-// count at their peak).
-func allocated(f func()) float64 {
-	var a, b runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return float64(b.TotalAlloc - a.TotalAlloc)
-}
-
-// estimateTolerance is how far an estimate may be from the bytes
-// allocated: the "within a factor of about 1.5". Maps and the
-// growth of appended slices make some estimates approximate.
-const estimateTolerance = 1.5
 
 // TestEstimates compares each generator's estimate with what it
 // allocates at a moderate size (a few to tens of MB).
@@ -47,12 +29,12 @@ func TestEstimates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			got := allocated(func() { err = tt.build() })
+			got := budget.Allocated(func() { err = tt.build() })
 			if err != nil {
 				t.Fatal(err)
 			}
 			r := tt.estimate / got
-			if r > estimateTolerance || r < 1/estimateTolerance {
+			if r > budget.Tolerance || r < 1/budget.Tolerance {
 				t.Errorf("estimate %.3g bytes, allocated %.3g: ratio %.2f", tt.estimate, got, r)
 			}
 			t.Logf("estimate %.3g bytes, allocated %.3g: ratio %.2f", tt.estimate, got, r)
@@ -82,7 +64,7 @@ func TestRefusesHuge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			got := allocated(func() { err = tt.build() })
+			got := budget.Allocated(func() { err = tt.build() })
 			var be *budget.Error
 			if !errors.As(err, &be) || !errors.Is(err, budget.ErrOverBudget) {
 				t.Fatalf("error %v, want a *budget.Error", err)

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/neurite/neurite/internal/budget"
 )
 
 func TestFixedTotal(t *testing.T) {
@@ -92,11 +94,11 @@ func TestFixedTotalErrors(t *testing.T) {
 
 func TestFixedTotalEstimate(t *testing.T) {
 	var err error
-	got := allocated(func() { _, err = FixedTotal(4000, 4000, 1_600_000, true, rng(1)) })
+	got := budget.Allocated(func() { _, err = FixedTotal(4000, 4000, 1_600_000, true, rng(1)) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := FixedTotalBytes(4000, 4000, 1_600_000) / got; r < 1/estimateTolerance || r > estimateTolerance {
+	if r := FixedTotalBytes(4000, 4000, 1_600_000) / got; r < 1/budget.Tolerance || r > budget.Tolerance {
 		t.Errorf("FixedTotalBytes = %.3g, FixedTotal allocated %.3g", FixedTotalBytes(4000, 4000, 1_600_000), got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -134,4 +135,21 @@ func Format(b int64) string {
 		v /= 1024
 	}
 	return ""
+}
+
+// Tolerance is how far an estimate may be from the bytes really
+// allocated, either way: maps and the growth of appended slices make some
+// estimates approximate, and the packages' tests hold them to it.
+const Tolerance = 1.5
+
+// Allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc:
+// everything, transient slices included, which is what the estimates count
+// at their peak). It collects garbage first; for tests and benchmarks.
+func Allocated(f func()) float64 {
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return float64(b.TotalAlloc - a.TotalAlloc)
 }
