@@ -24,6 +24,7 @@ var tiers = map[string]int{
 	"internal/barrier":       0,
 	"internal/budget":        0,
 	"internal/mpi":           0, // cgo only under the build tag mpi
+	"internal/browsertest":   0, // test support: a headless Chromium for the web UI's tests
 	"topology":               0,
 	"energy":                 0,
 	"data":                   1,
