@@ -397,7 +397,6 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	var corr []*snn.CountCorrelation
 	if s.Figure != "" {
 		rep.window = newActivityWindow(net.Populations, max(from, end-int64(math.Round(figureMS/sim.DT))), sim.DT)
-		sim.TrackState("figure", rep.window) // saved with checkpoints
 	}
 	var files *spikeFiles
 	if s.Out != "" {
@@ -449,8 +448,18 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 			return nil, err
 		}
 	}
+	// The figure's spikes are saved with checkpoints, after everything
+	// else: a run resumed from a checkpoint that holds none tracks them
+	// from the resume on, and its own checkpoints hold them in the same
+	// place as a run's that drew a figure from the start.
+	if rep.window != nil && (ck == nil || ck.header.Figure != "") {
+		sim.TrackState("figure", rep.window)
+	}
 	if err := saver.start(sim, rep, files); err != nil {
 		return nil, err
+	}
+	if rep.window != nil && ck != nil && ck.header.Figure == "" {
+		sim.TrackState("figure", rep.window)
 	}
 	build := time.Since(start)
 	s.logf("sim %s: %d neurons, %d synapses, built in %.2fs; simulating %v on %d threads\n",

@@ -60,23 +60,27 @@ type simHeader struct {
 	DTMS        float64 `json:"dt_ms"`
 	// Populations names the populations, in order.
 	Populations []string `json:"populations"`
-	// Out, Raster and CheckpointEvery are the run's, the defaults of a
-	// resumed run.
+	// Out, Raster, Figure and CheckpointEvery are the run's, the defaults
+	// of a resumed run. With Figure set, the state holds the figure's
+	// spikes so far.
 	Out             string        `json:"out,omitempty"`
 	Raster          string        `json:"raster,omitempty"`
+	Figure          string        `json:"figure,omitempty"`
 	CheckpointEvery time.Duration `json:"checkpoint_every_ns,omitempty"`
 	// SpikeLog says whether the file holds the spikes written so far.
 	SpikeLog bool `json:"spike_log"`
 }
 
 // processSettings are the settings of SimSettings that do not define the
-// network or its dynamics: a resumed run may change them. (Figure is not
-// one of them: the spikes it draws are part of the saved state.) Every other
-// exported field of a simple kind (Model, N, Panel, Seed and whatever is
-// added later) is recorded in checkpoints, and a resumed run must agree
-// with it or leave it zero.
+// network or its dynamics: a resumed run may change them. (Figure is one:
+// the spikes it draws are saved with the checkpoint when the checkpoint's
+// run drew one, and a resumed run may write them to another file, or draw
+// a figure the checkpoint's run did not, from the spikes after the
+// resume.) Every other exported field of a simple kind (Model, N, Panel,
+// Seed and whatever is added later) is recorded in checkpoints, and a
+// resumed run must agree with it or leave it zero.
 var processSettings = map[string]bool{
-	"Duration": true, "Threads": true, "Out": true, "Raster": true, "Checkpoint": true,
+	"Duration": true, "Threads": true, "Out": true, "Raster": true, "Figure": true, "Checkpoint": true,
 	"CheckpointEvery": true, "Resume": true, "MaxMemory": true, "Version": true,
 }
 
@@ -204,6 +208,9 @@ func (ck *simCheckpoint) resumeSettings(s SimSettings) (SimSettings, error) {
 	}
 	if s.Raster == "" {
 		s.Raster = h.Raster
+	}
+	if s.Figure == "" {
+		s.Figure = h.Figure
 	}
 	if s.CheckpointEvery == 0 {
 		s.CheckpointEvery = h.CheckpointEvery
@@ -510,7 +517,7 @@ func (r *simRun) start(sim *snn.Sim, rep *SimReport, files *spikeFiles) error {
 		}
 		r.saver = &simSaver{path: r.s.Checkpoint, sim: sim, groups: rep.Groups, log: r.log, hold: r.s.HoldExit,
 			header: simHeader{Version: r.s.Version, Settings: settings, Fingerprint: r.fingerprint, DTMS: sim.DT,
-				Populations: names, Out: r.s.Out, Raster: r.s.Raster, CheckpointEvery: r.s.CheckpointEvery, SpikeLog: r.log != nil}}
+				Populations: names, Out: r.s.Out, Raster: r.s.Raster, Figure: r.s.Figure, CheckpointEvery: r.s.CheckpointEvery, SpikeLog: r.log != nil}}
 		rep.Checkpoint = r.s.Checkpoint
 	}
 	if r.ck == nil {
@@ -529,7 +536,7 @@ func (r *simRun) start(sim *snn.Sim, rep *SimReport, files *spikeFiles) error {
 	}
 	rep.ResumedFromMS = sim.TimeMS()
 	if rep.window != nil {
-		if note := rep.window.resumed(sim.Steps()); note != "" {
+		if note := rep.window.resumed(sim.Steps(), r.ck.header.Figure != ""); note != "" {
 			rep.note("%s", note)
 		}
 	}
@@ -662,20 +669,29 @@ func (w *activityWindow) StateVars() []snn.StateVar {
 	return vars
 }
 
-// resumed checks the window put back from a checkpoint saved at step: a
+// resumed checks the window put back from a checkpoint saved at step
+// (saved: the checkpoint holds a window; else this one is empty): a
 // window that starts after it keeps none of the spikes before it; one that
 // starts before it, where the checkpoint's started (the same Duration),
 // goes on; another (a longer Duration, a window reaching back before the
-// checkpoint) lacks the spikes before the checkpoint, and a note says so.
-func (w *activityWindow) resumed(step int64) (note string) {
+// checkpoint, or none saved) lacks the spikes before the checkpoint, and a
+// note says so.
+func (w *activityWindow) resumed(step int64, saved bool) (note string) {
+	if !saved {
+		w.savedFrom = -1 // matches no window
+	}
 	if w.from >= step || w.savedFrom != w.from {
 		for k := range w.groups {
 			w.groups[k].Times, w.groups[k].Index = nil, nil
 		}
 	}
 	if w.from < step && w.savedFrom != w.from {
-		return fmt.Sprintf("the figure lacks the spikes between %g ms and the resume at %g ms (the checkpoint's run had another duration)",
-			float64(w.from)*w.dt, float64(step)*w.dt)
+		why := "the checkpoint's run had another duration"
+		if !saved {
+			why = "the checkpoint's run drew no figure"
+		}
+		return fmt.Sprintf("the figure lacks the spikes between %g ms and the resume at %g ms (%s)",
+			float64(w.from)*w.dt, float64(step)*w.dt, why)
 	}
 	return ""
 }

@@ -149,6 +149,104 @@ func TestSimulateResume(t *testing.T) {
 	}
 }
 
+// TestSimulateResumeFigure resumes a run into a figure file other than
+// its checkpoint's, and one whose checkpoint drew no figure: neither is
+// refused; the first draws the straight run's spikes, the second those
+// from the resume on, with a note saying what it lacks.
+func TestSimulateResumeFigure(t *testing.T) {
+	dir := t.TempDir()
+	base := SimSettings{Model: "brunel", N: 500, Panel: "C", Duration: 300 * time.Millisecond, Seed: 2, Version: "test"}
+	straight := base
+	straight.Figure = filepath.Join(dir, "straight.svg")
+	want, err := Simulate(context.Background(), straight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The figure draws the last 200 ms: from 100 ms. The first runs are
+	// cancelled, as Ctrl-C does, past 150 ms, inside that window.
+	const cancelMS = 150
+	tests := []struct {
+		name       string
+		first      string // the first run's figure ("": none)
+		resumed    string // the resumed run's ("": left out)
+		wantFile   string
+		wantNote   string // in the resumed report's notes ("": none)
+		fromResume bool   // the figure holds the spikes from the resume on only
+	}{
+		{"same file", "a.svg", "", "a.svg", "", false},
+		{"another file", "a.svg", "b.svg", "b.svg", "", false},
+		{"none before", "", "c.svg", "c.svg", "the checkpoint's run drew no figure", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			first := base
+			first.Checkpoint, first.Threads, first.CheckpointEvery = filepath.Join(sub, "run.ckpt"), 1, 50*time.Millisecond
+			first.Progress = func(p Progress) {
+				if p.Done >= cancelMS {
+					cancel()
+				}
+			}
+			if tt.first != "" {
+				first.Figure = filepath.Join(sub, tt.first)
+			}
+			if _, err := Simulate(ctx, first); !errors.Is(err, context.Canceled) {
+				t.Fatalf("the interrupted run returned %v, want context.Canceled", err)
+			}
+			resume := SimSettings{Resume: first.Checkpoint, Duration: base.Duration, Threads: 2, Version: "test"}
+			if tt.resumed != "" {
+				resume.Figure = filepath.Join(sub, tt.resumed)
+			}
+			got, err := Simulate(context.Background(), resume)
+			if err != nil {
+				t.Fatalf("Simulate(resumed with Figure %q) = %v, want no error", resume.Figure, err)
+			}
+			if file := filepath.Join(sub, tt.wantFile); !slices.Contains(got.Files, file) {
+				t.Errorf("the resumed run wrote %v, want %s among them", got.Files, file)
+			} else if _, err := os.Stat(file); err != nil {
+				t.Error(err)
+			}
+			note := strings.Join(got.Notes, "; ")
+			if tt.wantNote == "" && strings.Contains(note, "figure") || !strings.Contains(note, tt.wantNote) {
+				t.Errorf("notes %q, want %q", note, tt.wantNote)
+			}
+			if got.window == nil {
+				t.Fatal("the resumed run kept no figure")
+			}
+			resumeMS := got.ResumedFromMS
+			if resumeMS < cancelMS || resumeMS >= 300 {
+				t.Fatalf("resumed from %v ms, want a time in [%v, 300) ms", resumeMS, cancelMS)
+			}
+			spikes := 0
+			for k, g := range got.window.groups {
+				w := want.window.groups[k]
+				wantTimes, wantIndex := w.Times, w.Index
+				if tt.fromResume {
+					wantTimes, wantIndex = nil, nil
+					for q, tm := range w.Times {
+						if tm >= resumeMS {
+							wantTimes, wantIndex = append(wantTimes, tm), append(wantIndex, w.Index[q])
+						}
+					}
+				}
+				if !slices.Equal(g.Times, wantTimes) || !slices.Equal(g.Index, wantIndex) {
+					t.Errorf("%s: the figure draws %d spikes, want %d (the straight run's%s)", g.Name, len(g.Times), len(wantTimes),
+						map[bool]string{true: " from the resume on", false: ""}[tt.fromResume])
+				}
+				spikes += len(g.Times)
+				if len(w.Times) == len(wantTimes) && tt.fromResume {
+					t.Errorf("%s: the straight run drew no spike before the resume: the test compares nothing", g.Name)
+				}
+			}
+			if spikes == 0 {
+				t.Error("the figure draws no spike: the test compares nothing")
+			}
+		})
+	}
+}
+
 // TestSimulateResumeRefuses checks that a checkpoint is refused, with a
 // message saying why, for another network, other settings, another
 // version, a resume that ends before it, and a damaged file.
