@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"time"
 
 	"github.com/neurite/neurite/internal/atomicfile"
 )
@@ -82,6 +83,17 @@ type Reporting struct {
 	Log io.Writer
 	// Progress receives frequent updates of long loops.
 	Progress func(Progress)
+	// Observe, when set, receives typed observations of the run as it
+	// goes (see [Event]): *TrainStep after training batches,
+	// *SimFrame as a simulation advances, *ReceptiveFields while an STDP
+	// network learns. It is called on the job's goroutine, so it must
+	// return quickly (a viewer hands the event to a bounded buffer and
+	// drops it when the buffer is full). Each event is new and may be
+	// kept. Observing never changes a result.
+	Observe func(Event)
+	// ObserveEvery is the shortest wall time between two events of a
+	// kind (0: 1/60 s; the last of a run is always sent).
+	ObserveEvery time.Duration
 }
 
 func (r Reporting) logf(format string, args ...any) {

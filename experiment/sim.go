@@ -411,6 +411,10 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	}
 	rep.Groups = make([]figure.SpikeGroup, len(net.Populations))
 	var output time.Duration // spent in the sinks, writing spikes out
+	var observer *simObserver
+	if s.observing() {
+		observer = newSimObserver(s.Reporting, net, sim, from)
+	}
 	for k, p := range net.Populations {
 		st, err := sim.MonitorStatsFrom(p, rep.WarmupMS, cvFromMS)
 		if err != nil {
@@ -440,6 +444,9 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 		if rep.window != nil {
 			sinks.sinks = append(sinks.sinks, rep.window.sink(k))
 		}
+		if observer != nil {
+			sinks.sinks = append(sinks.sinks, observer.sink(k))
+		}
 		if files != nil {
 			sinks.sinks = append(sinks.sinks, files.sinks(k)...)
 			sinks.sinks = append(sinks.sinks, saver.logSink(k)...)
@@ -468,6 +475,9 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	cpuStart, cpuOK := processCPU()
 	if err := saver.run(ctx, durMS); err != nil {
 		return nil, err
+	}
+	if observer != nil {
+		observer.finish(end)
 	}
 	// Speed is the simulation's, as when spikes were written after it.
 	wall := max(0, time.Since(runStart)-output-saver.spent())

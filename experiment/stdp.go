@@ -92,6 +92,8 @@ func trainSTDP(ctx context.Context, s TrainSettings, sets *dataSets, resume *res
 
 	counts := make([]int, s.Neurons)
 	keep := min(diehlcook.Recent, r.n)
+	fieldGate := s.gate()
+	fieldGate.every = max(fieldGate.every, fieldsEvery) // 78,400 weights a time
 	for start := g; g < r.end; g++ {
 		if g == r.total && r.trained == nil {
 			// Training is done: the assignment pass starts from here.
@@ -123,6 +125,9 @@ func trainSTDP(ctx context.Context, s TrainSettings, sets *dataSets, resume *res
 			r.tally.Reset()
 		}
 		r.net.Learn(tr.X.Row(k), counts)
+		if s.observing() && fieldGate.due(g == r.total-1) {
+			s.Observe(receptiveFields(r.net.W, tr.Features(), len(r.net.Theta), g+1))
+		}
 		if !s.AssignPass && k >= r.n-keep {
 			r.tally.Add(counts, tr.Labels[k])
 		}

@@ -471,6 +471,7 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 	if err != nil {
 		return err
 	}
+	gate := s.gate()
 	res, err := train.Fit(ctx, net, loss, opt, sets.train, sets.val, train.Config{
 		Epochs: s.Epochs, Batch: batch, MaxBatches: s.MaxBatches, Seed: s.Seed, Clip: s.Clip,
 		Patience: s.Patience, Schedule: sched, Resume: start, Checkpoint: checkpoint, CheckpointEvery: s.CheckpointEvery,
@@ -478,6 +479,10 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 		Progress: func(p train.Progress) {
 			s.progress(Progress{Stage: fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), Done: int64(p.Batch), Total: int64(p.Batches),
 				Message: fmt.Sprintf("epoch %d/%d loss %.4f %.0f samples/s", p.Epoch, p.Epochs, p.Loss, p.SamplesPerSecond)})
+			if s.observing() && gate.due(p.Batch == p.Batches && p.Epoch == p.Epochs) {
+				s.Observe(&TrainStep{Epoch: p.Epoch, Epochs: p.Epochs, Batch: p.Batch, Batches: p.Batches, Step: p.Step,
+					Loss: p.Loss, Accuracy: p.Accuracy, LearningRate: p.LearningRate, Layers: paramNorms(net.Params())})
+			}
 		},
 	})
 	logEpochs(s.Reporting, res.Epochs, sets.val != nil)

@@ -117,6 +117,12 @@ type Progress struct {
 	Samples          int // examples seen this epoch
 	Loss             float64
 	SamplesPerSecond float64
+	// Accuracy is the fraction of the epoch's examples so far classified
+	// correctly; LearningRate the rate of the batch's step; Step the
+	// optimizer steps done in the run.
+	Accuracy     float64
+	LearningRate float64
+	Step         int
 }
 
 // Epoch holds one epoch's metrics.
@@ -239,7 +245,8 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 			st.Seen += len(idx)
 			if cfg.Progress != nil {
 				cfg.Progress(Progress{Epoch: st.Epoch + 1, Epochs: epochs, Batch: b + 1, Batches: batches, Samples: st.Seen,
-					Loss: st.LossSum / float64(st.Seen), SamplesPerSecond: float64(st.Seen) / time.Since(start).Seconds()})
+					Loss: st.LossSum / float64(st.Seen), SamplesPerSecond: float64(st.Seen) / time.Since(start).Seconds(),
+					Accuracy: float64(st.Correct) / float64(st.Seen), LearningRate: opt.LR(), Step: st.Step})
 			}
 			if cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0 && b+1 < batches {
 				st.Batch++ // the batch is done
