@@ -54,7 +54,17 @@ type Series struct {
 	// bar's position); otherwise a line with markers.
 	Points bool `json:"points,omitempty"`
 	Bars   bool `json:"bars,omitempty"`
+	// Family is Artificial or Biological when the series measures a
+	// network of that family (the report gives each family one colour
+	// throughout), empty otherwise.
+	Family string `json:"family,omitempty"`
 }
+
+// The families of Series.Family.
+const (
+	Artificial = "artificial"
+	Biological = "biological"
+)
 
 // Figure is a plot's data: report draws it and fills in File.
 type Figure struct {
