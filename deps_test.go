@@ -45,6 +45,7 @@ var tiers = map[string]int{
 	"experiment":             5,
 	"compare":                6,
 	"report":                 7,
+	"serve":                  7,
 	"internal/cli":           8,
 	"cmd/neurite":            8,
 }
