@@ -86,6 +86,9 @@ func styles(series []compare.Series) []seriesStyle {
 type layout struct {
 	Data   vg.Rectangle
 	Series [][]mark
+	// Notes say what the drawing did that the data does not show: series
+	// moved apart because they coincide.
+	Notes []string
 }
 
 // mark is one data point or bar as drawn: its box and what hovering over
@@ -219,9 +222,21 @@ func drawChart(fig compare.Figure, c draw.Canvas, sentinels bool) (*layout, erro
 	st := styles(fig.Series)
 	isBars := slices.ContainsFunc(fig.Series, func(s compare.Series) bool { return s.Bars })
 	floor := barFloor(fig)
+	// A series with the same points as an earlier one is drawn a few
+	// points to the right of it, so that neither hides the other.
+	shift := make([]int, len(fig.Series))
+	for k, s := range fig.Series {
+		for j := range k {
+			if !s.Bars && slices.Equal(s.X, fig.Series[j].X) && slices.Equal(s.Y, fig.Series[j].Y) {
+				shift[k] = shift[j] + 1
+				lay.Notes = append(lay.Notes, fmt.Sprintf("“%s” has exactly the values of “%s”: it is drawn %g pt to the right.", s.Name, fig.Series[j].Name, dodgePoints*float64(shift[k])))
+				break
+			}
+		}
+	}
 	var thumbs []plot.Thumbnailer
 	for k, s := range fig.Series {
-		sp := &seriesPlot{k: k, s: s, st: st[k], fig: &fig, lay: lay, sentinels: sentinels, floor: floor}
+		sp := &seriesPlot{k: k, s: s, st: st[k], fig: &fig, lay: lay, sentinels: sentinels, floor: floor, dx: vg.Points(dodgePoints * float64(shift[k]))}
 		p.Add(sp)
 		thumbs = append(thumbs, sp)
 	}
@@ -249,6 +264,7 @@ func drawChart(fig compare.Figure, c draw.Canvas, sentinels bool) (*layout, erro
 	legendH := legendHeight(fig)
 	plotC := c
 	plotC.Min.Y += legendH
+	plotC.Max.X -= vg.Points(12) // room for the last tick label
 	p.Draw(plotC)
 
 	// The legend, below the plot, in rows.
@@ -372,7 +388,11 @@ type seriesPlot struct {
 	lay       *layout
 	sentinels bool
 	floor     float64
+	dx        vg.Length // drawn this far to the right (coinciding series)
 }
+
+// dodgePoints is how far apart coinciding series are drawn.
+const dodgePoints = 3.5
 
 const (
 	glyphRadius = 2.2 // points
@@ -424,7 +444,7 @@ func (sp *seriesPlot) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 	r := vg.Points(glyphRadius + 1)
 	for _, pt := range sp.points() {
 		boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(pt.X), Y: p.Y.Norm(pt.Y),
-			Rectangle: vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: r}}})
+			Rectangle: vg.Rectangle{Min: vg.Point{X: -r + sp.dx, Y: -r}, Max: vg.Point{X: r + sp.dx, Y: r}}})
 	}
 	return boxes
 }
@@ -459,7 +479,7 @@ func (sp *seriesPlot) Plot(c draw.Canvas, p *plot.Plot) {
 		if !sp.s.Points && len(pts) > 1 {
 			line := make([]vg.Point, len(pts))
 			for i, pt := range pts {
-				line[i] = vg.Point{X: trX(pt.X), Y: trY(pt.Y)}
+				line[i] = vg.Point{X: trX(pt.X) + sp.dx, Y: trY(pt.Y)}
 			}
 			c.StrokeLines(draw.LineStyle{Color: sp.st.colour, Width: vg.Points(1.4), Dashes: sp.st.dashes}, c.ClipLinesXY(line)...)
 		}
@@ -468,7 +488,7 @@ func (sp *seriesPlot) Plot(c draw.Canvas, p *plot.Plot) {
 			gs.Radius = 0 // a dense trace: the line alone
 		}
 		for _, pt := range pts {
-			at := vg.Point{X: trX(pt.X), Y: trY(pt.Y)}
+			at := vg.Point{X: trX(pt.X) + sp.dx, Y: trY(pt.Y)}
 			if gs.Radius > 0 {
 				c.DrawGlyph(gs, at)
 			}
