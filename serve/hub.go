@@ -25,7 +25,7 @@ type message struct {
 
 // hub fans a run's events out to its clients. publish never blocks.
 type hub struct {
-	in      chan any // experiment.Event, message, or nil: the end
+	in      chan any     // experiment.Event, message, or nil: the end
 	dropped atomic.Int64 // events the job's queue or a client's had no room for
 
 	mu      sync.Mutex

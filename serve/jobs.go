@@ -223,8 +223,10 @@ type run struct {
 	external bool
 	done     chan struct{}
 
-	mu   sync.Mutex
-	info RunInfo
+	mu     sync.Mutex
+	info   RunInfo
+	ending bool    // end was called
+	final  RunInfo // info once the run is over
 }
 
 func (r *run) state() string {
@@ -241,15 +243,24 @@ func (r *run) snapshot() RunInfo {
 	return info
 }
 
-// end records how the run ended, writes its run.json and results.json
-// (the job's report), and closes its stream.
-func (r *run) end(state, msg string) {
+// end records how the run ended, for save; close then makes it known
+// and ends the stream, once the run's files are written (so that no
+// client sees the run over before its files are there).
+func (r *run) end(state, msg string) bool {
 	r.mu.Lock()
-	if r.info.State != stateRunning {
-		r.mu.Unlock()
-		return
+	defer r.mu.Unlock()
+	if r.ending {
+		return false
 	}
-	r.info.State, r.info.Error, r.info.Ended = state, msg, time.Now().UTC()
+	r.ending = true
+	r.final = r.info
+	r.final.State, r.final.Error, r.final.Ended = state, msg, time.Now().UTC()
+	return true
+}
+
+func (r *run) close() {
+	r.mu.Lock()
+	r.info = r.final
 	r.mu.Unlock()
 	r.hub.finish()
 	close(r.done)
@@ -266,7 +277,11 @@ func (r *run) save(dir string, report any) error {
 			return err
 		}
 	}
-	b, err := json.MarshalIndent(r.snapshot(), "", "  ")
+	r.mu.Lock()
+	info := r.final
+	r.mu.Unlock()
+	info.Dropped = r.hub.dropped.Load()
+	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -365,6 +380,7 @@ func (sv *Server) startJob(w http.ResponseWriter, r *http.Request) {
 		if err := rn.save(dir, report); err != nil {
 			sv.logf("serve: %s: %v\n", id, err)
 		}
+		rn.close()
 		sv.logf("serve: %s %s\n", id, state)
 	}()
 	writeJSON(w, http.StatusCreated, rn.snapshot())
@@ -409,7 +425,9 @@ func (sv *Server) events(w http.ResponseWriter, r *http.Request) {
 	defer unsubscribe()
 	bw := bufio.NewWriter(w)
 	status := func() {
-		b, _ := json.Marshal(rn.snapshot())
+		info := rn.snapshot()
+		info.Files = sv.files(rn.id)
+		b, _ := json.Marshal(info)
 		fmt.Fprintf(bw, "event: status\ndata: %s\n\n", b)
 	}
 	status()
@@ -536,9 +554,11 @@ func (sv *Server) Attach(kind, model string) (id string, observe func(experiment
 				state = stateStopped
 			}
 		}
-		rn.end(state, msg)
-		if dir != "" {
-			rn.save(dir, report)
+		if rn.end(state, msg) {
+			if dir != "" {
+				rn.save(dir, report)
+			}
+			rn.close()
 		}
 	}
 }
@@ -615,9 +635,11 @@ func (sv *Server) push(w http.ResponseWriter, r *http.Request) {
 			if len(p.Data) > 0 && string(p.Data) != "null" {
 				report = p.Data
 			}
-			rn.end(state, p.Error)
-			if dir, err := sv.folder(rn.id); err == nil {
-				rn.save(dir, report)
+			if rn.end(state, p.Error) {
+				if dir, err := sv.folder(rn.id); err == nil {
+					rn.save(dir, report)
+				}
+				rn.close()
 			}
 		default:
 			writeJSON(w, http.StatusBadRequest, &RequestError{Field: "kind", Msg: fmt.Sprintf("line %d: %q: want train, sim, fields or end", n, p.Kind)})

@@ -140,8 +140,8 @@ func (sv *Server) Close() {
 	sv.wg.Wait()
 	sv.mu.Lock()
 	for _, r := range sv.runs {
-		if r.external && r.state() == stateRunning {
-			r.end(stateStopped, "the server closed")
+		if r.external && r.end(stateStopped, "the server closed") {
+			r.close()
 		}
 	}
 	sv.mu.Unlock()
