@@ -30,6 +30,15 @@ var advNames = map[string]string{
 	"mlp": "MLP", "lenet5": "LeNet-5", "converted": "converted SNN", "surrogate": "surrogate-gradient SNN",
 }
 
+// advFamily is the family of an attacked network: the spiking ones are
+// biological.
+func advFamily(kind string) string {
+	if kind == "converted" || kind == "surrogate" {
+		return Biological
+	}
+	return Artificial
+}
+
 // transfers are the transfer attacks: the target, scored, and the source
 // the examples were crafted on.
 var transfers = [][2]string{{"mlp", "lenet5"}, {"lenet5", "mlp"}, {"converted", "lenet5"}, {"surrogate", "mlp"}, {"mlp", "surrogate"}}
@@ -234,7 +243,7 @@ func presentAdversarial(m adversarialData, p adversarialSettings) Difference {
 			"the converted SNN through the MLP it was converted from — the rate approximation it computes as steps grow (%d steps here). ", m.ConvertedSteps) +
 			f("PGD from a random start, %d steps of 2.5ε/%d, on the first %d test images; ε = 0 is the clean accuracy on the same images.", p.Steps, p.Steps, m.Images)}
 	for _, kind := range advKinds {
-		white.Series = append(white.Series, Series{Name: advNames[kind], X: m.Eps, Y: m.WhiteBox[kind]})
+		white.Series = append(white.Series, Series{Name: advNames[kind], X: m.Eps, Y: m.WhiteBox[kind], Family: advFamily(kind)})
 		for k, eps := range m.Eps {
 			mt[f("whitebox_%s_eps_%g", kind, eps)] = m.WhiteBox[kind][k]
 		}
@@ -244,7 +253,7 @@ func presentAdversarial(m adversarialData, p adversarialSettings) Difference {
 			"The converted SNN ← LeNet-5 line scores LeNet-5's examples on the spiking twin of the MLP."}
 	for _, t := range transfers {
 		key := t[0] + "<" + t[1]
-		trans.Series = append(trans.Series, Series{Name: transferName(key), X: m.Eps, Y: m.Transfer[key]})
+		trans.Series = append(trans.Series, Series{Name: transferName(key), X: m.Eps, Y: m.Transfer[key], Family: advFamily(t[0])})
 		for k, eps := range m.Eps {
 			mt[f("transfer_%s_from_%s_eps_%g", t[0], t[1], eps)] = m.Transfer[key][k]
 		}

@@ -106,6 +106,9 @@ type Difference struct {
 	Meaning string   `json:"meaning"`
 	Gaps    []string `json:"gaps,omitempty"`
 	Seconds float64  `json:"seconds"`
+	// Verdict sets the measurements against the article's claim (the
+	// report's summary), computed by Judge; absent when not measured.
+	Verdict *Verdict `json:"verdict,omitempty"`
 }
 
 // Machine describes where the experiments ran.
@@ -211,6 +214,7 @@ func Run(ctx context.Context, o Options, versions map[string]string, machine Mac
 		if d.Sources == nil {
 			d.Sources = []string{}
 		}
+		d.Verdict = Judge(d)
 		res.Differences = append(res.Differences, d)
 		e.progress("%s: done in %.1fs", name, d.Seconds)
 	}

@@ -118,7 +118,7 @@ func presentFault(fm faultData) Difference {
 	s := fm.Settings
 	var annSeries []Series
 	for _, c := range fm.ANN {
-		ser := Series{Name: c.Name + ", " + c.Order.String()}
+		ser := Series{Name: c.Name + ", " + c.Order.String(), Family: Artificial}
 		for _, p := range c.Points {
 			ser.X, ser.Y = append(ser.X, 100*p.Fraction), append(ser.Y, p.Value)
 			m[c.Key+"_"+c.Order.String()+f("_%.0f", 100*p.Fraction)] = p.Value
@@ -132,7 +132,7 @@ func presentFault(fm faultData) Difference {
 	var snnSeries []Series
 	for _, c := range fm.SNN {
 		var intact float64
-		ser := Series{Name: c.Name + ", " + c.Order.String()}
+		ser := Series{Name: c.Name + ", " + c.Order.String(), Family: Biological}
 		for _, p := range c.Points {
 			if p.Fraction == 0 {
 				intact = p.Value

@@ -162,7 +162,7 @@ func presentLearning(lm learningData) Difference {
 	s := lm.Settings
 	conv, sg, dc := lm.Converted, lm.Surrogate, lm.STDP
 
-	curve := Series{Name: f("backpropagation (MLP %s, %s %g)", arch(lm.Curve.Settings), optimizerName(lm.Curve.Settings.Optimizer), lm.Curve.Settings.LR)}
+	curve := Series{Name: f("backpropagation (MLP %s, %s %g)", arch(lm.Curve.Settings), optimizerName(lm.Curve.Settings.Optimizer), lm.Curve.Settings.LR), Family: Artificial}
 	seen := 0
 	for _, ep := range lm.Curve.History {
 		seen += ep.Samples
@@ -196,7 +196,8 @@ func presentLearning(lm learningData) Difference {
 		Caption: f("Backpropagation (the MLP of the other sections, %d examples), that MLP converted to spiking neurons (%d steps, %d test images, as in the speed and power sections), ", mlpExamples, conv.Timesteps, conv.Samples) +
 			f("a spiking %s network trained by surrogate gradients (%d examples) and Diehl & Cook's unsupervised STDP network ", arch(sg.Settings), sgExamples) +
 			f("(%d excitatory neurons, %d examples, labels only read afterwards). Subsets are sized for the %s profile; see the table for wall times and operations.", dcNeurons, dcExamples, lm.Profile),
-		Series: []Series{{Name: "accuracy", Bars: true, X: []float64{0, 1, 2, 3}, Y: []float64{mlpAcc, conv.TestAccuracy, sg.TestAccuracy, dc.TestAccuracy}}}})
+		Series: []Series{{Name: "artificial (backpropagation)", Bars: true, X: []float64{0}, Y: []float64{mlpAcc}, Family: Artificial},
+			{Name: "spiking", Bars: true, X: []float64{1, 2, 3}, Y: []float64{conv.TestAccuracy, sg.TestAccuracy, dc.TestAccuracy}, Family: Biological}}})
 	d.Tables = append(d.Tables, Table{Title: "Learning MNIST", Columns: []string{"learner", "examples", "accuracy", "wall time", "synaptic operations per test image"},
 		Rows: [][]string{
 			{f("backpropagation, MLP %s (the network of the other sections)", arch(lm.MLP.Settings)), f("%d", mlpExamples), f("%.2f%%", 100*mlpAcc), f("%.1f s", mlpSeconds), f("%.0f MACs", lm.MLP.Operations.MACs)},
@@ -208,9 +209,9 @@ func presentLearning(lm learningData) Difference {
 	m["finetune_accuracy"], m["scratch_accuracy"] = lm.FineTuned, lm.Scratch
 	d.Figures = append(d.Figures, Figure{Title: "A pretrained network improved with few examples", YLabel: "accuracy on digits 5–9", XTicks: []string{"fine-tuned (pretrained on 0–4)", "from scratch"},
 		Caption: f("LeNet-5 pretrained on digits 0–4, its first %d layers with weights frozen, trained on %d examples of digits 5–9, against the same network trained from scratch on those %d (mean of %d draws of the %d).", s.FewShot.Freeze, s.FewShotExamples, s.FewShotExamples, s.Draws, s.FewShotExamples),
-		Series:  []Series{{Name: "accuracy", Bars: true, X: []float64{0, 1}, Y: []float64{lm.FineTuned, lm.Scratch}}}})
+		Series:  []Series{{Name: "accuracy", Bars: true, X: []float64{0, 1}, Y: []float64{lm.FineTuned, lm.Scratch}, Family: Artificial}}})
 
-	syn, created, pruned := Series{Name: "synapses"}, Series{Name: "created in the round"}, Series{Name: "pruned in the round"}
+	syn, created, pruned := Series{Name: "synapses", Family: Biological}, Series{Name: "created in the round", Family: Biological}, Series{Name: "pruned in the round", Family: Biological}
 	for _, r := range lm.Rounds {
 		syn.X, syn.Y = append(syn.X, r.TimeMS), append(syn.Y, float64(r.Synapses))
 		created.X, created.Y = append(created.X, r.TimeMS), append(created.Y, float64(r.Created))
@@ -239,8 +240,11 @@ func presentLearning(lm learningData) Difference {
 	d.Figures = append(d.Figures, Figure{Title: "Recall: fixed weights against ongoing plasticity", XLabel: "presentation of the same input", YLabel: "relative weight change ‖w − w₀‖/‖w₀‖",
 		Caption: f("The trained MLP answers %d test images identically on every pass (%.0f%% equal answers) because using it never changes it. ", s.RecallImages, 100*lm.RecallIdentical) +
 			f("A spiking layer (%d Poisson inputs onto %d LIF neurons) shown the same %g ms pattern %d times keeps rewriting its synapses while STDP is on; ", dr.Inputs, dr.Outputs, dr.PresentMS, dr.Presentations) +
-			"with plasticity off its weights stay put and its responses differ only by spike noise (response correlations with the first presentation are in the metrics).",
-		Series: []Series{{Name: "ANN (weights fixed after training)", X: pres, Y: annChange}, {Name: "SNN with STDP on", X: pres, Y: plastic.Change}, {Name: "SNN with plasticity off", X: pres, Y: frozen.Change}}})
+			"with plasticity off its weights stay put and its responses differ only by spike noise (response correlations with the first presentation are in the metrics). " +
+			"The ANN's and the frozen SNN's changes are both exactly 0: their points are moved 0.08 apart sideways so that neither hides the other.",
+		Series: []Series{{Name: "SNN with STDP on", X: pres, Y: plastic.Change, Family: Biological},
+			{Name: "SNN with plasticity off", X: dodge(pres, -0.08), Y: frozen.Change, Family: Biological},
+			{Name: "ANN (weights fixed after training)", X: dodge(pres, 0.08), Y: annChange, Family: Artificial}}})
 	d.Sources = []string{"STDP: Bi & Poo (1998), J. Neurosci. 18:10464–10472; Song, Miller & Abbott (2000), Nat. Neurosci. 3:919–926.", "Conversion: Diehl et al. (2015); Rueckauer et al. (2017).",
 		"Surrogate gradients: Neftci, Mostafa & Zenke (2019), IEEE Signal Process. Mag. 36:51–63.",
 		"Unsupervised STDP network and its parameters: Diehl & Cook (2015), Front. Comput. Neurosci. 9:99 (82.9% with 100, 87.0% with 400 excitatory neurons)."}
@@ -514,7 +518,8 @@ func presentContinual(d *Difference, lm learningData) {
 			Caption: f("The sleep run's time: training by backpropagation (%d examples, %.3g MACs, %.2g J at %.1f pJ per fp32 MAC) ", examples, trainMACs, m["sleep_training_energy_j_fp32"], energy.PJPerMACFP32) +
 				f("against its five sleep phases (%.0f s simulated: %d spikes, %d of them the input's, %.3g synaptic events, ", sl.SimMS/1000, sl.Spikes, sl.InputSpikes, events) +
 				f("%.2g J at Loihi's %.1f pJ per event; %.3g synapse updates, which no cited figure prices).", m["sleep_energy_j_loihi"], energy.PJPerEventLoihi, updates),
-			Series: []Series{{Name: "wall time", Bars: true, X: []float64{0, 1}, Y: []float64{trainS, consS}}}})
+			Series: []Series{{Name: "backpropagation", Bars: true, X: []float64{0}, Y: []float64{trainS}, Family: Artificial},
+				{Name: "sleep (spiking)", Bars: true, X: []float64{1}, Y: []float64{consS}, Family: Biological}}})
 	}
 	d.Tables = append(d.Tables, table)
 	d.Sources = append(d.Sources,
@@ -543,4 +548,14 @@ func presentContinual(d *Difference, lm learningData) {
 				f("The sleep phases took %.0f%% of the training's wall time here; the result stays far from training on every pair again.", 100*m["sleep_wall_seconds"]/math.Max(m["continual_sleep_train_wall_seconds"], 1e-9))
 		}
 	}
+}
+
+// dodge returns xs shifted by d, to draw two series that coincide side
+// by side.
+func dodge(xs []float64, d float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = x + d
+	}
+	return out
 }

@@ -1,6 +1,8 @@
 package compare
 
 import (
+	"strings"
+
 	"github.com/neurite/neurite/energy"
 )
 
@@ -85,23 +87,28 @@ func presentPower(pm powerData) Difference {
 		{"converted SNN (Poisson input) at the brain's cost per event", "SNN brain", "snn_poisson_brain", poiOps, energy.Costs{SynapticEvent: brainPJPerEvent},
 			f("%.3g events × %.2f pJ (20 W / 10^14 events/s)", poiOps.SynapticEvents, brainPJPerEvent)},
 	}
-	bars := Series{Name: "energy per inference (J)", Bars: true}
+	annBars := Series{Name: "artificial (MLP)", Bars: true, Family: Artificial}
+	snnBars := Series{Name: "spiking (converted MLP)", Bars: true, Family: Biological}
 	table := Table{Title: "Energy per MNIST inference", Columns: []string{"implementation", "energy", "from"}}
 	var ticks []string
 	joules := map[string]float64{}
 	for k, r := range rows {
 		j := energy.Joules(r.ops, r.costs)
 		joules[r.key] = j
+		bars := &snnBars
+		if strings.HasPrefix(r.key, "ann_") {
+			bars = &annBars
+		}
 		bars.X, bars.Y = append(bars.X, float64(k)), append(bars.Y, j)
 		ticks = append(ticks, r.short)
 		table.Rows = append(table.Rows, []string{r.name, f("%.3g J", j), r.how})
 		m["energy_j_"+r.key] = j
 	}
 	d.Figures = append(d.Figures, Figure{Title: "Energy per inference from counted operations", YLabel: "joules per image", LogY: true, XTicks: ticks,
-		Caption: "Bars, left to right, as the table's rows (SNN-a: analog input current). Each bar multiplies operations counted in this run " +
+		Caption: "Bars, left to right, as the table's rows (SNN-a: analog input current); the taller the bar, the more energy, on a logarithmic axis whose bars rise from a power of ten below the smallest. Each bar multiplies operations counted in this run " +
 			f("(the MLP's multiply–accumulates; the converted spiking network's synaptic events over %d steps, averaged over %d test images) by a cited energy per operation. ", steps, images) +
 			"Memory traffic, which dominates real chips, is not included in the arithmetic-only bar.",
-		Series: []Series{bars}})
+		Series: []Series{annBars, snnBars}})
 	d.Tables = append(d.Tables, table)
 	d.Sources = []string{
 		definition,

@@ -149,7 +149,9 @@ func presentSignals(sm signalsData) Difference {
 	m := d.Metrics
 	var acts []Series
 	for _, a := range sm.Activations {
-		acts = append(acts, a.series(a.Name))
+		ser := a.series(a.Name)
+		ser.Family = Artificial
+		acts = append(acts, ser)
 	}
 	d.Figures = append(d.Figures, Figure{Title: "Artificial neurons: graded outputs", XLabel: "input (weighted sum)", YLabel: "output",
 		Caption: "The activation functions of neurite's artificial layers, computed by its tensor kernels.", Series: acts})
@@ -157,7 +159,7 @@ func presentSignals(sm signalsData) Difference {
 	m["lif_step_spikes_200ms"] = float64(sm.LIFSpikes)
 	d.Figures = append(d.Figures, Figure{Title: "Biological neuron: spikes", XLabel: "time (ms)", YLabel: "membrane potential (mV)",
 		Caption: "A leaky integrate-and-fire neuron (τm = 20 ms, threshold −50 mV, reset −70 mV, refractory 2 ms) given a step of input: it answers with identical spikes whose timing, not size, carries the signal.",
-		Series:  []Series{sm.LIF.series(sm.LIF.Name)}})
+		Series:  []Series{withFamily(sm.LIF.series(sm.LIF.Name), Biological)}})
 
 	var izh []Series
 	for k, c := range sm.Izhikevich {
@@ -166,20 +168,31 @@ func presentSignals(sm signalsData) Difference {
 		for i, v := range c.Trace.Y {
 			y[i] = v - offset
 		}
-		izh = append(izh, Series{Name: c.Name + f(" (offset −%.0f mV)", offset), X: c.Trace.X, Y: y})
+		izh = append(izh, Series{Name: c.Name + f(" (offset −%.0f mV)", offset), X: c.Trace.X, Y: y, Family: Biological})
 		m["izhikevich_"+c.Class+"_spikes_300ms"] = float64(c.Spikes)
 	}
 	d.Figures = append(d.Figures, Figure{Title: "The same input, carried differently", XLabel: "time (ms)", YLabel: "membrane potential (mV, stacked)",
 		Caption: "Izhikevich (2003) neurons of three cortical classes given the same 10-unit current step at 20 ms: regular (tonic) spiking, intrinsic bursting, chattering (repeated bursts).",
 		Series:  izh})
 
-	d.Figures = append(d.Figures, Figure{Title: "Rate coding: firing rate against input", XLabel: "input (mV of steady depolarisation)", YLabel: "firing rate (Hz)", LogX: true,
-		Caption: "A spiking neuron's rate grows with its input above threshold and saturates: the rate is the graded value an artificial neuron outputs directly.",
-		Series:  []Series{sm.FI.series("LIF, t_ref = 2 ms")}})
+	// The rate-coding figure keeps the drives a neuron meets (up to
+	// physiologicalDrive mV); the speed section shows the rest, up to the
+	// refractory ceiling.
+	var fi Series
+	for i, x := range sm.FI.X {
+		if x <= physiologicalDrive {
+			fi.X, fi.Y = append(fi.X, x), append(fi.Y, sm.FI.Y[i])
+		}
+	}
+	fi.Name, fi.Family = "LIF, t_ref = 2 ms", Biological
+	d.Figures = append(d.Figures, Figure{Title: "Rate coding: firing rate against input", XLabel: "input drive R·I (mV above rest; threshold at 20)", YLabel: "firing rate (Hz)",
+		Caption: f("A spiking neuron's rate grows with its input above threshold: the rate is the graded value an artificial neuron outputs directly. Drives up to %g mV, the range a cortical neuron meets; ", physiologicalDrive) +
+			"the speed section follows the same curve to its refractory ceiling.",
+		Series: []Series{fi}})
 
 	var depth []Series
 	for _, c := range sm.Depth {
-		depth = append(depth, c.series(c.Name))
+		depth = append(depth, withFamily(c.series(c.Name), Artificial))
 		m["gradnorm_"+c.Key+"_first_over_last"] = c.Y[0] / c.Y[len(c.Y)-1]
 	}
 	s := sm.Settings
@@ -189,7 +202,7 @@ func presentSignals(sm signalsData) Difference {
 		Series: depth})
 	var time []Series
 	for _, c := range sm.Time {
-		time = append(time, c.series(c.Name))
+		time = append(time, withFamily(c.series(c.Name), Artificial))
 		m["gradnorm_"+c.Key+"_step1_over_step28"] = c.Y[0] / c.Y[len(c.Y)-1]
 	}
 	d.Figures = append(d.Figures, Figure{Title: "Vanishing gradient through time", XLabel: "time step (image row)", YLabel: "‖∂loss/∂h_t‖", LogY: true,
@@ -272,4 +285,14 @@ func f64(v []float32) []float64 {
 		out[i] = float64(x)
 	}
 	return out
+}
+
+// physiologicalDrive is the largest input drive, in mV of R·I above
+// rest, the rate-coding figure shows.
+const physiologicalDrive = 100.0
+
+// withFamily returns s marked as one family's.
+func withFamily(s Series, family string) Series {
+	s.Family = family
+	return s
 }

@@ -113,12 +113,13 @@ func presentSize(sm sizeData) Difference {
 	}
 	d.Figures = append(d.Figures, Figure{
 		Title:   "Memory: this machine against the brain",
-		Caption: "Bytes needed to hold the weights (artificial, fp32) or the synapses (spiking, at the measured bytes per synapse): this run's MLP and COBA network, an ANN with one weight per synapse of a brain with 10^14 synapses, spiking networks of brain size with 10^14 and 10^15 synapses, and, last, this machine's 24 GiB of memory.",
+		Caption: "Bytes needed to hold the weights (artificial, fp32) or the synapses (spiking, at the measured bytes per synapse): this run's MLP and COBA network, an ANN with one weight per synapse of a brain with 10¹⁴ synapses, spiking networks of brain size with 10¹⁴ and 10¹⁵ synapses, and, last, this machine's 24 GiB of memory (grey): every bar taller than it does not fit.",
 		YLabel:  "bytes", LogY: true,
-		XTicks: []string{"MLP " + arch(sm.MLP.Settings), "COBA " + itoa(n), "brain-size ANN 1e14", "brain SNN 1e14", "brain SNN 1e15", "this machine"},
-		Series: []Series{{Name: "bytes", Bars: true, X: []float64{0, 1, 2, 3, 4, 5},
-			Y: []float64{4 * float64(params), float64(run.Synapses) * run.BytesPerSynapse, 4 * brainSynapsesLow,
-				m["brain_1e14_snn_memory_bytes"], m["brain_1e15_snn_memory_bytes"], machineBytes}}},
+		XTicks: []string{"MLP " + arch(sm.MLP.Settings), "COBA " + itoa(n), "brain-size ANN, 10¹⁴ weights", "brain SNN, 10¹⁴ synapses", "brain SNN, 10¹⁵ synapses", "this machine's memory"},
+		Series: []Series{
+			{Name: "artificial (fp32 weights)", Bars: true, X: []float64{0, 2}, Y: []float64{4 * float64(params), 4 * brainSynapsesLow}, Family: Artificial},
+			{Name: "spiking (synapses)", Bars: true, X: []float64{1, 3, 4}, Y: []float64{float64(run.Synapses) * run.BytesPerSynapse, m["brain_1e14_snn_memory_bytes"], m["brain_1e15_snn_memory_bytes"]}, Family: Biological},
+			{Name: "this machine's memory", Bars: true, X: []float64{5}, Y: []float64{machineBytes}}},
 	})
 	d.Tables = append(d.Tables, Table{
 		Title:   "Measured cost and brain-scale extrapolation",

@@ -82,13 +82,13 @@ func presentSpeed(sm speedData) Difference {
 	m["ann_latency_seconds"], m["ann_batch_samples_per_second"] = lat, thr
 	m["ann_accuracy"] = sm.MLP.TestAccuracy
 	m["ann_accuracy_on_snn_images"] = res.ANNAccuracy
-	acc := Series{Name: "spiking network (converted MLP), rate-decoded"}
+	acc := Series{Name: "spiking network (converted MLP), rate-decoded", Family: Biological}
 	for _, p := range res.AccuracyByTimesteps {
 		acc.X, acc.Y = append(acc.X, p[0]), append(acc.Y, p[1])
 		m[f("snn_accuracy_at_%.0f_steps", p[0])] = p[1]
 	}
 	steps, samples := res.Timesteps, res.Samples
-	annLine := Series{Name: f("the MLP itself (one synchronous pass, same %d images)", samples), X: []float64{1, float64(steps)}, Y: []float64{res.ANNAccuracy, res.ANNAccuracy}}
+	annLine := Series{Name: f("the MLP itself (one synchronous pass, same %d images)", samples), X: []float64{1, float64(steps)}, Y: []float64{res.ANNAccuracy, res.ANNAccuracy}, Family: Artificial}
 	m["snn_mean_decision_step"] = res.MeanDecisionStep
 	m["snn_wall_seconds_per_image"] = res.WallSeconds / float64(samples)
 	m["snn_samples"] = float64(samples)
@@ -99,7 +99,7 @@ func presentSpeed(sm speedData) Difference {
 
 	var volley []Series
 	for k, p := range s.Paths {
-		ser := Series{Name: p.Name, X: s.Velocities, Y: sm.Volley[k]}
+		ser := Series{Name: p.Name, X: s.Velocities, Y: sm.Volley[k], Family: Biological}
 		if p.Factor == 1 {
 			for i, v := range s.Velocities {
 				m[f("latency_ms_%.0fmm_", p.MM)+f("%gms", v)] = sm.Volley[k][i]
@@ -115,12 +115,15 @@ func presentSpeed(sm speedData) Difference {
 	var fi []Series
 	for k, ref := range s.Refractory {
 		c := sm.FI[k]
-		fi = append(fi, c.series(f("t_ref = %g ms", ref)))
+		ser := c.series(f("t_ref = %g ms", ref))
+		ser.Family = Biological
+		fi = append(fi, ser)
 		m[f("lif_max_rate_hz_tref_%gms", ref)] = c.Y[len(c.Y)-1]
 	}
-	d.Figures = append(d.Figures, Figure{Title: "The refractory period caps the firing rate", XLabel: "input (mV of steady depolarisation)", YLabel: "firing rate (Hz)",
-		Caption: "f–I curves of leaky integrate-and-fire neurons (τm = 20 ms, threshold 20 mV above rest) with absolute refractory periods of " + joinFloats(s.Refractory, "ms") + ", simulated for 1 s each: the rate saturates below 1/t_ref.",
-		Series:  fi})
+	d.Figures = append(d.Figures, Figure{Title: "The refractory period caps the firing rate", XLabel: "input drive R·I (mV above rest; threshold at 20)", YLabel: "firing rate (Hz)", LogX: true,
+		Caption: "f–I curves of leaky integrate-and-fire neurons (τm = 20 ms, threshold 20 mV above rest) with absolute refractory periods of " + joinFloats(s.Refractory, "ms") + ", simulated for 1 s each: the rate saturates below 1/t_ref. " +
+			"The input is a constant current, written as the depolarisation R·I it would hold the membrane at without a threshold. Real neurons see drives of tens of mV at most; the curve goes on to hundreds of mV only to show the ceiling the refractory period sets.",
+		Series: fi})
 	d.Tables = append(d.Tables, Table{Title: "Inference timing", Columns: []string{"", "artificial (MLP)", "spiking (converted)"},
 		Rows: [][]string{
 			{"single-example latency", f("%.1f µs", lat*1e6), f("%.1f steps to a stable answer (1 ms each: %.1f ms biological)", res.MeanDecisionStep, res.MeanDecisionStep)},

@@ -118,6 +118,19 @@ func measureTopology(e *env, s topologySettings) (topologyData, error) {
 	return m, nil
 }
 
+// graphFamily colours a graph by what it models: the MLP's layers are
+// artificial, the small-world and scale-free graphs model biological
+// wiring, the random graph neither.
+func graphFamily(name string) string {
+	switch {
+	case strings.HasPrefix(name, "ANN"):
+		return Artificial
+	case strings.Contains(name, "small world"), strings.Contains(name, "scale-free"):
+		return Biological
+	}
+	return ""
+}
+
 func presentTopology(tm topologyData) Difference {
 	d := Difference{Metrics: map[string]float64{}}
 	m := d.Metrics
@@ -125,7 +138,7 @@ func presentTopology(tm topologyData) Difference {
 		Caption: "Complementary cumulative degree distributions. The ANN's " + tm.MLPArch + " layers give " + distinctDegrees(tm.Graphs[0].DegreeHistogram) + " only; the random graph's degrees cluster around the mean; the small world's too; the scale-free graph follows a straight line on log–log axes (a power law) with hubs far out in the tail."}
 	table := Table{Title: "Graph measures", Columns: []string{"network", "nodes", "edges", "clustering", "path length", "σ (vs random)", "power-law α (x_min)", "hubs"}}
 	for _, g := range tm.Graphs {
-		s := Series{Name: g.Name, Points: true}
+		s := Series{Name: g.Name, Points: true, Family: graphFamily(g.Name)}
 		total := float64(g.Nodes)
 		atLeast := total
 		for k, cnt := range g.DegreeHistogram {
@@ -154,7 +167,7 @@ func presentTopology(tm topologyData) Difference {
 	d.Tables = append(d.Tables, table)
 
 	base := tm.MLPAccuracy
-	prune := Series{Name: "accuracy after magnitude pruning (no retraining)"}
+	prune := Series{Name: "accuracy after magnitude pruning (no retraining)", Family: Artificial}
 	for k, s := range tm.Settings.Sparsity {
 		acc := tm.Pruned[k]
 		prune.X, prune.Y = append(prune.X, 100*s), append(prune.Y, acc)
