@@ -113,7 +113,7 @@ func presentSize(sm sizeData) Difference {
 	}
 	d.Figures = append(d.Figures, Figure{
 		Title:   "Memory: this machine against the brain",
-		Caption: "Bytes needed to hold the weights (artificial, fp32) or the synapses (spiking, at the measured bytes per synapse): this run's MLP and COBA network, an ANN with one weight per synapse of a brain with 10¹⁴ synapses, spiking networks of brain size with 10¹⁴ and 10¹⁵ synapses, and, last, this machine's 24 GiB of memory (grey): every bar taller than it does not fit.",
+		Caption: "Bytes needed to hold the weights (artificial, fp32) or the synapses (spiking, at the measured bytes per synapse): this run's MLP and COBA network, an ANN with one weight per synapse of a brain with 10¹⁴ synapses, spiking networks of brain size with 10¹⁴ and 10¹⁵ synapses, and, last, this machine's 24 GiB of memory (the last bar): a bar taller than it does not fit in it.",
 		YLabel:  "bytes", LogY: true,
 		XTicks: []string{"MLP " + arch(sm.MLP.Settings), "COBA " + itoa(n), "brain-size ANN, 10¹⁴ weights", "brain SNN, 10¹⁴ synapses", "brain SNN, 10¹⁵ synapses", "this machine's memory"},
 		Series: []Series{

@@ -110,15 +110,23 @@ const sentinel = "\u2063neurite-"
 // carries a <title> (hover to read its value) and each series and legend
 // entry is a group (class "series" or "legend-entry", attribute
 // data-series) that a script can hide or show.
-func DrawFigure(fig compare.Figure, format string) (out []byte, err error) {
+func DrawFigure(fig compare.Figure, format string) ([]byte, error) {
+	out, _, err := drawFigure(fig, format)
+	return out, err
+}
+
+// drawFigure is DrawFigure, returning the chart's layout too (nil for a
+// grid).
+func drawFigure(fig compare.Figure, format string) (out []byte, lay *layout, err error) {
 	defer func() {
 		// gonum/plot panics on degenerate axes; a report must not.
 		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("drawing %q: %v", fig.Title, r)
+			out, lay, err = nil, nil, fmt.Errorf("drawing %q: %v", fig.Title, r)
 		}
 	}()
 	if fig.Grid != nil {
-		return figure.DrawGrid(*fig.Grid, format)
+		out, err := figure.DrawGrid(*fig.Grid, format)
+		return out, nil, err
 	}
 	h := figHeight + legendHeight(fig)
 	var c vg.CanvasWriterTo
@@ -128,20 +136,20 @@ func DrawFigure(fig compare.Figure, format string) (out []byte, err error) {
 	case "png":
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(figWidth, h), vgimg.UseDPI(110), vgimg.UseBackgroundColor(color.White))}
 	default:
-		return nil, fmt.Errorf("format %q: want svg or png", format)
+		return nil, nil, fmt.Errorf("format %q: want svg or png", format)
 	}
-	lay, err := drawChart(fig, draw.New(c), format == "svg")
+	lay, err = drawChart(fig, draw.New(c), format == "svg")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if format != "svg" {
-		return b.Bytes(), nil
+		return b.Bytes(), lay, nil
 	}
-	return markGroups(b.Bytes(), lay), nil
+	return markGroups(b.Bytes(), lay), lay, nil
 }
 
 // Text styles of every chart.
