@@ -111,10 +111,15 @@ func TestContinualReport(t *testing.T) {
 
 func longContinual(t *testing.T, scenario, method string) *ContinualReport {
 	t.Helper()
+	return longContinualSeed(t, scenario, method, 1)
+}
+
+func longContinualSeed(t *testing.T, scenario, method string, seed uint64) *ContinualReport {
+	t.Helper()
 	if os.Getenv("NEURITE_LONG") == "" {
 		t.Skip("continual learning on MNIST takes minutes: set NEURITE_LONG=1")
 	}
-	rep, err := Train(context.Background(), TrainSettings{Continual: scenario, Method: method, Seed: 1})
+	rep, err := Train(context.Background(), TrainSettings{Continual: scenario, Method: method, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,18 +157,22 @@ func TestSplitJointLearnsAll(t *testing.T) {
 	}
 }
 
-// TestSplitSleepBeatsFineTuning: sleep raises the average accuracy after
-// five tasks over plain fine-tuning by at least sleepMargin.
+// TestSplitSleepBeatsFineTuning: on each of seeds 1–3, sleep raises the
+// average accuracy after five tasks over plain fine-tuning by at least
+// sleepMargin.
 func TestSplitSleepBeatsFineTuning(t *testing.T) {
-	ft, sl := longContinual(t, "split", "finetune"), longContinual(t, "split", "sleep")
-	if gain := sl.AverageAccuracy - ft.AverageAccuracy; gain < sleepMargin {
-		t.Errorf("sleep %.4f, fine-tuning %.4f: gain %.4f, want ≥ %.2f", sl.AverageAccuracy, ft.AverageAccuracy, gain, sleepMargin)
+	for seed := uint64(1); seed <= 3; seed++ {
+		ft, sl := longContinualSeed(t, "split", "finetune", seed), longContinualSeed(t, "split", "sleep", seed)
+		if gain := sl.AverageAccuracy - ft.AverageAccuracy; gain < sleepMargin {
+			t.Errorf("seed %d: sleep %.4f, fine-tuning %.4f: gain %.4f, want ≥ %.2f", seed, sl.AverageAccuracy, ft.AverageAccuracy, gain, sleepMargin)
+		}
 	}
 }
 
-// sleepMargin is the gain this implementation is held to; see the README
-// for the authors' figure and ours.
-const sleepMargin = 0.2
+// sleepMargin is Tadros et al.'s (2022) gain for incremental MNIST: 48.47%
+// with sleep against 19.49% without (see the README for where the figures
+// come from, and ours).
+const sleepMargin = 0.2898
 
 // TestPermutedEWCRetains: EWC keeps 90% average accuracy over five
 // permuted-MNIST tasks.
