@@ -216,6 +216,9 @@ func (r *recorder) FillString(f font.Face, p vg.Point, s string) {
 		}
 		return
 	}
+	if strings.TrimSpace(s) == "" {
+		return // draws nothing
+	}
 	// A line's box is as tall as the font's size, from its descent down:
 	// the height gonum's text layout gives each line.
 	e := f.Extents()

@@ -211,7 +211,14 @@ func drawChart(fig compare.Figure, c draw.Canvas, sentinels bool) (*layout, erro
 	p := plot.New()
 	p.Title.Text = fig.Title
 	p.Title.TextStyle.Font.Size = 11
-	p.X.Label.Text, p.Y.Label.Text = fig.XLabel, fig.YLabel
+	// gonum centres the y label on the middle of the data range, which
+	// on a logarithmic axis is not the middle of the axis, and shrinks the
+	// plot to fit it there: the label is drawn here instead, centred on the
+	// axis, and a blank one keeps its column free.
+	p.X.Label.Text = fig.XLabel
+	if fig.YLabel != "" {
+		p.Y.Label.Text = " "
+	}
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font.Size = 10
 		a.Tick.Label.Font.Size = 9
@@ -274,6 +281,12 @@ func drawChart(fig compare.Figure, c draw.Canvas, sentinels bool) (*layout, erro
 	plotC.Min.Y += legendH
 	plotC.Max.X -= vg.Points(12) // room for the last tick label
 	p.Draw(plotC)
+	if fig.YLabel != "" {
+		st := p.Y.Label.TextStyle // as gonum's vertical axis draws it
+		st.Rotation += math.Pi / 2
+		x := plotC.Min.X + st.Height(fig.YLabel) - st.FontExtents().Descent
+		c.FillText(st, vg.Point{X: x, Y: (lay.Data.Min.Y + lay.Data.Max.Y) / 2}, fig.YLabel)
+	}
 
 	// The legend, below the plot, in rows.
 	lst := textStyle(9)
@@ -440,21 +453,6 @@ func (sp *seriesPlot) DataRange() (xmin, xmax, ymin, ymax float64) {
 		}
 	}
 	return
-}
-
-// GlyphBoxes implements plot.GlyphBoxer, so the axes leave room for the
-// markers at the data's edges.
-func (sp *seriesPlot) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
-	if sp.s.Bars {
-		return nil
-	}
-	var boxes []plot.GlyphBox
-	r := vg.Points(glyphRadius + 1)
-	for _, pt := range sp.points() {
-		boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(pt.X), Y: p.Y.Norm(pt.Y),
-			Rectangle: vg.Rectangle{Min: vg.Point{X: -r + sp.dx, Y: -r}, Max: vg.Point{X: r + sp.dx, Y: r}}})
-	}
-	return boxes
 }
 
 // Plot implements plot.Plotter.

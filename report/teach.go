@@ -88,8 +88,8 @@ func Context(d compare.Difference) []string {
 	}
 	switch d.Name {
 	case "size":
-		add(has("ann_params"), "The brain has about 8.6×10¹⁰ neurons (Azevedo et al. 2009) and 10¹⁴–10¹⁵ synapses; this run's MLP has %.3g weights, a %.1g-th of the lower figure. GPT-3, a large language model, has 1.75×10¹¹ parameters (Brown et al. 2020): still about a thousandth of the brain's synapses.",
-			m["ann_params"], m["ann_params"]/1e14)
+		add(has("ann_params"), "The brain has about 8.6×10¹⁰ neurons (Azevedo et al. 2009) and 10¹⁴–10¹⁵ synapses; this run's MLP has %s weights, about %s of the lower figure. GPT-3, a large language model, has 1.75×10¹¹ parameters (Brown et al. 2020): still under a hundredth of the brain's synapses.",
+			sciLabel(roundTo(m["ann_params"], 3)), sciLabel(roundTo(m["ann_params"]/1e14, 1)))
 	case "topology":
 		add(has("smallworld_sigma"), "The nematode C. elegans, whose whole wiring is mapped, has clustering 0.28 against 0.05 for a random graph and path length 2.65 against 2.25 (Watts & Strogatz 1998): σ ≈ 4.8. The generated small world here has σ = %.1f.", m["smallworld_sigma"])
 		add(has("pruned_max_sparsity_within_1pp"), "Dense layers are mostly redundant: Han et al. (2015, NeurIPS) pruned 89%% of AlexNet's weights with no loss of accuracy after retraining; here %.0f%% go without retraining at a cost of at most one point.", 100*m["pruned_max_sparsity_within_1pp"])
@@ -114,4 +114,13 @@ func Context(d compare.Difference) []string {
 		add(true, "Madry et al. (2018, ICLR) kept an MNIST network at 89%% under PGD at ε = 0.3 only by training it on such attacks; a person still reads the perturbed digits, whose change is visible but does not alter the digit.")
 	}
 	return out
+}
+
+// roundTo rounds v to n significant digits.
+func roundTo(v float64, n int) float64 {
+	if v == 0 {
+		return 0
+	}
+	p := math.Pow(10, float64(n-1)-math.Floor(math.Log10(math.Abs(v))))
+	return math.Round(v*p) / p
 }
