@@ -280,6 +280,10 @@ func drawChart(fig compare.Figure, c draw.Canvas, sentinels bool) (*layout, erro
 	plotC := c
 	plotC.Min.Y += legendH
 	plotC.Max.X -= vg.Points(12) // room for the last tick label
+	// and for the ascent of the title and the y label, which browsers'
+	// fonts may draw a little beyond the font's size.
+	plotC.Max.Y -= vg.Points(3)
+	plotC.Min.X += vg.Points(3)
 	p.Draw(plotC)
 	if fig.YLabel != "" {
 		st := p.Y.Label.TextStyle // as gonum's vertical axis draws it
