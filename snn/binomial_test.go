@@ -3,6 +3,7 @@ package snn
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -32,6 +33,61 @@ func TestBinomialTable(t *testing.T) {
 			if got, want := b.draw(u), b.drawLoop(u); got != want {
 				t.Fatalf("Binomial(%d, %v): draw(%v) = %d, the recurrence %d", c.n, c.p, u, got, want)
 			}
+		}
+	}
+}
+
+// TestPoissonInputApply checks PoissonInput.Apply, whose loop inlines the
+// stream and the sampler's guide table, against the plain per-neuron draw
+// (Stream.Uniform and the recurrence, drawLoop): the same bits for every
+// neuron and step, in a worker's range, with refractory neurons skipped,
+// for Poisson-like inputs, one certain source, none, and inputs whose draws
+// run past the table.
+func TestPoissonInputApply(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		rate float64 // Hz, at dt = 0.1 ms
+	}{
+		{2100, 8}, {1600, 8}, {1, 10000}, {0, 8}, {3, 0}, {50, 9990}, {20000, 3000}, {1 << 20, 100},
+	} {
+		m, err := NewLIF(1000, LIFParams{CM: 250, TauM: 10, TauE: 0.5, TauI: 0.5, VThresh: -50, VRest: -65, VReset: -65})
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := &Network{}
+		in := &PoissonInput{Pop: net.AddPopulation("p", m), Var: "ge", N: c.n, Rate: c.rate, Weight: 0.25}
+		if err := in.Prepare(0.1, NewStream(3, 7)); err != nil {
+			t.Fatal(err)
+		}
+		gate := make([]int32, 1000)
+		for i := range gate {
+			if i%7 == 3 {
+				gate[i] = 1
+			}
+		}
+		in.gate, in.target = gate, make([]float32, 1000)
+		want := make([]float32, 1000)
+		ref := newBinomialSampler(c.n, c.rate*0.1/1000)
+		const lo, hi = 8, 992
+		for n := int64(0); n < 20; n++ {
+			in.Apply(n, lo, hi)
+			for i := lo; i < hi; i++ {
+				if gate[i] == 0 {
+					if k := ref.drawLoop(in.rng.Uniform(n, i)); k > 0 {
+						want[i] += float32(k) * in.Weight
+					}
+				}
+			}
+		}
+		if !slices.Equal(in.target, want) {
+			for i := range want {
+				if in.target[i] != want[i] {
+					t.Fatalf("Binomial(%d, %v Hz): neuron %d received %v, the plain draws %v", c.n, c.rate, i, in.target[i], want[i])
+				}
+			}
+		}
+		if got := want[lo] + want[lo+1]; c.n > 0 && c.rate > 0 && got == 0 {
+			t.Errorf("Binomial(%d, %v Hz): no input: the test compares nothing", c.n, c.rate)
 		}
 	}
 }

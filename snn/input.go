@@ -65,12 +65,41 @@ func (in *PoissonInput) Prepare(dt float64, rng Stream) error {
 
 // Apply adds this step's source spikes.
 func (in *PoissonInput) Apply(n int64, lo, hi int) {
-	for i := lo; i < hi; i++ {
-		if in.gate != nil && in.gate[i] != 0 {
+	d := &in.draw
+	if d.guide == nil {
+		for i := lo; i < hi; i++ {
+			if in.gate != nil && in.gate[i] != 0 {
+				continue // refractory: the input is lost, as in Brian2
+			}
+			if k := d.draw(in.rng.Uniform(n, i)); k > 0 {
+				in.target[i] += float32(k) * in.Weight
+			}
+		}
+		return
+	}
+	// The same draws as above, with the stream's counter and the sampler's
+	// guide table (binomialSampler.fast) inlined.
+	key, ctr := in.rng.key, uint64(n)*stepMul+uint64(lo)
+	tgt, w := in.target[lo:hi], in.Weight
+	var gate []int32
+	if in.gate != nil {
+		gate = in.gate[lo:hi]
+		gate = gate[:len(tgt)]
+	}
+	for i := range tgt {
+		if gate != nil && gate[i] != 0 {
 			continue // refractory: the input is lost, as in Brian2
 		}
-		if k := in.draw.draw(in.rng.Uniform(n, i)); k > 0 {
-			in.target[i] += float32(k) * in.Weight
+		u := float64(mix64(key^mix64(ctr+uint64(i)))>>11) * 0x1p-53
+		k := int(d.guide[int(u*guideSize)])
+		for k < len(d.cdf) && u >= d.cdf[k] {
+			k++
+		}
+		if k == len(d.cdf) {
+			k = d.draw(u) // past the table
+		}
+		if k > 0 {
+			tgt[i] += float32(k) * w
 		}
 	}
 }
@@ -122,12 +151,19 @@ func (c *Current) Prepare(dt float64, rng Stream) error {
 // Apply sets the variable for step n.
 func (c *Current) Apply(n int64, lo, hi int) {
 	t := float64(n) * c.dt
-	on := t >= c.Start && (c.Stop == 0 || t < c.Stop)
-	for i := lo; i < hi; i++ {
-		if !on {
-			c.target[i] = 0
-			continue
+	if !(t >= c.Start && (c.Stop == 0 || t < c.Stop)) {
+		clear(c.target[lo:hi])
+		return
+	}
+	if c.Bias == nil && c.Sigma == 0 {
+		v := float32(c.Amplitude)
+		tgt := c.target[lo:hi]
+		for i := range tgt {
+			tgt[i] = v
 		}
+		return
+	}
+	for i := lo; i < hi; i++ {
 		v := c.Amplitude
 		if c.Bias != nil {
 			v += c.Bias[i]

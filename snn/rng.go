@@ -38,9 +38,12 @@ func (s Stream) Uniform(step int64, index int) float64 { return uniform(s.key, s
 // Normal returns a standard normal deviate for (step, index).
 func (s Stream) Normal(step int64, index int) float64 { return normal(s.key, step, index) }
 
+// stepMul spreads steps apart in the counter of uniform.
+const stepMul = 0xd1b54a32d192ed03
+
 // uniform returns a float64 in [0, 1) for (key, step, index).
 func uniform(key uint64, step int64, index int) float64 {
-	h := mix64(key ^ mix64(uint64(step)*0xd1b54a32d192ed03+uint64(index)))
+	h := mix64(key ^ mix64(uint64(step)*stepMul+uint64(index)))
 	return float64(h>>11) * 0x1p-53
 }
 
@@ -70,7 +73,14 @@ type binomialSampler struct {
 	// head is cdf's first 8 entries, +Inf past its end: most draws of a
 	// Poisson-like input end there, found without a branch.
 	head [8]float64
+	// guide[g] is the draw for u = g/guideSize, where the search for any
+	// u in [g/guideSize, (g+1)/guideSize) may start (nil when n ≤ 0 or
+	// p ≥ 1, which draw handles without a table).
+	guide []uint16
 }
+
+// guideSize is the number of entries of binomialSampler.guide.
+const guideSize = 1024
 
 // binomialTable bounds the tabulated CDF (8 bytes an entry).
 const binomialTable = 4096
@@ -104,6 +114,17 @@ func newBinomialSampler(n int, p float64) binomialSampler {
 		}
 	}
 	b.prob = prob
+	// The first k with u < cdf[k] for u = g/guideSize is a lower bound on
+	// the draw of every u ≥ g/guideSize, since the CDF increases.
+	b.guide = make([]uint16, guideSize)
+	k := 0
+	for g := range b.guide {
+		u := float64(g) / guideSize
+		for k < len(b.cdf)-1 && u >= b.cdf[k] {
+			k++
+		}
+		b.guide[g] = uint16(k)
+	}
 	for j := range b.head {
 		b.head[j] = math.Inf(1)
 		if j < len(b.cdf) {
