@@ -38,6 +38,7 @@ func Activity(path, title string, groups []SpikeGroup, rates []float64) error {
 	raster := plot.New()
 	raster.Title.Text = title
 	raster.X.Label.Text = "time (ms)"
+	raster.X.Tick.Marker = NumberTicks{}
 	var ticks []plot.Tick
 	offset := 0
 	for k, g := range groups {
@@ -63,6 +64,7 @@ func Activity(path, title string, groups []SpikeGroup, rates []float64) error {
 	bars := plot.New()
 	bars.Title.Text = "mean rate"
 	bars.X.Label.Text = "Hz"
+	bars.X.Tick.Marker = NumberTicks{}
 	names := make([]string, len(groups))
 	for k, g := range groups {
 		pos := len(groups) - 1 - k // the first group on top, as in the raster

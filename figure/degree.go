@@ -42,7 +42,7 @@ func DegreePlot(path, title string, series []DegreeSeries) error {
 	p.X.Label.Text = "degree k"
 	p.Y.Label.Text = "fraction of nodes with degree ≥ k"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: 1}, plot.LogTicks{Prec: 1}
+	p.X.Tick.Marker, p.Y.Tick.Marker = PowerTicks{}, PowerTicks{}
 	for s, ser := range series {
 		total := 0
 		for _, c := range ser.Counts {

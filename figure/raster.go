@@ -49,6 +49,7 @@ func Raster(path, title string, groups []SpikeGroup, maxDots int) error {
 	p := plot.New()
 	p.X.Label.Text = "time (ms)"
 	p.Y.Label.Text = "neuron"
+	p.X.Tick.Marker, p.Y.Tick.Marker = NumberTicks{}, NumberTicks{}
 	offset, drawn, total := 0, 0, 0
 	for k, g := range groups {
 		total += max(len(g.Times), g.Total)

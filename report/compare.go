@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/neurite/neurite/compare"
+	"github.com/neurite/neurite/figure"
 	"github.com/neurite/neurite/internal/atomicfile"
 )
 
@@ -98,7 +99,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 			return "—"
 		}
 		if math.Abs(v) >= 1e4 || math.Abs(v) < 1e-2 {
-			return sciLabel(v)
+			return figure.SciLabel(v)
 		}
 		return fmt.Sprintf("%.3g", v)
 	},

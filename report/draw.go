@@ -223,12 +223,12 @@ func drawChart(fig compare.Figure, c draw.Canvas, sentinels bool) (*layout, erro
 		a.Label.TextStyle.Font.Size = 10
 		a.Tick.Label.Font.Size = 9
 	}
-	p.X.Tick.Marker, p.Y.Tick.Marker = numberTicks{}, numberTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = figure.NumberTicks{}, figure.NumberTicks{}
 	if fig.LogX {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, powerTicks{}
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, figure.PowerTicks{}
 	}
 	if fig.LogY {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, powerTicks{}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, figure.PowerTicks{}
 	}
 	grid := plotter.NewGrid()
 	grid.Vertical.Color, grid.Horizontal.Color = color.Gray{Y: 225}, color.Gray{Y: 225}

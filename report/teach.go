@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/neurite/neurite/compare"
+	"github.com/neurite/neurite/figure"
 )
 
 // Term is one entry of the report's glossary.
@@ -89,7 +90,7 @@ func Context(d compare.Difference) []string {
 	switch d.Name {
 	case "size":
 		add(has("ann_params"), "The brain has about 8.6×10¹⁰ neurons (Azevedo et al. 2009) and 10¹⁴–10¹⁵ synapses; this run's MLP has %s weights, about %s of the lower figure. GPT-3, a large language model, has 1.75×10¹¹ parameters (Brown et al. 2020): still under a hundredth of the brain's synapses.",
-			sciLabel(roundTo(m["ann_params"], 3)), sciLabel(roundTo(m["ann_params"]/1e14, 1)))
+			figure.SciLabel(roundTo(m["ann_params"], 3)), figure.SciLabel(roundTo(m["ann_params"]/1e14, 1)))
 	case "topology":
 		add(has("smallworld_sigma"), "The nematode C. elegans, whose whole wiring is mapped, has clustering 0.28 against 0.05 for a random graph and path length 2.65 against 2.25 (Watts & Strogatz 1998): σ ≈ 4.8. The generated small world here has σ = %.1f.", m["smallworld_sigma"])
 		add(has("pruned_max_sparsity_within_1pp"), "Dense layers are mostly redundant: Han et al. (2015, NeurIPS) pruned 89%% of AlexNet's weights with no loss of accuracy after retraining; here %.0f%% go without retraining at a cost of at most one point.", 100*m["pruned_max_sparsity_within_1pp"])

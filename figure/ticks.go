@@ -1,4 +1,4 @@
-package report
+package figure
 
 import (
 	"math"
@@ -8,13 +8,13 @@ import (
 	"gonum.org/v1/plot"
 )
 
-// numberTicks places ticks as gonum's default does and labels them with
+// NumberTicks places ticks as gonum's default does and labels them with
 // as few decimals as tell them apart (0, 25, 50 rather than 0.00, 25.00,
 // 50.00); magnitudes of a million and more read as a×10ⁿ.
-type numberTicks struct{}
+type NumberTicks struct{}
 
 // Ticks implements plot.Ticker.
-func (numberTicks) Ticks(lo, hi float64) []plot.Tick {
+func (NumberTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
 	var major []float64
 	big := 0.0
@@ -41,7 +41,7 @@ func plainLabels(vs []float64, big float64) []string {
 	out := make([]string, len(vs))
 	if big >= 1e6 {
 		for i, v := range vs {
-			out[i] = sciLabel(v)
+			out[i] = SciLabel(v)
 		}
 		return out
 	}
@@ -71,8 +71,8 @@ func plainLabels(vs []float64, big float64) []string {
 	return out
 }
 
-// sciLabel writes v as a×10ⁿ (10ⁿ when a is 1).
-func sciLabel(v float64) string {
+// SciLabel writes v as a×10ⁿ (10ⁿ when a is 1).
+func SciLabel(v float64) string {
 	if v == 0 {
 		return "0"
 	}
@@ -103,14 +103,14 @@ func power(e int) string {
 	return b.String()
 }
 
-// powerTicks marks a logarithmic axis: a labelled tick at each power of
+// PowerTicks marks a logarithmic axis: a labelled tick at each power of
 // ten (every second or third when there are many), unlabelled ones at 2–9
 // times it, and, on an axis spanning less than a decade and a half, labels
 // at 2× and 5× too.
-type powerTicks struct{}
+type PowerTicks struct{}
 
 // Ticks implements plot.Ticker.
-func (powerTicks) Ticks(lo, hi float64) []plot.Tick {
+func (PowerTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(lo > 0) || !(hi > lo) {
 		return nil
 	}
@@ -161,5 +161,5 @@ func plainOrSci(v float64) string {
 	if v >= 1e-3 && v < 1e5 {
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	}
-	return sciLabel(v)
+	return SciLabel(v)
 }
