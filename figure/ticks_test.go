@@ -1,6 +1,7 @@
 package figure
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -58,4 +59,10 @@ func TestSciLabel(t *testing.T) {
 			t.Errorf("SciLabel(%g) = %q, want %q", v, got, want)
 		}
 	}
+}
+
+func ExampleSciLabel() {
+	fmt.Println(SciLabel(1e14), SciLabel(9.83e8), SciLabel(2.5e-7))
+	// Output:
+	// 10¹⁴ 9.83×10⁸ 2.5×10⁻⁷
 }
