@@ -28,6 +28,16 @@
 // measurement that several sections report — the trained MLP, its
 // converted spiking twin — is measured once per run and shared, so the
 // same network gives the same number everywhere.
+//
+// # Verdicts and families
+//
+// [Judge] sets each measured difference against the article's claim: a
+// [Verdict] (confirmed, nuanced or contradicted) computed from the
+// difference's metrics by a rule stated with it, never written by hand;
+// Run stores it in the difference (results.json's "verdict", added to the
+// contract's keys). Each [Series] names its family ([Artificial] or
+// [Biological], results.json's "family") so that the report colours the
+// families alike in every chart.
 package compare
 
 import (
