@@ -84,6 +84,12 @@ type SimSettings struct {
 	// simcheckpoint.go): every CheckpointEvery of simulated time, at the
 	// end, and when ctx is cancelled, after which Simulate returns a
 	// *SimInterruptedError. Each write replaces the last, atomically.
+	// Split over processes (Cluster), each rank saves its own share:
+	// rank 0 into Checkpoint, which also names the others' files
+	// (Checkpoint.step-S.rank-R-of-N, beside it, with their checksums),
+	// written first; the files of the set before go once the new set is
+	// whole. A cancelled split run saves nothing (each rank stops at its
+	// own step): its last periodic checkpoint is the one to resume.
 	Checkpoint string
 	// CheckpointEvery is the simulated time between checkpoints (0: only
 	// at the end and when cancelled).
@@ -96,7 +102,8 @@ type SimSettings struct {
 	// it had never stopped, its report and files cover the whole run, and
 	// Checkpoint, CheckpointEvery, Out and Raster default to the file's.
 	// A file written by another network, or by a Version other than this
-	// one, is refused.
+	// one, is refused, and so is one written by another number of
+	// processes (Cluster's size).
 	Resume string
 	// Version is the software version recorded in checkpoints (the CLI
 	// passes neurite's).
@@ -265,10 +272,13 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 	var ck *simCheckpoint
 	if s.Resume != "" {
 		var err error
-		if ck, err = readSimCheckpoint(s.Resume); err != nil {
-			return nil, err
+		ck, s, err = resumeFrom(s)
+		if s.Cluster != nil && s.Cluster.Size() > 1 {
+			// Every rank learns whether every rank can resume, so that
+			// none waits for one that gave up.
+			err = agree(s.Cluster, err, "could not resume from "+s.Resume)
 		}
-		if s, err = ck.resumeSettings(s); err != nil {
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -316,6 +326,49 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 		rep.Files = append(rep.Files, s.Figure)
 	}
 	return rep, nil
+}
+
+// resumeFrom reads the checkpoint s.Resume, this rank's share of it for a
+// simulation split over processes, and merges the settings it records into
+// s.
+func resumeFrom(s SimSettings) (*simCheckpoint, SimSettings, error) {
+	ck, err := readSimCheckpoint(s.Resume)
+	if err != nil {
+		return nil, s, err
+	}
+	if s, err = ck.resumeSettings(s); err != nil {
+		return nil, s, err
+	}
+	ck, err = ck.share(s.Cluster)
+	return ck, s, err
+}
+
+// PeerError is the error of a rank of a job split over processes that
+// stopped because another rank failed: that rank reports why.
+type PeerError struct {
+	// What is what the job could not do.
+	What string
+}
+
+func (e *PeerError) Error() string {
+	return fmt.Sprintf("another rank %s (it reports why)", e.What)
+}
+
+// agree tells every rank of c whether any rank failed (err non-nil): each
+// returns its own error, or a *PeerError when only others failed. It is a
+// collective call: every rank must make it.
+func agree(c snn.Cluster, err error, what string) error {
+	failed := []int64{0}
+	if err != nil {
+		failed[0] = 1
+	}
+	if cerr := c.SumInt64(failed); cerr != nil {
+		return cerr
+	}
+	if err == nil && failed[0] > 0 {
+		return &PeerError{What: what}
+	}
+	return err
 }
 
 // BuildNetwork makes the network a preset or a spec file describes. A

@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"time"
 
@@ -69,6 +70,29 @@ type simHeader struct {
 	CheckpointEvery time.Duration `json:"checkpoint_every_ns,omitempty"`
 	// SpikeLog says whether the file holds the spikes written so far.
 	SpikeLog bool `json:"spike_log"`
+	// Rank and Ranks say which share of a simulation split over Ranks
+	// processes the file holds (both absent for one process). Rank 0's
+	// file is the index: Parts names the other ranks' files, in rank
+	// order from rank 1, with their checksums.
+	Rank  int       `json:"rank,omitempty"`
+	Ranks int       `json:"ranks,omitempty"`
+	Parts []simPart `json:"parts,omitempty"`
+}
+
+// simPart is one rank's checkpoint file, named in rank 0's.
+type simPart struct {
+	// File is its name, in the index's folder.
+	File string `json:"file"`
+	// CRC is its CRC-32C (the one it ends with).
+	CRC uint32 `json:"crc32c"`
+}
+
+// partFile returns the name of rank's share of the checkpoint path of a
+// simulation split over ranks processes, saved at step: path.step-S.rank-R-of-N.
+// The step in the name lets a new set be written beside the last one,
+// which the index keeps naming until the new set is whole.
+func partFile(path string, step int64, rank, ranks int) string {
+	return fmt.Sprintf("%s.step-%d.rank-%d-of-%d", filepath.Base(path), step, rank, ranks)
 }
 
 // processSettings are the settings of SimSettings that do not define the
@@ -116,7 +140,8 @@ func simpleKind(k reflect.Kind) bool {
 type simCheckpoint struct {
 	path   string
 	header simHeader
-	state  int64 // offset of the simulation's state
+	state  int64  // offset of the simulation's state
+	crc    uint32 // the file's CRC-32C
 }
 
 // readSimCheckpoint checks a checkpoint file whole (its CRC) and reads its
@@ -164,7 +189,7 @@ func readSimCheckpoint(path string) (*simCheckpoint, error) {
 	if _, err := f.ReadAt(hdr, int64(len(magic))+4); err != nil {
 		return nil, err
 	}
-	ck := &simCheckpoint{path: path, state: int64(len(magic)) + 4 + size}
+	ck := &simCheckpoint{path: path, state: int64(len(magic)) + 4 + size, crc: crc.Sum32()}
 	if err := json.Unmarshal(hdr, &ck.header); err != nil {
 		return nil, bad("header: %v", err)
 	}
@@ -326,9 +351,18 @@ type simSaver struct {
 	hold   func() func()
 	spent  time.Duration // writing
 	writes int
+	// c is the cluster of a simulation split over processes (nil in
+	// one), and prev this rank's file of the last set written, removed
+	// once the next set is whole.
+	c    snn.Cluster
+	prev string
 }
 
-// save writes the checkpoint of the simulation as it stands.
+// save writes the checkpoint of the simulation as it stands. Split over
+// processes, every rank but 0 writes its share beside path (partFile),
+// then rank 0 writes its own into path, naming the others' files and
+// checksums; only then do the files of the last set go. A set is thus
+// used only whole: an index names files that exist, with their sums.
 func (sv *simSaver) save() error {
 	if sv.hold != nil {
 		release := sv.hold()
@@ -338,11 +372,70 @@ func (sv *simSaver) save() error {
 	defer func() { sv.spent += time.Since(start) }()
 	h := sv.header
 	h.SimMS, h.Steps = sv.sim.TimeMS(), sv.sim.Steps()
-	hdr, err := json.Marshal(h)
+	if sv.c == nil || sv.c.Size() == 1 {
+		_, err := sv.write(sv.path, h)
+		if err == nil {
+			sv.writes++
+		}
+		return err
+	}
+	rank, size := sv.c.Rank(), sv.c.Size()
+	h.Rank, h.Ranks = rank, size
+	var crc uint32
+	var werr error
+	part := filepath.Join(filepath.Dir(sv.path), partFile(sv.path, h.Steps, rank, size))
+	if rank > 0 {
+		crc, werr = sv.write(part, h)
+	}
+	ok := int32(1)
+	if werr != nil {
+		ok = 0
+	}
+	all, _, err := sv.c.Allgather([]int32{ok, int32(crc)})
 	if err != nil {
 		return err
 	}
-	err = atomicfile.Write(sv.path, func(w io.Writer) error {
+	for r := 1; r < size && werr == nil; r++ {
+		if all[2*r] == 0 {
+			werr = fmt.Errorf("%s was not written: rank %d could not write its share", sv.path, r)
+		}
+		h.Parts = append(h.Parts, simPart{File: partFile(sv.path, h.Steps, r, size), CRC: uint32(all[2*r+1])})
+	}
+	if werr == nil && rank == 0 {
+		_, werr = sv.write(sv.path, h)
+	}
+	failed := []int64{0}
+	if werr != nil {
+		failed[0] = 1
+	}
+	if err := sv.c.SumInt64(failed); err != nil {
+		return err
+	}
+	switch {
+	case werr != nil:
+		return werr
+	case failed[0] > 0:
+		return fmt.Errorf("%s was not written: rank 0 could not write the index", sv.path)
+	}
+	if rank > 0 {
+		if sv.prev != "" && sv.prev != part {
+			os.Remove(sv.prev) // the index names it no more
+		}
+		sv.prev = part
+	}
+	sv.writes++
+	return nil
+}
+
+// write writes the checkpoint with header h into path and returns its
+// CRC-32C.
+func (sv *simSaver) write(path string, h simHeader) (uint32, error) {
+	hdr, err := json.Marshal(h)
+	if err != nil {
+		return 0, err
+	}
+	var sum uint32
+	err = atomicfile.Write(path, func(w io.Writer) error {
 		cw := &crcWriter{w: w, crc: crc32.New(crc32.MakeTable(crc32.Castagnoli))}
 		b := append([]byte(simCheckpointMagic), binary.LittleEndian.AppendUint32(nil, uint32(len(hdr)))...)
 		if _, err := cw.Write(append(b, hdr...)); err != nil {
@@ -372,13 +465,51 @@ func (sv *simSaver) save() error {
 		if err := bw.Flush(); err != nil {
 			return err
 		}
-		_, err := w.Write(binary.LittleEndian.AppendUint32(nil, cw.crc.Sum32()))
+		sum = cw.crc.Sum32()
+		_, err := w.Write(binary.LittleEndian.AppendUint32(nil, sum))
 		return err
 	})
-	if err == nil {
-		sv.writes++
+	return sum, err
+}
+
+// share returns the checkpoint the rank of c (nil: one process) resumes
+// from, ck being the index: ck itself for rank 0 and for one process, the
+// file ck names for another rank. A checkpoint resumes only with as many
+// processes as wrote it.
+func (ck *simCheckpoint) share(c snn.Cluster) (*simCheckpoint, error) {
+	h := ck.header
+	size, ranks := 1, max(1, h.Ranks)
+	if c != nil {
+		size = c.Size()
 	}
-	return err
+	switch {
+	case h.Rank != 0:
+		return nil, fieldErr("Resume", ck.path, "is rank %d's share of a checkpoint: resume from rank 0's, the file given to --checkpoint", h.Rank)
+	case ranks != size && ranks == 1:
+		return nil, fieldErr("Resume", ck.path, "was written by one process: resume it without mpirun (this run has %d processes)", size)
+	case ranks != size:
+		return nil, fieldErr("Resume", ck.path, "was written by %d processes: resume it with mpirun -np %d (this run has %d)", ranks, ranks, size)
+	case len(h.Parts) != ranks-1:
+		return nil, fieldErr("Resume", ck.path, "names %d files for the other %d ranks", len(h.Parts), ranks-1)
+	}
+	if size == 1 || c.Rank() == 0 {
+		return ck, nil
+	}
+	rank := c.Rank()
+	p := h.Parts[rank-1]
+	if p.File != filepath.Base(p.File) {
+		return nil, fieldErr("Resume", ck.path, "names rank %d's file %q outside its folder", rank, p.File)
+	}
+	pc, err := readSimCheckpoint(filepath.Join(filepath.Dir(ck.path), p.File))
+	if err != nil {
+		return nil, fmt.Errorf("rank %d's share of %s: %w", rank, ck.path, err)
+	}
+	ph := pc.header
+	if pc.crc != p.CRC || ph.Rank != rank || ph.Ranks != ranks || ph.Steps != h.Steps || ph.Fingerprint != h.Fingerprint {
+		return nil, fieldErr("Resume", ck.path, "names %s for rank %d, but that file is another (rank %d of %d at step %d, checksum %08x; want rank %d of %d at step %d, %08x)",
+			pc.path, rank, ph.Rank, ph.Ranks, ph.Steps, pc.crc, rank, ranks, h.Steps, p.CRC)
+	}
+	return pc, nil
 }
 
 // restore puts a checkpoint's state into sim (built from the same
@@ -474,9 +605,6 @@ func newSimSaver(s SimSettings, ck *simCheckpoint, net *snn.Network) (*simRun, e
 	if s.Checkpoint == "" && ck == nil {
 		return r, nil
 	}
-	if s.Cluster != nil && s.Cluster.Size() > 1 {
-		return nil, fieldErr("Checkpoint", s.Checkpoint, "cannot be saved or resumed by a simulation split over %d processes yet: run it in one", s.Cluster.Size())
-	}
 	if s.CheckpointEvery < 0 {
 		return nil, fieldErr("CheckpointEvery", s.CheckpointEvery, "must be positive (0: only at the end and when interrupted)")
 	}
@@ -515,10 +643,13 @@ func (r *simRun) start(sim *snn.Sim, rep *SimReport, files *spikeFiles) error {
 		for _, p := range sim.Net.Populations {
 			names = append(names, p.Name)
 		}
-		r.saver = &simSaver{path: r.s.Checkpoint, sim: sim, groups: rep.Groups, log: r.log, hold: r.s.HoldExit,
+		r.saver = &simSaver{path: r.s.Checkpoint, sim: sim, groups: rep.Groups, log: r.log, hold: r.s.HoldExit, c: r.s.Cluster,
 			header: simHeader{Version: r.s.Version, Settings: settings, Fingerprint: r.fingerprint, DTMS: sim.DT,
 				Populations: names, Out: r.s.Out, Raster: r.s.Raster, Figure: r.s.Figure, CheckpointEvery: r.s.CheckpointEvery, SpikeLog: r.log != nil}}
 		rep.Checkpoint = r.s.Checkpoint
+		if r.ck != nil && r.ck.header.Rank > 0 && filepath.Clean(r.s.Resume) == filepath.Clean(r.s.Checkpoint) {
+			r.saver.prev = r.ck.path // replaced by the first set saved
+		}
 	}
 	if r.ck == nil {
 		return nil
@@ -565,8 +696,10 @@ func (r *simRun) run(ctx context.Context, durMS float64) error {
 			r.s.progress(Progress{Stage: "simulating (ms)", Done: int64(from + done), Total: int64(durMS)})
 		})
 		if err != nil {
-			if r.saver != nil && ctx.Err() != nil {
+			if r.saver != nil && ctx.Err() != nil && (r.s.Cluster == nil || r.s.Cluster.Size() == 1) {
 				// Stopped between two chunks of steps: the state is whole.
+				// (Split over processes, each stops at its own step: only
+				// the periodic checkpoints are whole.)
 				if serr := r.saver.save(); serr != nil {
 					return fmt.Errorf("%w; and the checkpoint could not be written: %v", err, serr)
 				}

@@ -39,6 +39,17 @@ func (s *Sim) stateList() ([]simVar, error) {
 		return nil
 	}
 	vars = append(vars, simVar{StateVar: StateVar{Name: "sim/step", Ptr: &s.step}})
+	if s.part != nil && s.part.size > 1 {
+		// A rank's share: only the same rank of as many takes it back.
+		share := []int64{int64(s.part.rank), int64(s.part.size)}
+		vars = append(vars, simVar{StateVar: StateVar{Name: "sim/share", Ptr: &share},
+			load: func() error {
+				if int(share[0]) != s.part.rank || int(share[1]) != s.part.size {
+					return fmt.Errorf("the state is rank %d's of %d processes, this simulation is rank %d's of %d", share[0], share[1], s.part.rank, s.part.size)
+				}
+				return nil
+			}})
+	}
 	for _, ps := range s.pops {
 		name := "pop/" + ps.pop.Name + "/"
 		if err := add(name, ps.pop.Model, "population "+ps.pop.Name+"'s model"); err != nil {
@@ -191,10 +202,13 @@ func (s *Sim) TrackState(name string, st Stateful) {
 // attached in the same order, takes the state back with LoadState and
 // then runs on as this one would, bit for bit, whatever its thread count.
 // It returns an error when a model or rule does not implement [Stateful].
+//
+// A simulation split over processes (SimOptions.Cluster) saves its own
+// share: the state of its neurons and of the synapses onto them, and what
+// every rank holds alike (monitors, remote neurons' short-term
+// plasticity). Each rank saves and loads its own; a share is taken back
+// only by the same rank of as many processes.
 func (s *Sim) SaveState(w io.Writer) error {
-	if s.part != nil && s.part.size > 1 {
-		return fmt.Errorf("snn: SaveState: a simulation split over %d processes holds only its share of the state", s.part.size)
-	}
 	vars, err := s.stateList()
 	if err != nil {
 		return err
@@ -230,9 +244,6 @@ func (s *Sim) SaveState(w io.Writer) error {
 // when the file was written by a different network (populations,
 // projections, monitors, sizes), time step or seed, or is damaged.
 func (s *Sim) LoadState(r io.Reader) error {
-	if s.part != nil && s.part.size > 1 {
-		return fmt.Errorf("snn: LoadState: a simulation split over %d processes cannot take a whole state", s.part.size)
-	}
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 1<<16)
