@@ -113,7 +113,7 @@ func (r *Scaling) Prepare(p *snn.Projection, dt float64) error {
 	r.post = newTrace(p.Post.Len(), r.Tau, dt)
 	r.scale = 1000 / r.Tau
 	r.every = max(1, int64(math.Round(r.Every/dt)))
-	r.idx.refresh(p)
+	r.idx.rebuild(p)
 	return nil
 }
 

@@ -43,6 +43,15 @@ func (x *index) refresh(p *snn.Projection) {
 	}
 }
 
+// rebuild makes the index afresh: Prepare's, since the rows may have
+// changed without a new generation since an earlier Prepare (a
+// simulation split over processes keeps only the synapses onto its own
+// neurons, after a spec's dry run prepared the rule on them all).
+func (x *index) rebuild(p *snn.Projection) {
+	x.colPtr = nil
+	x.refresh(p)
+}
+
 // into returns the synapses reaching postsynaptic neuron j.
 func (x *index) into(j int32) []int32 { return x.syn[x.colPtr[j]:x.colPtr[j+1]] }
 
@@ -108,7 +117,7 @@ func (r *STDP) Prepare(p *snn.Projection, dt float64) error {
 	}
 	p.PerSynapseWeights()
 	r.pre, r.post = newTrace(p.Pre.Len(), r.TauPlus, dt), newTrace(p.Post.Len(), r.TauMinus, dt)
-	r.idx.refresh(p)
+	r.idx.rebuild(p)
 	return nil
 }
 
@@ -176,7 +185,7 @@ func (r *Triplet) Prepare(p *snn.Projection, dt float64) error {
 	p.PerSynapseWeights()
 	r.r1, r.r2 = newTrace(p.Pre.Len(), r.TauPlus, dt), newTrace(p.Pre.Len(), r.TauX, dt)
 	r.o1, r.o2 = newTrace(p.Post.Len(), r.TauMinus, dt), newTrace(p.Post.Len(), r.TauY, dt)
-	r.idx.refresh(p)
+	r.idx.rebuild(p)
 	return nil
 }
 
