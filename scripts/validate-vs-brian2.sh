@@ -1,8 +1,28 @@
 #!/usr/bin/env bash
-# Fidelity of the Brunel (2000) preset against Brian2 2.5.1, panel by panel:
+# Fidelity of neurite's simulator against Brian2 2.5.1.
+#
+#   scripts/validate-vs-brian2.sh --suite [SEEDS] [DURATION_MS]
+#   scripts/validate-vs-brian2.sh --suite 5 1000          # the defaults
+#
+# The suite: every `neurite sim` preset and regime (Brunel A-D, COBA,
+# CUBA, Izhikevich with net.m's half steps and with forward Euler, HH,
+# event-driven CUBA), SEEDS seeds each, against Brian2 runs of the same
+# model (scripts/peers/brian2_fidelity.py, which cites each model's
+# source), at sizes that keep it to minutes: Brunel with N_E = 2500
+# (SUITE_BRUNEL_N), the others at their preset sizes. Both simulators'
+# spikes go through the same statistics (scripts/peers/fidelity_stats.py:
+# population rate, CV of interspike intervals, spike-count correlation,
+# after a 100 ms warm-up) and each statistic's means are compared with
+# Welch's 95% interval over seeds (or within 3%), and the per-neuron rate
+# distributions with a KS distance no larger than Brian2's own between
+# seeds. Prints a Markdown table; exits 1 if any row differs. KEEP=DIR
+# keeps the spikes and the table's JSON there; SUITE_MODELS="coba hh"
+# runs only those models.
 #
 #   scripts/validate-vs-brian2.sh [PANELS] [SEEDS] [DURATION_MS]
 #   scripts/validate-vs-brian2.sh "A B C D" 5 2000        # the defaults
+#
+# Brunel (2000) at full size, panel by panel:
 #
 # For each panel and seed 1..SEEDS it runs `neurite sim brunel --panel P
 # --seed S --threads 1 --json` and shared/peers/snn/brian2_brunel.py with
@@ -42,6 +62,68 @@ py=/usr/bin/python3
 if ! $py -c 'import brian2' 2>/dev/null; then
   echo "installing Debian's Brian2" >&2
   apt-get update -qq && apt-get install -y -qq python3-brian python3-brian-lib cython3 python3-dev python3-scipy python3-sympy time >&2
+fi
+
+if [ "${1:-}" = "--suite" ]; then
+  seeds=${2:-5}
+  dur=${3:-1000}
+  bn=${SUITE_BRUNEL_N:-2500}
+  warm=100
+  work=${KEEP:-$(mktemp -d)}
+  [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+  mkdir -p "$work/neurite" "$work/brian2" "$work/run"
+  go build -o "$work/neurite-bin" ./cmd/neurite
+  go build -o "$work/izhikevich-scheme" scripts/izhikevich-scheme.go
+  export PYTHONWARNINGS=ignore
+  cache=${SNN_WORK:-$work}/cython_cache
+  # model: population sizes for the statistics
+  declare -A pops=(
+    [brunel-A]="exc:$bn inh:$((bn / 4))" [brunel-B]="exc:$bn inh:$((bn / 4))"
+    [brunel-C]="exc:$bn inh:$((bn / 4))" [brunel-D]="exc:$bn inh:$((bn / 4))"
+    [coba]="exc:3200 inh:800" [cuba]="exc:3200 inh:800" [cuba-event]="exc:3200 inh:800"
+    [izhikevich]="exc:800 inh:200" [izhikevich-euler]="exc:800 inh:200" [hh]="hh:100"
+  )
+  models=${SUITE_MODELS:-brunel-A brunel-B brunel-C brunel-D coba cuba cuba-event izhikevich izhikevich-euler hh}
+  for m in $models; do
+    for s in $(seq "$seeds"); do
+      run="$work/run"
+      rm -rf "$run"
+      case $m in
+        brunel-*) "$work/neurite-bin" sim brunel --panel "${m#brunel-}" --n "$bn" --seed "$s" --duration "${dur}ms" --threads 1 --out "$run" >/dev/null 2>&1 ;;
+        izhikevich-euler) "$work/izhikevich-scheme" -scheme euler -seed "$s" -duration-ms "$dur" -out "$run" ;;
+        *) "$work/neurite-bin" sim "$m" --seed "$s" --duration "${dur}ms" --threads 1 --out "$run" >/dev/null 2>&1 ;;
+      esac
+      for pc in ${pops[$m]}; do
+        p=${pc%%:*}
+        if [ -f "$run/spikes_$p.npy" ]; then
+          cp "$run/spikes_$p.npy" "$work/neurite/${m}_s${s}_$p.npy"
+        else # cuba-event writes spikes.csv only
+          $py -c 'import numpy as np, sys
+rows = [l.split(",") for l in open(sys.argv[1]).read().split("\n")[1:] if l.startswith(sys.argv[2] + ",")]
+np.save(sys.argv[3], np.array([[float(r[1]), float(r[2])] for r in rows], dtype=np.float64).reshape(-1, 2))' \
+            "$run/spikes.csv" "$p" "$work/neurite/${m}_s${s}_$p.npy"
+        fi
+      done
+    done
+    n=""
+    case $m in brunel-*) n="--n $bn" ;; esac
+    # shellcheck disable=SC2086
+    $py scripts/peers/brian2_fidelity.py --model "$m" --seeds "1-$seeds" --duration-ms "$dur" $n \
+      --out "$work/brian2" --cache "$cache" >"$work/brian2-$m.log" 2>&1 || { tail -20 "$work/brian2-$m.log" >&2; exit 1; }
+    echo "$m: $seeds seeds done" >&2
+  done
+  POPS=$(for m in $models; do printf '%s=%s;' "$m" "${pops[$m]}"; done) \
+    $py - "$work/runs.json" "$dur" "$warm" $models <<'EOF2'
+import json, os, sys
+out, dur, warm = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+pops = dict(line.split('=', 1) for line in os.environ['POPS'].split(';') if line)
+json.dump({m: dict(duration_ms=dur, warmup_ms=warm,
+                   populations={p.split(':')[0]: int(p.split(':')[1]) for p in pops[m].split()})
+           for m in sys.argv[4:]}, open(out, 'w'), indent=1)
+EOF2
+  echo "neurite against Brian2 2.5.1 (runtime mode): $seeds seeds x ${dur} ms per model, statistics after ${warm} ms; Brunel N_E = $bn"
+  $py scripts/peers/fidelity_stats.py "$work" --json "$work/fidelity.json"
+  exit $?
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
