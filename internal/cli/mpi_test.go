@@ -188,3 +188,119 @@ func children(pid int) []int {
 	}
 	return kids
 }
+
+// TestMPISimResume: a Brunel run with STDP (a spec file) over two ranks,
+// stopped at 0.5 s and resumed over two ranks to 1 s, prints the report
+// of a straight 1 s run in one process and writes the same spike files;
+// its checkpoint resumed in one process, or over three ranks, is refused
+// with one message saying how many processes to use.
+func TestMPISimResume(t *testing.T) {
+	mpirun, bin := mpiBinary(t)
+	dir := t.TempDir()
+	spec, err := filepath.Abs("../../experiment/testdata/brunel-stdp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := filepath.Join(dir, "straight")
+	want := simJSON(t, spec, "--duration", "1s", "--seed", "2", "--out", ref)
+	mpiSim := func(np int, args ...string) (map[string]any, string, error) {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(mpirun, append(append(mpiArgs(np), bin, "sim"), args...)...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &stdout, &stderr
+		if err := runFor(cmd, time.Minute); err != nil {
+			return nil, stderr.String(), err
+		}
+		var rep map[string]any
+		if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+			t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout.String())
+		}
+		return rep, stderr.String(), nil
+	}
+	if _, stderr, err := mpiSim(2, spec, "--duration", "500ms", "--seed", "2", "--out", "split", "--checkpoint", "run.ckpt",
+		"--checkpoint-every", "200ms", "--threads", "1", "--json"); err != nil {
+		t.Fatalf("mpirun: %v\n%s", err, stderr)
+	}
+	got, stderr, err := mpiSim(2, "--resume", "run.ckpt", "--duration", "1s", "--threads", "1", "--json")
+	if err != nil {
+		t.Fatalf("mpirun --resume: %v\n%s", err, stderr)
+	}
+	if got["resumed_from_ms"] != 500.0 || got["ranks"] != 2.0 {
+		t.Errorf("resumed from %v ms over %v ranks, want 500 and 2", got["resumed_from_ms"], got["ranks"])
+	}
+	for _, k := range []string{"ranks", "comm_seconds", "comm"} {
+		delete(got, k)
+	}
+	got["bytes_per_synapse"] = want["bytes_per_synapse"]
+	if d := sameRun(want, got); len(d) > 0 || want["spikes"] == 0.0 {
+		t.Errorf("the resumed run over 2 ranks differs from a straight run in one process in %v (%v spikes)", d, want["spikes"])
+	}
+	for _, name := range []string{"spikes.csv", "spikes_exc.npy", "spikes_inh.npy"} {
+		a, _ := os.ReadFile(filepath.Join(ref, name))
+		b, err := os.ReadFile(filepath.Join(dir, "split", name))
+		if err != nil || len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s of the resumed run over 2 ranks (%d bytes, %v) differs from the straight run's (%d bytes)", name, len(b), err, len(a))
+		}
+	}
+
+	code, _, errOut := run(t, "sim", "--resume", filepath.Join(dir, "run.ckpt"), "--duration", "1s")
+	if code == 0 || !strings.Contains(errOut, "written by 2 processes: resume it with mpirun -np 2") {
+		t.Errorf("resumed in one process: exit %d, %s", code, errOut)
+	}
+	_, stderr, err = mpiSim(3, "--resume", "run.ckpt", "--duration", "1s")
+	if err == nil || strings.Count(stderr, "written by 2 processes") != 1 {
+		t.Errorf("resumed over 3 ranks: %v; want one message saying so:\n%s", err, stderr)
+	}
+}
+
+// TestMPIOneRankFails gives one rank of two a spec file that does not
+// parse (mpirun's MPMD form): the job ends within seconds, saying why
+// once, while the other rank waits in the simulation's first exchange.
+func TestMPIOneRankFails(t *testing.T) {
+	mpirun, bin := mpiBinary(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("populations: [{name: a, model: lif, n: -3}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := filepath.Abs("../../experiment/testdata/brunel-stdp.yaml")
+	common := []string{"--duration", "1000s", "--threads", "1"}
+	args := append(append(append(mpiArgs(1), bin, "sim", spec), common...), ":")
+	args = append(append(append(args, mpiArgs(1)[:2]...), bin, "sim", bad), common...)
+	var out bytes.Buffer
+	cmd := exec.Command(mpirun, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := runFor(cmd, 30*time.Second)
+	took := time.Since(start)
+	if err == nil {
+		t.Fatalf("the job succeeded:\n%s", out.String())
+	}
+	if strings.Contains(err.Error(), "still runs") {
+		t.Fatalf("%v: a rank hangs after another failed:\n%s", err, out.String())
+	}
+	if n := strings.Count(out.String(), "neurite: "+bad); n != 1 {
+		t.Errorf("the bad spec is reported %d times, want once:\n%s", n, out.String())
+	}
+	t.Logf("the job ended %.1f s after it started", took.Seconds())
+	if took > 15*time.Second {
+		t.Errorf("the job took %v to end after a rank failed", took)
+	}
+}
+
+// runFor runs cmd, killing it and whatever it started after limit.
+func runFor(cmd *exec.Cmd, limit time.Duration) error {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+		return fmt.Errorf("mpirun still runs after %v", limit)
+	}
+}

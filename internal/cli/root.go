@@ -80,6 +80,9 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	if mpiHold(ctx, err) {
+		return 1 // another rank reports the failure
+	}
 	if errors.Is(err, context.Canceled) {
 		err = errors.New("interrupted")
 	}
