@@ -134,7 +134,7 @@ and diagnostics go to stderr.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersionCmd(), newBenchCmd(), newSimCmd(), newTrainCmd(), newEvalCmd(), newPredictCmd(), newInspectCmd(), newExportCmd(), newGraphCmd(), newConvertCmd(), newAttackCmd(), newCompareCmd())
+	root.AddCommand(newVersionCmd(), newBenchCmd(), newSimCmd(), newTrainCmd(), newEvalCmd(), newPredictCmd(), newInspectCmd(), newExportCmd(), newGraphCmd(), newConvertCmd(), newAttackCmd(), newCompareCmd(), newServeCmd())
 	return root
 }
 

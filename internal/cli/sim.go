@@ -22,6 +22,7 @@ type simOptions struct {
 	s        experiment.SimSettings
 	progress bool
 	flags    *pflag.FlagSet
+	live     liveFlag
 }
 
 func newSimCmd() *cobra.Command {
@@ -68,7 +69,7 @@ rank 0 prints the report (with ranks and comm_seconds) and writes the files.`,
   neurite sim brunel --duration 500ms --checkpoint brunel.ckpt --out out/brunel
   neurite sim --resume brunel.ckpt --duration 1s
   mpirun -np 4 neurite sim coba --n 40000 --duration 1s --json`,
-		Args: func(cmd *cobra.Command, args []string) error {
+		Args: o.live.args(func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && o.s.Resume != "" {
 				return nil // the checkpoint names the model
 			}
@@ -76,9 +77,10 @@ rank 0 prints the report (with ranks and comm_seconds) and writes the files.`,
 				return usagef("sim needs one model name (have: %s)", strings.Join(experiment.SimModels, ", "))
 			}
 			return nil
-		},
+		}),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.flags = cmd.Flags()
+			args = o.live.strip(args)
 			if len(args) == 1 {
 				o.s.Model = args[0]
 			}
@@ -99,6 +101,7 @@ rank 0 prints the report (with ranks and comm_seconds) and writes the files.`,
 		},
 	}
 	o.register(cmd)
+	o.live.register(cmd)
 	o.registerNetwork(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.s.Out, "out", "", "directory for spikes.csv and spikes_<population>.npy")
@@ -146,8 +149,17 @@ func (o simOptions) simulate(ctx context.Context, stderr io.Writer) (*experiment
 	if !quiet {
 		s.Progress = b.update
 	}
+	var finish func(any, error)
+	if s.Observe, finish, err = o.live.start(ctx, "sim", s.Model, stderr); err != nil {
+		return nil, err
+	}
 	rep, err := experiment.Simulate(ctx, s)
 	b.finish()
+	if rep != nil {
+		finish(rep, err)
+	} else {
+		finish(nil, err)
+	}
 	var stopped *experiment.SimInterruptedError
 	if errors.As(err, &stopped) {
 		return nil, fmt.Errorf("%v (continue with: neurite sim --resume %s --duration TOTAL)", stopped, stopped.Checkpoint)

@@ -24,6 +24,7 @@ type trainOptions struct {
 	normalize, progress bool
 	flags               *pflag.FlagSet
 	cmd                 *cobra.Command
+	live                liveFlag
 }
 
 // changed reports whether a flag was given on the command line.
@@ -62,13 +63,14 @@ Each model's defaults (a flag left out takes them):
   neurite train --continual permuted --method ewc
   neurite train --model perceptron --data and
   neurite train --model mlp --hidden 4 --activation sigmoid --data xor --epochs 2000 --batch 4 --lr 2`,
-		Args: cobra.NoArgs,
+		Args: o.live.args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.flags, o.cmd = cmd.Flags(), cmd
 			return runTrain(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	o.register(cmd)
+	o.live.register(cmd)
 	o.registerTrain(cmd)
 	return cmd
 }
@@ -200,10 +202,23 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	model := s.Model
+	if model == "" {
+		model = "mlp"
+	}
+	observe, finish, err := o.live.start(ctx, "train", model, stderr)
+	if err != nil {
+		return err
+	}
 	bar := newBar(stderr, o.progress)
-	s.Progress = bar.update
+	s.Progress, s.Observe = bar.update, observe
 	rep, err := experiment.Train(ctx, s)
 	bar.finish()
+	if rep != nil {
+		finish(rep, err)
+	} else {
+		finish(nil, err)
+	}
 	var stopped *experiment.InterruptedError
 	if errors.As(err, &stopped) {
 		return fmt.Errorf("%v (continue with: neurite train --resume %s)", stopped, stopped.Checkpoint)
