@@ -61,6 +61,28 @@ type Config struct {
 	// their labels. It may run the network forward and backward itself:
 	// the batch's own pass comes after. An error stops the run.
 	Perturb func(step int, x *tensor.Tensor, labels []int) error
+	// Group, when it has more than one member, trains data-parallel over
+	// its processes (MPI ranks), each running Fit alike on the same data:
+	// member r of R takes rows [B·r/R, B·(r+1)/R) of every batch of B
+	// examples, and the gradients (each weighted by its share of the
+	// batch) are summed over the group before the same optimizer step on
+	// every member. The run is then one process's with the same Batch up
+	// to rounding (sums formed in another order), and every member ends
+	// with the same weights and State, so any member's checkpoint resumes
+	// a run in one process and the other way round. Layers that use the
+	// whole batch (batch normalisation) see each member's share, and
+	// dropout draws other masks than one process would.
+	Group Group
+}
+
+// Group is the set of processes of a data-parallel run (Config.Group).
+type Group interface {
+	// Rank is this process's number, from 0 to Size()−1.
+	Rank() int
+	Size() int
+	// SumFloat64 replaces each element of v, on every member, by its sum
+	// over the members; every member gets the same bits.
+	SumFloat64(v []float64) error
 }
 
 // State is where a run stands between two batches: with the weights and
@@ -195,9 +217,17 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 		return cfg.Checkpoint(st)
 	}
 	params := net.Params()
-	x := tensor.New(bs, trainSet.Features())
+	rank, ranks := 0, 1
+	if cfg.Group != nil && cfg.Group.Size() > 1 {
+		rank, ranks = cfg.Group.Rank(), cfg.Group.Size()
+		if bs < ranks {
+			return Result{}, fmt.Errorf("train: a batch of %d examples cannot be split over %d processes", bs, ranks)
+		}
+	}
+	x := tensor.New(bs*(rank+1)/ranks-bs*rank/ranks, trainSet.Features())
 	labels := make([]int, bs)
 	var grad *tensor.Tensor
+	var sums []float64 // a data-parallel step's gradients, loss and hits
 	for ; st.Epoch < epochs && !res.StoppedEarly; st.Epoch++ {
 		perm := rand.New(rand.NewPCG(cfg.Seed, uint64(st.Epoch))).Perm(trainSet.Len())
 		start := time.Now().Add(-time.Duration(st.Seconds * float64(time.Second)))
@@ -211,8 +241,10 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 			}
 			b := st.Batch
 			idx := perm[b*bs : min((b+1)*bs, len(perm))]
+			global := len(idx)
+			idx = idx[global*rank/ranks : global*(rank+1)/ranks] // this member's share
 			xb := x
-			if len(idx) != bs {
+			if len(idx) != x.Rows() {
 				xb = tensor.New(len(idx), trainSet.Features())
 			}
 			for k, i := range idx {
@@ -225,24 +257,39 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 					return res, fmt.Errorf("epoch %d, batch %d: %w", st.Epoch+1, b+1, err)
 				}
 			}
-			out := net.Forward(xb, true)
-			if grad == nil || grad.Rows() != out.Rows() {
-				grad = tensor.New(out.Shape...)
+			var l float64
+			correct := 0
+			if len(idx) > 0 {
+				out := net.Forward(xb, true)
+				if grad == nil || grad.Rows() != out.Rows() {
+					grad = tensor.New(out.Shape...)
+				}
+				l = loss.Eval(grad, out, lb)
+				correct = countCorrect(out, lb)
+				net.Backward(grad)
+			} else {
+				for _, p := range params {
+					clear(p.Grad.Data)
+				}
 			}
-			l := loss.Eval(grad, out, lb)
+			if ranks > 1 {
+				var err error
+				if sums, l, correct, err = reduce(cfg.Group, params, sums, l, correct, len(idx), global); err != nil {
+					return res, fmt.Errorf("epoch %d, batch %d: %w", st.Epoch+1, b+1, err)
+				}
+			}
 			if math.IsNaN(l) || math.IsInf(l, 0) {
 				return res, fmt.Errorf("epoch %d, batch %d: %w", st.Epoch+1, b+1, ErrDiverged)
 			}
-			st.Correct += countCorrect(out, lb)
-			net.Backward(grad)
+			st.Correct += correct
 			if cfg.Clip > 0 {
 				optim.ClipGradNorm(params, cfg.Clip)
 			}
 			opt.SetLR(sched.LR(base, st.Step))
 			opt.Step(params)
 			st.Step++
-			st.LossSum += l * float64(len(idx))
-			st.Seen += len(idx)
+			st.LossSum += l * float64(global)
+			st.Seen += global
 			if cfg.Progress != nil {
 				cfg.Progress(Progress{Epoch: st.Epoch + 1, Epochs: epochs, Batch: b + 1, Batches: batches, Samples: st.Seen,
 					Loss: st.LossSum / float64(st.Seen), SamplesPerSecond: float64(st.Seen) / time.Since(start).Seconds(),
@@ -288,6 +335,35 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 	st.History, st.StoppedEarly = res.Epochs, res.StoppedEarly
 	res.Final = st
 	return res, nil
+}
+
+// reduce sums a data-parallel step over g: each member's gradients
+// (the mean over its n of the batch's global examples) weighted by
+// n/global, its loss likewise and its correct answers. It returns the
+// buffer it used, the batch's mean loss and its correct answers.
+func reduce(g Group, params []*ann.Param, buf []float64, l float64, correct, n, global int) ([]float64, float64, int, error) {
+	buf = buf[:0]
+	w := float64(n) / float64(global)
+	for _, p := range params {
+		for _, v := range p.Grad.Data {
+			buf = append(buf, float64(v)*w)
+		}
+	}
+	if n == 0 {
+		l = 0 // a member without examples adds nothing
+	}
+	buf = append(buf, l*w, float64(correct))
+	if err := g.SumFloat64(buf); err != nil {
+		return buf, 0, 0, err
+	}
+	k := 0
+	for _, p := range params {
+		for i := range p.Grad.Data {
+			p.Grad.Data[i] = float32(buf[k])
+			k++
+		}
+	}
+	return buf, buf[k], int(buf[k+1]), nil
 }
 
 // randomState returns the stream position of every random layer.
