@@ -105,7 +105,7 @@ func (r savedSettings) settings(s TrainSettings) (TrainSettings, error) {
 		EpsWarmup: r.EpsWarmup, modelGiven: true}
 	// Any field set in s must agree with the saved run, but for these.
 	free := map[string]bool{"Epochs": true, "Out": true, "CheckpointEvery": true, "Threads": true, "Reporting": true,
-		"Resume": true, "DataDir": true, "MaxMemory": true, "Init": true, "TrainSet": true, "TestSet": true, "CheckpointOnInterrupt": true}
+		"Resume": true, "DataDir": true, "MaxMemory": true, "Init": true, "TrainSet": true, "TestSet": true, "CheckpointOnInterrupt": true, "Group": true}
 	mine, theirs := reflect.ValueOf(s), reflect.ValueOf(saved)
 	for i := range mine.NumField() {
 		name := mine.Type().Field(i).Name
@@ -121,6 +121,7 @@ func (r savedSettings) settings(s TrainSettings) (TrainSettings, error) {
 	saved.Resume, saved.DataDir, saved.Threads, saved.Reporting, saved.CheckpointEvery = s.Resume, s.DataDir, s.Threads, s.Reporting, s.CheckpointEvery
 	saved.MaxMemory = s.MaxMemory
 	saved.CheckpointOnInterrupt = s.CheckpointOnInterrupt
+	saved.Group = s.Group
 	saved.Out, saved.TrainSet, saved.TestSet = s.Out, s.TrainSet, s.TestSet
 	if saved.Out == "" {
 		saved.Out = s.Resume // a continued run keeps its checkpoint up to date

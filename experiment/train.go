@@ -163,6 +163,16 @@ type TrainSettings struct {
 	// machine's memory): a request estimated to need more is refused with
 	// a *budget.Error before anything is allocated.
 	MaxMemory int64
+	// Group, when it has more than one member (the CLI passes the MPI
+	// world under mpirun), trains data-parallel over its processes (see
+	// train.Config.Group): each runs Train with the same settings, takes
+	// its share of every batch of Batch examples, and the gradients are
+	// summed over the group before each step, so the run is one
+	// process's with the same Batch up to rounding. Only rank 0 writes Out
+	// and checkpoints, which resume in one process as over any number of
+	// ranks. Models trained by backpropagation only (not perceptron, stdp
+	// nor Continual).
+	Group train.Group
 	Reporting
 
 	modelGiven bool // Model was set, not defaulted
@@ -189,6 +199,9 @@ type TrainReport struct {
 	History          []train.Epoch `json:"history"`
 	StoppedEarly     bool          `json:"stopped_early"`
 	Out              string        `json:"out,omitempty"`
+	// Ranks is the number of processes that trained the model
+	// data-parallel (TrainSettings.Group; absent for one).
+	Ranks int `json:"ranks,omitempty"`
 	// Spiking models: spikes and synaptic events per test example.
 	SpikesPerSample      *float64 `json:"spikes_per_sample,omitempty"`
 	SynapticOpsPerSample *float64 `json:"synaptic_ops_per_sample,omitempty"`
@@ -246,6 +259,9 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 		ctx = context.Background()
 	}
 	if s.continualRun() {
+		if s.Group != nil && s.Group.Size() > 1 {
+			return nil, fieldErr("Continual", s.Continual, "cannot be trained over %d processes: run it in one", s.Group.Size())
+		}
 		return trainContinual(ctx, s)
 	}
 	var resume *resumePoint
@@ -326,6 +342,12 @@ func trainRun(ctx context.Context, s TrainSettings) (*TrainReport, error) {
 		rep.Batch = b
 	}
 
+	if s.Group != nil && s.Group.Size() > 1 {
+		if s.Model == "stdp" || s.Model == "perceptron" {
+			return nil, fieldErr("Model", s.Model, "cannot be trained over %d processes: data-parallel training is for models trained by backpropagation", s.Group.Size())
+		}
+		rep.Ranks = s.Group.Size()
+	}
 	switch s.Model {
 	case "stdp":
 		err = trainSTDP(ctx, s, sets, resume, rep)
@@ -464,7 +486,8 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 	if err != nil {
 		return &FieldError{Field: "Schedule", Value: s.Schedule, Msg: err.Error()}
 	}
-	if s.Out == "" && s.CheckpointEvery == 0 && !s.CheckpointOnInterrupt {
+	follower := s.Group != nil && s.Group.Rank() != 0 // rank 0 writes the files
+	if (s.Out == "" && s.CheckpointEvery == 0 && !s.CheckpointOnInterrupt) || follower {
 		checkpoint = nil // the caller wants no files
 	}
 	perturb, err := s.adversary(net, spec, sets.norm, loss)
@@ -475,7 +498,7 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 	res, err := train.Fit(ctx, net, loss, opt, sets.train, sets.val, train.Config{
 		Epochs: s.Epochs, Batch: batch, MaxBatches: s.MaxBatches, Seed: s.Seed, Clip: s.Clip,
 		Patience: s.Patience, Schedule: sched, Resume: start, Checkpoint: checkpoint, CheckpointEvery: s.CheckpointEvery,
-		Perturb: perturb,
+		Perturb: perturb, Group: s.Group,
 		Progress: func(p train.Progress) {
 			s.progress(Progress{Stage: fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs), Done: int64(p.Batch), Total: int64(p.Batches),
 				Message: fmt.Sprintf("epoch %d/%d loss %.4f %.0f samples/s", p.Epoch, p.Epochs, p.Loss, p.SamplesPerSecond)})
@@ -492,7 +515,7 @@ func trainBackprop(ctx context.Context, s TrainSettings, sets *dataSets, pre *pr
 	if err != nil {
 		return err
 	}
-	if s.Out != "" {
+	if s.Out != "" && !follower {
 		if err := saveCheckpoint(s.Out, net, spec, sets.norm, rep.Classes, rep.ClassNames, opt, s, res.Final); err != nil {
 			return err
 		}

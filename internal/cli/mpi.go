@@ -10,6 +10,7 @@ import (
 	"github.com/neurite/neurite/experiment"
 	"github.com/neurite/neurite/internal/mpi"
 	"github.com/neurite/neurite/snn"
+	"github.com/neurite/neurite/train"
 )
 
 // cluster returns the MPI world when the process was started by mpirun
@@ -28,6 +29,16 @@ func cluster() (snn.Cluster, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// group returns the MPI world as the group of a data-parallel training
+// run when the process was started by mpirun (nil otherwise).
+func group() (train.Group, error) {
+	c, err := cluster()
+	if c == nil || err != nil {
+		return nil, err
+	}
+	return c.(*mpi.Comm), nil
 }
 
 // endMPI ends MPI after a command (MPI_Finalize), or, after a failure in

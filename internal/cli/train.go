@@ -202,6 +202,12 @@ func runTrain(ctx context.Context, o trainOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if s.Group, err = group(); err != nil {
+		return err
+	}
+	if s.Group != nil && s.Group.Rank() != 0 {
+		s.Log, o.progress, stdout = nil, false, io.Discard // rank 0 speaks for the job
+	}
 	model := s.Model
 	if model == "" {
 		model = "mlp"

@@ -30,6 +30,9 @@ static int nr_alltoallv_i32(const int32_t *send, const int *scounts, const int *
 static int nr_sum_i64(int64_t *v, int n) {
 	return MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
 }
+static int nr_sum_f64(double *v, int n) {
+	return MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+}
 static int nr_max_f64(double *v, int n) {
 	return MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
 }
@@ -209,6 +212,19 @@ func (c *Comm) Alltoall(send []int32, counts []int) ([]int32, []int, error) {
 // SumInt64 replaces each element of v by its sum over the ranks.
 func (c *Comm) SumInt64(v []int64) error {
 	return check("MPI_Allreduce", C.nr_sum_i64((*C.int64_t)(ptr(v)), C.int(len(v))))
+}
+
+// SumFloat64 replaces each element of v by its sum over the ranks (in
+// pieces of at most 2³⁰ values).
+func (c *Comm) SumFloat64(v []float64) error {
+	for len(v) > 0 {
+		n := min(len(v), 1<<30)
+		if err := check("MPI_Allreduce", C.nr_sum_f64((*C.double)(&v[0]), C.int(n))); err != nil {
+			return err
+		}
+		v = v[n:]
+	}
+	return nil
 }
 
 // MaxFloat64 replaces each element of v by its maximum over the ranks.

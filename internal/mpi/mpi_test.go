@@ -82,6 +82,13 @@ func TestCollectives(t *testing.T) {
 	if want := []int64{int64(size * (size - 1) / 2), int64(size), int64(size) << 40}; !slices.Equal(ints, want) {
 		t.Errorf("SumInt64 = %v, want %v", ints, want)
 	}
+	sums := []float64{float64(rank) + 0.5, 1}
+	if err := c.SumFloat64(sums); err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{float64(size*(size-1))/2 + 0.5*float64(size), float64(size)}; !slices.Equal(sums, want) {
+		t.Errorf("SumFloat64 = %v, want %v", sums, want)
+	}
 	floats := []float64{float64(rank), -float64(rank)}
 	if err := c.MaxFloat64(floats); err != nil {
 		t.Fatal(err)
