@@ -120,6 +120,8 @@ type SimSettings struct {
 	// slowest rank's); only rank 0 writes Out, Raster and Figure.
 	Cluster snn.Cluster
 	Reporting
+
+	sharedProcs bool // the caller set GOMAXPROCS for several ranks (SimulateRanks)
 }
 
 // SimReport is what [Simulate] measured; its JSON is `neurite sim
@@ -290,7 +292,11 @@ func Simulate(ctx context.Context, s SimSettings) (*SimReport, error) {
 		return nil, err
 	}
 	var rep *SimReport
-	err := withThreads(s.Threads, func() error {
+	threads := s.Threads
+	if s.sharedProcs {
+		threads = 0
+	}
+	err := withThreads(threads, func() error {
 		var err error
 		if s.Model == "cuba-event" && s.Network == nil {
 			if s.Checkpoint != "" || ck != nil || s.Cluster != nil {
