@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -197,4 +198,30 @@ func TestContext(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzDrawFigure: any values — NaN, infinities, zeros and negatives on a
+// logarithmic axis, a single point — give a well-formed SVG or an error,
+// never a panic.
+func FuzzDrawFigure(f *testing.F) {
+	f.Add(false, false, false, 1.0, 2.0, 3.0)
+	f.Add(true, true, true, 0.0, -1.0, 1e-300)
+	f.Add(true, false, false, math.NaN(), math.Inf(1), 5.0)
+	f.Add(false, true, false, 1e308, -1e308, 0.0)
+	f.Fuzz(func(t *testing.T, logX, logY, bars bool, a, b, c float64) {
+		fig := compare.Figure{Title: "fuzz", XLabel: "x", YLabel: "y", LogX: logX, LogY: logY, XTicks: []string{"a", "b", "c"},
+			Series: []compare.Series{{Name: "s", X: []float64{0, 1, 2}, Y: []float64{a, b, c}, Bars: bars}, {Name: "t", X: []float64{a, b}, Y: []float64{c, a}}}}
+		svg, err := DrawFigure(fig, "svg")
+		if err != nil {
+			return
+		}
+		d := xml.NewDecoder(bytes.NewReader(svg))
+		for {
+			if _, err := d.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("DrawFigure(%v %v %v %g %g %g): not well-formed: %v", logX, logY, bars, a, b, c, err)
+			}
+		}
+	})
 }

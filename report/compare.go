@@ -42,7 +42,12 @@ func WriteCompare(dir string, res *compare.Results) error {
 			fig.File = fmt.Sprintf("figures/%s-%d.svg", d.Name, fi+1)
 			svg, lay, err := drawFigure(*fig, "svg")
 			if err != nil {
-				return fmt.Errorf("report: %s figure %d: %w", d.Name, fi+1, err)
+				// One figure's data that cannot be drawn (values beyond
+				// float range, nothing positive on a log axis) must not
+				// cost the whole report: the page says so in its place.
+				svgs[fig.File] = template.HTML(`<p class="gap">This figure could not be drawn: ` + template.HTMLEscapeString(err.Error()) + `</p>`)
+				fig.File = ""
+				continue
 			}
 			if lay != nil {
 				notes[fig.File] = lay.Notes
@@ -161,7 +166,7 @@ machine: {{.R.Machine.CPU}}, {{.R.Machine.Cores}} cores ({{.R.Machine.Threads}} 
 <h2 id="{{.Name}}">{{.Title}} <span class="status {{.Status}}">{{.Status}}</span>{{if .Verdict}} <span class="verdict {{.Verdict.Verdict}}">{{.Verdict.Verdict}}</span>{{end}}</h2>
 <blockquote>{{.Claim}}</blockquote>
 {{if .Reason}}<div class="gap">Not measured: {{.Reason}}</div>{{end}}
-{{range $i, $f := .Figures}}<figure>{{index $.SVGs $f.File}}<figcaption><b>Figure {{$d.Name}}-{{index1 $i}}.</b> {{if $f.Caption}}{{$f.Caption}}{{else}}{{$f.Title}}.{{end}}{{range index $.Notes $f.File}} {{.}}{{end}}</figcaption></figure>
+{{range $i, $f := .Figures}}<figure>{{if $f.File}}{{index $.SVGs $f.File}}{{else}}{{index $.SVGs (printf "figures/%s-%d.svg" $d.Name (index1 $i))}}{{end}}<figcaption><b>Figure {{$d.Name}}-{{index1 $i}}.</b> {{if $f.Caption}}{{$f.Caption}}{{else}}{{$f.Title}}.{{end}}{{range index $.Notes $f.File}} {{.}}{{end}}</figcaption></figure>
 {{end}}
 {{range .Tables}}<table><caption>{{.Title}}</caption><tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table>

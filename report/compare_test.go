@@ -45,3 +45,28 @@ func TestWriteCompareDrawsGrids(t *testing.T) {
 		t.Error("report.html lacks the grid's captions")
 	}
 }
+
+// TestWriteCompareUndrawable: a figure whose values cannot be drawn is
+// replaced by a note on the page; the rest of the report is written.
+func TestWriteCompareUndrawable(t *testing.T) {
+	res := &compare.Results{Profile: "quick", Differences: []compare.Difference{{Name: "power", Title: "5. Power", Status: "measured",
+		Figures: []compare.Figure{
+			{Title: "fine", Caption: "ok", Series: []compare.Series{{Name: "a", X: []float64{0, 1}, Y: []float64{1, 2}}}},
+			{Title: "beyond float range", Caption: "bad", Series: []compare.Series{{Name: "b", X: []float64{-1e308, 1e308}, Y: []float64{1, 2}}}},
+		}, Metrics: map[string]float64{}}}}
+	dir := t.TempDir()
+	if err := WriteCompare(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(page)
+	if strings.Count(s, "<svg") != 1 || !strings.Contains(s, "This figure could not be drawn") || !strings.Contains(s, "Figure power-2.") {
+		t.Errorf("report.html: %d SVGs, note %v; want the first figure drawn and a note for the second", strings.Count(s, "<svg"), strings.Contains(s, "could not be drawn"))
+	}
+	if f := res.Differences[0].Figures; f[0].File == "" || f[1].File != "" {
+		t.Errorf("files %q, %q: want the first set, the second empty", f[0].File, f[1].File)
+	}
+}

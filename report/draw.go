@@ -275,6 +275,14 @@ func drawChart(fig compare.Figure, c draw.Canvas, sentinels bool) (*layout, erro
 		}
 	}
 	padRange(p, fig, isBars, floor)
+	for _, a := range []struct {
+		name string
+		ax   *plot.Axis
+	}{{"x", &p.X}, {"y", &p.Y}} {
+		if lo, hi := a.ax.Min, a.ax.Max; bad(lo) || bad(hi) || bad(hi-lo) || hi < lo {
+			return nil, fmt.Errorf("the %s axis would span %g to %g: values too large to draw", a.name, lo, hi)
+		}
+	}
 
 	legendH := legendHeight(fig)
 	plotC := c
