@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/neurite/neurite/energy"
+	"github.com/neurite/neurite/experiment"
 )
 
 // tinyProfile is the quick profile's recipes at sizes that run all seven
@@ -22,6 +23,7 @@ func tinyProfile() profile {
 	p.MLPDropout.TrainSamples, p.MLPDropout.Epochs = 1000, 2
 	p.Converted.Samples, p.Converted.Timesteps, p.Converted.Calib = 200, 32, 500
 	p.Size.COBA.N, p.Size.COBA.Duration = 2000, 200*time.Millisecond
+	p.Size.Scaling.Duration, p.Size.ScalingSizes = 100*time.Millisecond, []int{400, 1200}
 	t := &p.Topology
 	t.SmallWorldN, t.ScaleFreeN, t.SigmaGraphs, t.Sparsity = 300, 1000, 2, []float64{0, 0.5, 0.9}
 	s := &p.Speed
@@ -296,6 +298,20 @@ func TestSizeExtrapolatesMeasuredCosts(t *testing.T) {
 	}
 	if got, want := m["brain_1e14_snn_memory_bytes"], 1e14*m["snn_bytes_per_synapse"]; got != want {
 		t.Errorf("brain memory = %v, want 1e14 × %v", got, m["snn_bytes_per_synapse"])
+	}
+	// The brain's time is the scaling model's, fitted to 2 sizes × 1 and
+	// 2 ranks, over as many ranks as machines its synapses fill.
+	if m["scaling_runs"] != 4 || m["scaling_ranks"] != 2 || !(m["scaling_comm_share"] > 0 && m["scaling_comm_share"] < 1) ||
+		!(m["scaling_ns_per_event"]+m["scaling_ns_per_neuron_step"] > 0) || !(m["scaling_bytes_per_exchange"] > 0) {
+		t.Errorf("scaling: %v runs, %v ranks, exchange share %v, %v ns/event, %v ns/neuron-step, %v bytes/exchange",
+			m["scaling_runs"], m["scaling_ranks"], m["scaling_comm_share"], m["scaling_ns_per_event"], m["scaling_ns_per_neuron_step"], m["scaling_bytes_per_exchange"])
+	}
+	model := experiment.ScalingModel{NeuronStepSeconds: m["scaling_ns_per_neuron_step"] / 1e9, EventSeconds: m["scaling_ns_per_event"] / 1e9,
+		LatencySeconds: m["scaling_us_latency_per_window"] / 1e6, SecondsPerByte: m["scaling_ns_per_byte"] / 1e9}
+	want, _, _ := model.Predict(experiment.ScalingWorkload{Neurons: 86e9, Synapses: 1e14, RateHz: 1, DTMS: 0.1, WindowSteps: 15,
+		Ranks: int(m["brain_1e14_snn_machines_for_memory"])})
+	if got := m["brain_1e14_snn_seconds_per_bio_second"]; math.Abs(got-want) > 1e-9*want || got != m["brain_1e14_snn_compute_seconds_per_bio_second"]+m["brain_1e14_snn_exchange_seconds_per_bio_second"] {
+		t.Errorf("brain time %v s per biological second, want the model's %v", got, want)
 	}
 }
 

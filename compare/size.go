@@ -14,6 +14,9 @@ const (
 	brainSynapsesHi  = 1e15 // the article: "1000 trillion"
 	brainRateHz      = 1.0  // mean cortical rate below ~1 Hz: Lennie 2003
 	machineBytes     = 24 << 30
+	// brainWindowSteps is the exchange window assumed at brain scale: 1.5
+	// ms (Brunel's delay, the fitted network's), in steps of 0.1 ms.
+	brainWindowSteps = 15
 )
 
 // size measures what one neuron, synapse and parameter cost in each engine
@@ -37,6 +40,10 @@ type sizeData struct {
 	// Microcircuit is Potjans & Diesmann's model at full scale (nil when
 	// the profile leaves it out).
 	Microcircuit *experiment.SimReport
+	// Scaling are the runs the scaling model is fitted to, and Model the
+	// fit.
+	Scaling []*experiment.SimReport
+	Model   experiment.ScalingModel
 }
 
 func measureSize(e *env, s sizeSettings) (sizeData, error) {
@@ -58,6 +65,21 @@ func measureSize(e *env, s sizeSettings) (sizeData, error) {
 	}
 	bare.Projections = nil
 	if m.Bare, err = e.simulate(bare, ms(s.COBA.Duration), s.COBA.Threads); err != nil {
+		return m, err
+	}
+	e.progress("size: simulating Brunel's network split over ranks to fit the scaling model")
+	for _, n := range s.ScalingSizes {
+		for _, r := range s.ScalingRanks {
+			run := s.Scaling
+			run.N, run.Seed, run.Threads = n, e.o.Seed, 1
+			rep, err := experiment.SimulateRanks(e.ctx, run, r)
+			if err != nil {
+				return m, err
+			}
+			m.Scaling = append(m.Scaling, rep)
+		}
+	}
+	if m.Model, err = experiment.FitScaling(m.Scaling); err != nil {
 		return m, err
 	}
 	if s.Microcircuit.Model != "" {
@@ -95,17 +117,23 @@ func presentSize(sm sizeData) Difference {
 	m["snn_ns_per_event"] = nsPerEvent
 	m["snn_ns_per_neuron_step"] = nsPerNeuronStep
 
-	// Brain scale: memory and time on this machine.
+	sm.presentScaling(m)
+
+	// Brain scale: memory, and time over as many ranks as machines it
+	// needs, by the scaling model.
 	for _, c := range []struct {
 		key      string
 		synapses float64
 	}{{"1e14", brainSynapsesLow}, {"1e15", brainSynapsesHi}} {
 		mem := c.synapses * run.BytesPerSynapse
-		events := c.synapses * brainRateHz
-		seconds := (brainNeurons*steps*nsPerNeuronStep + events*nsPerEvent) / 1e9
+		machines := math.Ceil(mem / machineBytes)
+		seconds, compute, comm := sm.Model.Predict(experiment.ScalingWorkload{Neurons: brainNeurons, Synapses: c.synapses, RateHz: brainRateHz,
+			DTMS: run.DTMS, WindowSteps: brainWindowSteps, Ranks: int(machines)})
 		m["brain_"+c.key+"_snn_memory_bytes"] = mem
-		m["brain_"+c.key+"_snn_machines_for_memory"] = math.Ceil(mem / machineBytes)
+		m["brain_"+c.key+"_snn_machines_for_memory"] = machines
 		m["brain_"+c.key+"_snn_seconds_per_bio_second"] = seconds
+		m["brain_"+c.key+"_snn_compute_seconds_per_bio_second"] = compute
+		m["brain_"+c.key+"_snn_exchange_seconds_per_bio_second"] = comm
 		// An ANN with one parameter per synapse: fp32 weights and one
 		// forward pass (2 FLOPs per weight) at the measured GEMM speed.
 		m["brain_"+c.key+"_ann_memory_bytes"] = 4 * c.synapses
@@ -131,8 +159,8 @@ func presentSize(sm sizeData) Difference {
 			{"throughput", f("%.0f training samples/s", trainRate), f("%.3g synaptic events/s", float64(run.SynapticEvents)/run.WallSeconds)},
 			{"cost per unit of work", f("%.1f GFLOP/s (GEMM 512³)", gf), f("%.2f ns/event, %.2f ns/neuron-step", nsPerEvent, nsPerNeuronStep)},
 			{"brain with 1e14 synapses: memory", f("%.3g bytes", 4*brainSynapsesLow), f("%.3g bytes (%.0f machines of 24 GiB)", m["brain_1e14_snn_memory_bytes"], m["brain_1e14_snn_machines_for_memory"])},
-			{"brain with 1e14 synapses: time", f("%.3g s per inference", m["brain_1e14_ann_seconds_per_inference"]), f("%.3g s per biological second", m["brain_1e14_snn_seconds_per_bio_second"])},
-			{"brain with 1e15 synapses: time", f("%.3g s per inference", m["brain_1e15_ann_seconds_per_inference"]), f("%.3g s per biological second", m["brain_1e15_snn_seconds_per_bio_second"])},
+			{"brain with 1e14 synapses: time", f("%.3g s per inference", m["brain_1e14_ann_seconds_per_inference"]), brainTime(m, "1e14")},
+			{"brain with 1e15 synapses: time", f("%.3g s per inference", m["brain_1e15_ann_seconds_per_inference"]), brainTime(m, "1e15")},
 		},
 	})
 	d.Sources = []string{
@@ -142,9 +170,10 @@ func presentSize(sm sizeData) Difference {
 		"COBA network: Brette et al. (2007), J. Comput. Neurosci. 23:349–398 (benchmark 1).",
 	}
 	d.Method = "The MLP is trained on MNIST in this run and its epoch timed; GEMM speed is the median of 5 products of 512×512 matrices. " +
-		f("COBA is simulated for %g s of biological time on all threads, once with its synapses and once without,", run.SimMS/1000) + " which separates the cost of a neuron-step (dt = 0.1 ms) from the cost of a synaptic event. The brain-scale rows multiply those measured costs by cited counts; they assume this machine's speed holds at any size (it would not: memory traffic would dominate), so they are lower bounds."
-	d.Meaning = f("One biological second of a brain-sized spiking network would take about %.3g s on this machine even at a 1 Hz mean rate, and its synapses alone would fill ", m["brain_1e14_snn_seconds_per_bio_second"]) +
-		f("%.0f such machines; the artificial network of this run is ", m["brain_1e14_snn_machines_for_memory"]) +
+		f("COBA is simulated for %g s of biological time on all threads, once with its synapses and once without,", run.SimMS/1000) + ` which separates the cost of a neuron-step (dt = 0.1 ms) from the cost of a synaptic event. The brain-scale memory multiplies the measured bytes per synapse by cited counts. ` + scalingMethod(sm)
+	d.Meaning = f("The synapses of a brain-sized spiking network would fill %.0f machines like this one; split over that many ranks, the scaling model fitted here predicts ", m["brain_1e14_snn_machines_for_memory"]) +
+		f("%.3g s per biological second even at a 1 Hz mean rate, %.0f%% of it exchanging spikes; the artificial network of this run is ", m["brain_1e14_snn_seconds_per_bio_second"],
+			100*m["brain_1e14_snn_exchange_seconds_per_bio_second"]/m["brain_1e14_snn_seconds_per_bio_second"]) +
 		f("%.2g times smaller than the brain's synapse count.", brainSynapsesLow/float64(params))
 	if mc := sm.Microcircuit; mc != nil {
 		presentMicrocircuit(&d, mc)
@@ -191,4 +220,60 @@ func units(s experiment.TrainSettings) int {
 		n += h
 	}
 	return n
+}
+
+// presentScaling adds the scaling model's fitted costs and the split runs'
+// measured exchange.
+func (sm sizeData) presentScaling(m map[string]float64) {
+	md := sm.Model
+	m["scaling_ns_per_neuron_step"] = md.NeuronStepSeconds * 1e9
+	m["scaling_ns_per_event"] = md.EventSeconds * 1e9
+	m["scaling_us_latency_per_window"] = md.LatencySeconds * 1e6
+	m["scaling_ns_per_byte"] = md.SecondsPerByte * 1e9
+	m["scaling_runs"] = float64(md.Runs)
+	// The largest network over one rank and over the most ranks.
+	var one, split *experiment.SimReport
+	for _, r := range sm.Scaling {
+		if r.Ranks <= 1 && (one == nil || r.Neurons >= one.Neurons) {
+			one = r
+		}
+		if r.Ranks > 1 && (split == nil || r.Neurons > split.Neurons || (r.Neurons == split.Neurons && r.Ranks > split.Ranks)) {
+			split = r
+		}
+	}
+	if split != nil && split.Comm != nil {
+		m["scaling_ranks"] = float64(split.Ranks)
+		m["scaling_comm_share"] = split.Comm.Share
+		m["scaling_seconds_per_exchange"] = split.Comm.SecondsPerExchange
+		m["scaling_bytes_per_exchange"] = split.Comm.BytesPerExchange
+		if one != nil && one.Neurons == split.Neurons && split.WallSeconds > 0 {
+			m["scaling_speedup"] = one.WallSeconds / split.WallSeconds
+		}
+	}
+}
+
+// brainTime describes the model's time per biological second for a brain
+// with synapses key.
+func brainTime(m map[string]float64, key string) string {
+	return f("%.3g s per biological second over %.0f ranks (%.3g s computing, %.3g s exchanging spikes)",
+		m["brain_"+key+"_snn_seconds_per_bio_second"], m["brain_"+key+"_snn_machines_for_memory"],
+		m["brain_"+key+"_snn_compute_seconds_per_bio_second"], m["brain_"+key+"_snn_exchange_seconds_per_bio_second"])
+}
+
+// scalingMethod states how the brain-scale times are predicted, and what
+// that assumes.
+func scalingMethod(sm sizeData) string {
+	md := sm.Model
+	sizes := ""
+	for i, r := range sm.Scaling {
+		if i > 0 {
+			sizes += ", "
+		}
+		sizes += f("%d neurons over %d", r.Neurons, max(1, r.Ranks))
+	}
+	return f("The brain-scale times come from a scaling model (experiment.FitScaling) fitted by least squares to Brunel's network (panel C) split over ranks of one thread each (%s; %d runs): ", sizes, md.Runs) +
+		f("%.3g ns per neuron-step and %.3g ns per synaptic event, divided over the ranks, plus per exchange window a latency of %.3g µs × log₂R and %.3g ns per byte of spikes a rank receives (4 bytes a spike, every rank receiving every other's). ",
+			md.NeuronStepSeconds*1e9, md.EventSeconds*1e9, md.LatencySeconds*1e6, md.SecondsPerByte*1e9) +
+		"Its assumptions: the ranks here are goroutines of one process exchanging through shared memory on this machine (the same code as mpirun's ranks, but not MPI's transport nor a network, whose latency and bandwidth are worse); compute divides evenly and keeps its measured cost per event at any size; the brain is split over as many ranks as machines of 24 GiB its synapses need, exchanging every 1.5 ms (the fitted network's delay) at a 1 Hz mean rate. " +
+		"Measured over MPI instead, `mpirun -np R neurite sim brunel --json` reports the same quantities (comm: seconds and bytes per exchange, share of wall time)."
 }
