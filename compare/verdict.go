@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/neurite/neurite/figure"
 )
 
 // Verdict sets one difference's measurements against the article's claim:
@@ -140,7 +142,7 @@ var judges = map[string]judge{
 		judge: func(m map[string]float64) Verdict {
 			r := m["energy_j_ann_gpu_peak"] / m["energy_j_snn_poisson_brain"]
 			return Verdict{Ratio: r, RatioOf: "GPU energy / brain-priced spiking energy, per image", Verdict: byRatio(r, 10, 1),
-				Measured: f("%.2g J per image for the MLP on the GPU; %.2g J for its spiking twin at the brain's cost per event, %.2g J on Loihi.", m["energy_j_ann_gpu_peak"], m["energy_j_snn_poisson_brain"], m["energy_j_snn_poisson_loihi"])}
+				Measured: f("%s J per image for the MLP on the GPU; %s J for its spiking twin at the brain's cost per event, %s J on Loihi.", figure.SciLabel(m["energy_j_ann_gpu_peak"]), figure.SciLabel(m["energy_j_snn_poisson_brain"]), figure.SciLabel(m["energy_j_snn_poisson_loihi"]))}
 		},
 	},
 	"signals": {

@@ -242,9 +242,9 @@ func drawChart(fig compare.Figure, c draw.Canvas, sentinels bool) (*layout, erro
 	shift := make([]int, len(fig.Series))
 	for k, s := range fig.Series {
 		for j := range k {
-			if !s.Bars && slices.Equal(s.X, fig.Series[j].X) && slices.Equal(s.Y, fig.Series[j].Y) {
+			if !s.Bars && coincide(fig, s, fig.Series[j]) {
 				shift[k] = shift[j] + 1
-				lay.Notes = append(lay.Notes, fmt.Sprintf("“%s” has exactly the values of “%s”: it is drawn %g pt to the right.", s.Name, fig.Series[j].Name, dodgePoints*float64(shift[k])))
+				lay.Notes = append(lay.Notes, fmt.Sprintf("“%s” has the values of “%s” to within 1%% of the axis: it is drawn %g pt to the right.", s.Name, fig.Series[j].Name, dodgePoints*float64(shift[k])))
 				break
 			}
 		}
@@ -578,3 +578,34 @@ func markGroups(svg []byte, lay *layout) []byte {
 }
 
 var sentinelText = regexp.MustCompile(`<text [^>]*>` + sentinel + `(series|legend)-(begin|end)-(\d+)</text>\n?`)
+
+// coincide reports whether series a and b have the same x values and y
+// values within 1% of the figure's y span (in decades on a logarithmic
+// axis): drawn as they are, one would hide the other.
+func coincide(fig compare.Figure, a, b compare.Series) bool {
+	if !slices.Equal(a.X, b.X) || len(a.Y) != len(b.Y) {
+		return false
+	}
+	y := func(v float64) float64 {
+		if fig.LogY {
+			return math.Log10(v)
+		}
+		return v
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range fig.Series {
+		for _, v := range s.Y {
+			if v := y(v); !bad(v) {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+	}
+	tol := 0.01 * (hi - lo)
+	for i := range a.Y {
+		ya, yb := y(a.Y[i]), y(b.Y[i])
+		if ya != yb && !(math.Abs(ya-yb) <= tol) {
+			return false
+		}
+	}
+	return true
+}
