@@ -60,7 +60,9 @@ bits, report and files as a run never interrupted.
 
 Started by mpirun (from a binary built with go build -tags mpi), the network
 is split over the ranks; the spikes are the same bits as in one process, and
-rank 0 prints the report (with ranks and comm_seconds) and writes the files.`,
+rank 0 prints the report (with ranks and comm_seconds) and writes the files.
+Its --checkpoint is one file per rank beside FILE, which names them; --resume
+it with as many ranks.`,
 		Example: `  neurite sim coba --duration 1s --seed 1 --json
   neurite sim microcircuit --duration 1.5s --warmup 500ms --json
   neurite sim microcircuit --scale 0.1 --input dc --duration 1s --warmup 200ms --figure mc.svg

@@ -47,6 +47,11 @@ perceptron), through a surrogate gradient (snn) or without labels by STDP (stdp)
 held out for testing). MNIST inputs are standardised with the training set's
 mean and deviation (0.1307, 0.3081); CSV features column by column.
 
+Started by mpirun (from a binary built with go build -tags mpi), a model
+trained by backpropagation is trained data-parallel: each rank takes its share
+of every --batch and the gradients are summed over the ranks; rank 0 prints
+(with ranks) and writes the checkpoints, which resume in one process too.
+
 Each model's defaults (a flag left out takes them):
 ` + trainDefaultsTable() + continualHelp(),
 		Example: `  neurite train --model mlp --hidden 128 --activation relu --data mnist --epochs 5 --batch 64 --lr 0.1 --out model.ckpt --json
