@@ -23,7 +23,9 @@ func tinyProfile() profile {
 	p.MLPDropout.TrainSamples, p.MLPDropout.Epochs = 1000, 2
 	p.Converted.Samples, p.Converted.Timesteps, p.Converted.Calib = 200, 32, 500
 	p.Size.COBA.N, p.Size.COBA.Duration = 2000, 200*time.Millisecond
-	p.Size.Scaling.Duration, p.Size.ScalingSizes = 100*time.Millisecond, []int{400, 1200}
+	for i := range p.Size.Scaling {
+		p.Size.Scaling[i].N, p.Size.Scaling[i].Duration = p.Size.Scaling[i].N/4, 100*time.Millisecond
+	}
 	t := &p.Topology
 	t.SmallWorldN, t.ScaleFreeN, t.SigmaGraphs, t.Sparsity = 300, 1000, 2, []float64{0, 0.5, 0.9}
 	s := &p.Speed
@@ -299,9 +301,9 @@ func TestSizeExtrapolatesMeasuredCosts(t *testing.T) {
 	if got, want := m["brain_1e14_snn_memory_bytes"], 1e14*m["snn_bytes_per_synapse"]; got != want {
 		t.Errorf("brain memory = %v, want 1e14 × %v", got, m["snn_bytes_per_synapse"])
 	}
-	// The brain's time is the scaling model's, fitted to 2 sizes × 1 and
-	// 2 ranks, over as many ranks as machines its synapses fill.
-	if m["scaling_runs"] != 4 || m["scaling_ranks"] != 2 || !(m["scaling_comm_share"] > 0 && m["scaling_comm_share"] < 1) ||
+	// The brain's time is the scaling model's, fitted to 3 networks × 1
+	// and 2 ranks, over as many ranks as machines its synapses fill.
+	if m["scaling_runs"] != 6 || m["scaling_ranks"] != 2 || !(m["scaling_comm_share"] > 0 && m["scaling_comm_share"] < 1) ||
 		!(m["scaling_ns_per_event"]+m["scaling_ns_per_neuron_step"] > 0) || !(m["scaling_bytes_per_exchange"] > 0) {
 		t.Errorf("scaling: %v runs, %v ranks, exchange share %v, %v ns/event, %v ns/neuron-step, %v bytes/exchange",
 			m["scaling_runs"], m["scaling_ranks"], m["scaling_comm_share"], m["scaling_ns_per_event"], m["scaling_ns_per_neuron_step"], m["scaling_bytes_per_exchange"])

@@ -55,11 +55,12 @@ type sizeSettings struct {
 	// Diesmann's cortical microcircuit at natural density: neurons and
 	// synapses of 1 mm² of cortex, simulated as `neurite sim microcircuit`.
 	Microcircuit experiment.SimSettings
-	// Scaling is the network the scaling model (experiment.FitScaling) is
-	// fitted to: simulated with N at each of ScalingSizes, over each of
-	// ScalingRanks ranks of one thread (goroutines of this process).
-	Scaling      experiment.SimSettings
-	ScalingSizes []int
+	// Scaling are the networks the scaling model (experiment.FitScaling)
+	// is fitted to, each simulated over each of ScalingRanks ranks of one
+	// thread (goroutines of this process): of other sizes and rates, so
+	// that the fit separates the cost of a neuron-step from that of a
+	// synaptic event, and the exchange's latency from its bytes.
+	Scaling      []experiment.SimSettings
 	ScalingRanks []int
 }
 
@@ -226,8 +227,12 @@ func quickProfile() profile {
 			Noise: 0.3, PixelDrop: 0.3, SpikeDrop: 0.5, SpikeJitter: 0.2},
 		Converted: experiment.ConvertSettings{Timesteps: 64, Samples: 2000, Calib: 5000, Percentile: 99.9},
 		Size: sizeSettings{COBA: experiment.SimSettings{Model: "coba", N: 4000, Duration: time.Second},
-			Scaling:      experiment.SimSettings{Model: "brunel", Panel: "C", Duration: 300 * time.Millisecond},
-			ScalingSizes: []int{1000, 4000}, ScalingRanks: []int{1, 2}},
+			// Brunel's asynchronous irregular regime (about 60 Hz), its slow
+			// one (about 4 Hz), and the first at a quarter of the size.
+			Scaling: []experiment.SimSettings{{Model: "brunel", Panel: "C", N: 4000, Duration: 300 * time.Millisecond},
+				{Model: "brunel", Panel: "D", N: 4000, Duration: 300 * time.Millisecond},
+				{Model: "brunel", Panel: "C", N: 1000, Duration: 300 * time.Millisecond}},
+			ScalingRanks: []int{1, 2}},
 		Topology: topologySettings{SmallWorldN: 1000, SmallWorldK: 10, SmallWorldP: 0.1, ScaleFreeN: 10000, ScaleFreeM: 3,
 			SampleAbove: 5000, PathSources: 100, SigmaGraphs: 3, Sparsity: []float64{0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99}},
 		Speed: speedSettings{LatencyReps: 300, ThroughputBatch: 1000, Velocities: []float64{0.61, 1, 2, 5, 10, 20, 50, 119},

@@ -68,10 +68,10 @@ func measureSize(e *env, s sizeSettings) (sizeData, error) {
 		return m, err
 	}
 	e.progress("size: simulating Brunel's network split over ranks to fit the scaling model")
-	for _, n := range s.ScalingSizes {
+	for _, net := range s.Scaling {
 		for _, r := range s.ScalingRanks {
-			run := s.Scaling
-			run.N, run.Seed, run.Threads = n, e.o.Seed, 1
+			run := net
+			run.Seed, run.Threads = e.o.Seed, 1
 			rep, err := experiment.SimulateRanks(e.ctx, run, r)
 			if err != nil {
 				return m, err
@@ -231,22 +231,24 @@ func (sm sizeData) presentScaling(m map[string]float64) {
 	m["scaling_us_latency_per_window"] = md.LatencySeconds * 1e6
 	m["scaling_ns_per_byte"] = md.SecondsPerByte * 1e9
 	m["scaling_runs"] = float64(md.Runs)
-	// The largest network over one rank and over the most ranks.
-	var one, split *experiment.SimReport
-	for _, r := range sm.Scaling {
-		if r.Ranks <= 1 && (one == nil || r.Neurons >= one.Neurons) {
-			one = r
+	// The first network over its fewest and most ranks (the runs go
+	// network by network, ranks increasing).
+	if len(sm.Scaling) == 0 {
+		return
+	}
+	one, split := sm.Scaling[0], (*experiment.SimReport)(nil)
+	for _, r := range sm.Scaling[1:] {
+		if r.Neurons != one.Neurons || r.Ranks <= max(1, one.Ranks) || (split != nil && r.Ranks <= split.Ranks) {
+			break
 		}
-		if r.Ranks > 1 && (split == nil || r.Neurons > split.Neurons || (r.Neurons == split.Neurons && r.Ranks > split.Ranks)) {
-			split = r
-		}
+		split = r
 	}
 	if split != nil && split.Comm != nil {
 		m["scaling_ranks"] = float64(split.Ranks)
 		m["scaling_comm_share"] = split.Comm.Share
 		m["scaling_seconds_per_exchange"] = split.Comm.SecondsPerExchange
 		m["scaling_bytes_per_exchange"] = split.Comm.BytesPerExchange
-		if one != nil && one.Neurons == split.Neurons && split.WallSeconds > 0 {
+		if split.WallSeconds > 0 {
 			m["scaling_speedup"] = one.WallSeconds / split.WallSeconds
 		}
 	}
@@ -269,9 +271,9 @@ func scalingMethod(sm sizeData) string {
 		if i > 0 {
 			sizes += ", "
 		}
-		sizes += f("%d neurons over %d", r.Neurons, max(1, r.Ranks))
+		sizes += f("%d neurons at %.3g Hz over %d", r.Neurons, meanRate(r), max(1, r.Ranks))
 	}
-	return f("The brain-scale times come from a scaling model (experiment.FitScaling) fitted by least squares to Brunel's network (panel C) split over ranks of one thread each (%s; %d runs): ", sizes, md.Runs) +
+	return f("The brain-scale times come from a scaling model (experiment.FitScaling) fitted by least squares to Brunel's network in its asynchronous irregular (C) and slow (D) regimes, split over ranks of one thread each (%s; %d runs): ", sizes, md.Runs) +
 		f("%.3g ns per neuron-step and %.3g ns per synaptic event, divided over the ranks, plus per exchange window a latency of %.3g µs × log₂R and %.3g ns per byte of spikes a rank receives (4 bytes a spike, every rank receiving every other's). ",
 			md.NeuronStepSeconds*1e9, md.EventSeconds*1e9, md.LatencySeconds*1e6, md.SecondsPerByte*1e9) +
 		"Its assumptions: the ranks here are goroutines of one process exchanging through shared memory on this machine (the same code as mpirun's ranks, but not MPI's transport nor a network, whose latency and bandwidth are worse); compute divides evenly and keeps its measured cost per event at any size; the brain is split over as many ranks as machines of 24 GiB its synapses need, exchanging every 1.5 ms (the fitted network's delay) at a 1 Hz mean rate. " +
