@@ -19,6 +19,7 @@
 //	        internal/specfile       decoding of the spec files users write (YAML or JSON)
 //	        internal/barrier        the workers' per-step rendezvous, shared by the simulators
 //	        internal/budget         memory estimates checked against a limit before allocating
+//	        internal/browsertest    a headless Chromium for the web UI's tests
 //	tier 1  snn                     spiking neurons, synapses, delays, the simulator, presets, specs
 //	        ann                     layers (dense, conv, recurrent, spiking), losses, Sequential, specs
 //	        data                    datasets (MNIST, CSV, logic tables), normalisation, spike encoders
@@ -37,6 +38,7 @@
 //	tier 5  experiment              whole jobs, one call each: train, evaluate, predict, convert, attack, simulate…
 //	tier 6  compare                 the seven experiments behind neurite compare, built from experiment's jobs
 //	tier 7  report                  the comparison's figures and HTML report
+//	        serve                   the web UI: jobs started, streamed live and stopped from a browser
 //	tier 8  internal/cli            one file per command: flags → settings → one call → print
 //	        cmd/neurite             main, which only calls cli.Main
 //

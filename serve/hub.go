@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/neurite/neurite/experiment"
 )
@@ -27,6 +28,7 @@ type message struct {
 type hub struct {
 	in      chan any     // experiment.Event, message, or nil: the end
 	dropped atomic.Int64 // events the job's queue or a client's had no room for
+	spent   atomic.Int64 // nanoseconds the job spent in publish
 
 	mu      sync.Mutex
 	clients map[chan message]struct{}
@@ -44,11 +46,13 @@ func newHub() *hub {
 
 // publish queues e without blocking; it is an experiment.Reporting.Observe.
 func (h *hub) publish(e experiment.Event) {
+	start := time.Now()
 	select {
 	case h.in <- e:
 	default:
 		h.dropped.Add(1)
 	}
+	h.spent.Add(int64(time.Since(start)))
 }
 
 // publishRaw queues an event already in JSON (from another process).

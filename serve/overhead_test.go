@@ -1,0 +1,132 @@
+//go:build unix
+
+package serve
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/neurite/neurite/experiment"
+)
+
+// TestStalledOverhead measures what a browser that stops reading costs a
+// run: the same job, with no observer at all (experiment called
+// directly), through the server with no client, and through the server
+// with a client that opened the run's stream and never reads, in
+// interleaved rounds. It reports the medians of the jobs' wall times and
+// of the process's CPU time, and the share of the job's wall time spent
+// handing events over — the only place a job could wait for a viewer —,
+// which must stay under 2%. (On a loaded machine wall times vary by far
+// more than 2% from run to run, so they are reported, not asserted.) It
+// takes minutes, so it runs only with NEURITE_LONG=1:
+//
+//	NEURITE_LONG=1 go test -run TestStalledOverhead -v ./serve
+func TestStalledOverhead(t *testing.T) {
+	if os.Getenv("NEURITE_LONG") == "" {
+		t.Skip("set NEURITE_LONG=1 to measure (minutes)")
+	}
+	jobs := []struct {
+		name string
+		body string
+		run  func(ctx context.Context, dir string) error
+	}{
+		{"lenet5", `{"kind":"train","model":"lenet5","data":"mnist","epochs":1,"train_samples":4096,"test_samples":100,"threads":2}`,
+			func(ctx context.Context, dir string) error {
+				_, err := experiment.Train(ctx, experiment.TrainSettings{Model: "lenet5", Data: "mnist", Epochs: 1, TrainSamples: 4096,
+					TestSamples: 100, Threads: 2, Seed: 1, CheckpointOnInterrupt: true, Out: filepath.Join(dir, "model.ckpt")})
+				return err
+			}},
+		{"brunel", `{"kind":"sim","model":"brunel","n":4000,"duration":"1s","threads":2}`,
+			func(ctx context.Context, dir string) error {
+				_, err := experiment.Simulate(ctx, experiment.SimSettings{Model: "brunel", N: 4000, Duration: time.Second, Threads: 2, Seed: 1,
+					Raster: filepath.Join(dir, "raster.svg"), Checkpoint: filepath.Join(dir, "sim.ckpt")})
+				return err
+			}},
+	}
+	const rounds = 9
+	for _, job := range jobs {
+		sv, ts := newTest(t, Settings{})
+		var spent []float64 // share of the stalled runs' wall time in publish
+		viaServer := func(stall bool) time.Duration {
+			start := time.Now()
+			code, m := post(t, ts.URL+"/api/jobs", job.body)
+			if code != http.StatusCreated {
+				t.Fatalf("POST = %d %v", code, m)
+			}
+			id := m["id"].(string)
+			if stall {
+				c, err := net.Dial("tcp", ts.Listener.Addr().String())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				c.(*net.TCPConn).SetReadBuffer(4096)
+				fmt.Fprintf(c, "GET /api/runs/%s/events HTTP/1.1\r\nHost: x\r\n\r\n", id)
+			}
+			rn := sv.lookup(id)
+			<-rn.done
+			wall := time.Since(start)
+			if info := rn.snapshot(); info.State != stateDone {
+				t.Fatalf("%s: %s %s", job.name, info.State, info.Error)
+			}
+			if stall {
+				spent = append(spent, float64(rn.hub.spent.Load())/float64(wall))
+			}
+			return wall
+		}
+		var plain, alone, stalled, cpuPlain, cpuStalled []float64
+		for range rounds {
+			dir := t.TempDir()
+			start, c0 := time.Now(), cpuSeconds()
+			if err := job.run(context.Background(), dir); err != nil {
+				t.Fatal(err)
+			}
+			plain = append(plain, time.Since(start).Seconds())
+			cpuPlain = append(cpuPlain, cpuSeconds()-c0)
+			alone = append(alone, viaServer(false).Seconds())
+			c0 = cpuSeconds()
+			stalled = append(stalled, viaServer(true).Seconds())
+			cpuStalled = append(cpuStalled, cpuSeconds()-c0)
+		}
+		median := func(v []float64) float64 {
+			v = slices.Clone(v)
+			slices.Sort(v)
+			return v[len(v)/2]
+		}
+		p, a, s := median(plain), median(alone), median(stalled)
+		t.Logf("%s, medians of %d interleaved runs: no observer %.3fs, server without client %.3fs (%+.1f%%), server with a stalled client %.3fs (%+.1f%%)",
+			job.name, rounds, p, a, 100*(a/p-1), s, 100*(s/p-1))
+		cp, cs := median(cpuPlain), median(cpuStalled)
+		t.Logf("%s: CPU time, medians: no observer %.3fs, stalled client %.3fs (%+.1f%%); wall time in handing events over with a stalled client: median %.4f%%",
+			job.name, cp, cs, 100*(cs/cp-1), 100*median(spent))
+		t.Logf("%s: no observer %s", job.name, seconds(plain))
+		t.Logf("%s: stalled client %s", job.name, seconds(stalled))
+		if share := median(spent); share > 0.02 {
+			t.Errorf("%s: with a stalled client the job spent %.2f%% of its wall time handing events over, more than 2%%", job.name, 100*share)
+		}
+	}
+}
+
+func seconds(v []float64) string {
+	var b strings.Builder
+	for _, x := range v {
+		fmt.Fprintf(&b, "%.3f ", x)
+	}
+	return b.String()
+}
+
+// cpuSeconds returns the process's user and system CPU time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
