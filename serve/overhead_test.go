@@ -70,7 +70,7 @@ func TestStalledOverhead(t *testing.T) {
 				}
 				defer c.Close()
 				c.(*net.TCPConn).SetReadBuffer(4096)
-				fmt.Fprintf(c, "GET /api/runs/%s/events HTTP/1.1\r\nHost: x\r\n\r\n", id)
+				fmt.Fprintf(c, "GET /api/runs/%s/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", id)
 			}
 			rn := sv.lookup(id)
 			<-rn.done

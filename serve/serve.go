@@ -43,6 +43,10 @@ type Settings struct {
 	// ObserveEvery is the shortest wall time between two events of a kind
 	// a job sends (0: experiment's default, 1/60 s).
 	ObserveEvery time.Duration
+	// Public answers requests addressed to any host name. Without it
+	// (the default), only requests addressed to a loopback address or
+	// localhost are: set it when listening on another interface.
+	Public bool
 	// Version is neurite's version, recorded in checkpoints.
 	Version string
 	// Log receives a line per job started and ended (nil: none).
@@ -105,7 +109,27 @@ func (sv *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/attach", sv.attach)
 	mux.HandleFunc("POST /api/runs/{id}/push", sv.push)
 	mux.Handle("GET /runs/", http.StripPrefix("/runs/", http.FileServerFS(sv.root.FS())))
-	return mux
+	// A page of another site open in the same browser may not start or
+	// stop jobs (cross-site request forgery), nor reach the server under
+	// a name of its own that resolves to this machine (DNS rebinding).
+	csrf := http.NewCrossOriginProtection()
+	return csrf.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !sv.s.Public && !loopbackHost(r.Host) {
+			writeJSON(w, http.StatusMisdirectedRequest, &RequestError{Msg: fmt.Sprintf("host %q: this server answers only to a loopback address", r.Host)})
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+}
+
+// loopbackHost reports whether a Host header names this machine's
+// loopback interface.
+func loopbackHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	return loopback(strings.Trim(host, "[]"))
 }
 
 // Serve answers HTTP requests on l until ctx ends; then it stops the jobs
@@ -167,6 +191,12 @@ func Listen(addr string, public bool, warn io.Writer) (net.Listener, error) {
 		}
 	}
 	return net.Listen("tcp", addr)
+}
+
+// Loopback reports whether addr is on a loopback interface.
+func Loopback(addr net.Addr) bool {
+	host, _, err := net.SplitHostPort(addr.String())
+	return err == nil && loopback(host)
 }
 
 func loopback(host string) bool {

@@ -115,7 +115,7 @@ func TestTraversal(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path)
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path)
 		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 		if err != nil {
 			t.Fatal(err)
@@ -175,7 +175,7 @@ func TestStalledClient(t *testing.T) {
 	}
 	defer c.Close()
 	c.(*net.TCPConn).SetReadBuffer(4096)
-	fmt.Fprintf(c, "GET /api/runs/%s/events HTTP/1.1\r\nHost: x\r\n\r\n", id)
+	fmt.Fprintf(c, "GET /api/runs/%s/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", id)
 	rn := sv.lookup(id)
 	select {
 	case <-rn.done:
@@ -189,6 +189,41 @@ func TestStalledClient(t *testing.T) {
 	t.Logf("dropped %d events", info.Dropped)
 	if info.Dropped == 0 {
 		t.Error("no events dropped for a client that never read")
+	}
+}
+
+// TestForeignRequests: another site's page may not start jobs through the
+// user's browser, nor reach the server under a host name of its own.
+func TestForeignRequests(t *testing.T) {
+	sv, ts := newTest(t, Settings{})
+	body := `{"kind":"train","data":"xor"}`
+	for _, tt := range []struct {
+		name   string
+		header map[string]string
+		want   int
+	}{
+		{"cross-site", map[string]string{"Sec-Fetch-Site": "cross-site", "Content-Type": "text/plain"}, http.StatusForbidden},
+		{"other origin", map[string]string{"Origin": "http://evil.example", "Content-Type": "text/plain"}, http.StatusForbidden},
+		{"rebound host", map[string]string{"Host": "evil.example:8080"}, http.StatusMisdirectedRequest},
+	} {
+		req, _ := http.NewRequest("POST", ts.URL+"/api/jobs", strings.NewReader(body))
+		for k, v := range tt.header {
+			req.Header.Set(k, v)
+		}
+		if h, ok := tt.header["Host"]; ok {
+			req.Host = h
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, resp.StatusCode, tt.want)
+		}
+	}
+	if n := len(sv.ids()); n != 0 {
+		t.Errorf("%d jobs started", n)
 	}
 }
 

@@ -48,6 +48,7 @@ warning: whoever reaches it can start jobs. --max-jobs jobs run at once, each wi
 			if err != nil {
 				return usagef("--listen %s: %v", listen, err)
 			}
+			s.Public = !serve.Loopback(l.Addr())
 			sv, err := serve.New(s)
 			if err != nil {
 				l.Close()
