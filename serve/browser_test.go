@@ -180,3 +180,64 @@ func TestBrowserRefused(t *testing.T) {
 		t.Errorf("%d runs started", n)
 	}
 }
+
+// TestBrowserPastRuns: a comparison's output folder placed in the runs
+// folder is listed; its figures show in the run's view, and its report
+// page, served from the runs folder, renders every figure.
+func TestBrowserPastRuns(t *testing.T) {
+	b := browsertest.Start(t, time.Minute)
+	runs := filepath.Join(t.TempDir(), "runs")
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="#1f77b4"/></svg>`
+	files := map[string]string{
+		"cmp/results.json":     `{"profile":"quick","differences":[]}`,
+		"cmp/figures/a.svg":    svg,
+		"cmp/figures/b.svg":    svg,
+		"cmp/report.html":      `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><img src="figures/a.svg"><img src="figures/b.svg"></body></html>`,
+		"notarun/whatever.txt": "x",
+	}
+	for name, body := range files {
+		p := filepath.Join(runs, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, ts := newTest(t, Settings{Runs: runs})
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(ts.URL), chromedp.WaitVisible(chromedp.CSS(`#runs li[data-id="cmp"]`))); err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.querySelectorAll("#runs li").length`))
+	if err != nil || n != 1 {
+		t.Errorf("%d runs listed (%v), want the comparison only", n, err)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`#runs li[data-id="cmp"]`))); err != nil {
+		t.Fatal(err)
+	}
+	// allDrawn waits until every image of the page has loaded, and
+	// returns how many there are.
+	allDrawn := func() int {
+		t.Helper()
+		var imgs int
+		for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]int](`(() => { const i = [...document.querySelectorAll("img")]; return [i.length, i.filter(x => x.complete && x.naturalWidth > 0).length]; })()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if imgs = v[0]; v[0] > 0 && v[0] == v[1] {
+				return imgs
+			}
+		}
+		t.Fatalf("%d images, not all drawn", imgs)
+		return 0
+	}
+	if n := allDrawn(); n != 2 {
+		t.Errorf("run view shows %d figures, want 2", n)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(ts.URL+"/runs/cmp/report.html")); err != nil {
+		t.Fatal(err)
+	}
+	if n := allDrawn(); n != 2 {
+		t.Errorf("report shows %d figures, want 2", n)
+	}
+	b.NoErrors(t)
+}

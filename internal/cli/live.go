@@ -60,7 +60,7 @@ func (l *liveFlag) start(ctx context.Context, kind, model string, stderr io.Writ
 	case liveSelf:
 		ln, err := serve.Listen("", false, stderr)
 		if err != nil {
-			return nil, nil, usagef("--live: %v", err)
+			return nil, nil, fmt.Errorf("--live: %v", err)
 		}
 		sv, err := serve.New(serve.Settings{Runs: "runs", Version: Version})
 		if err != nil {
