@@ -241,3 +241,25 @@ func TestBrowserPastRuns(t *testing.T) {
 	}
 	b.NoErrors(t)
 }
+
+// TestBrowserSTDP: an STDP network's receptive fields are drawn as they
+// form: one 28×28 tile per neuron.
+func TestBrowserSTDP(t *testing.T) {
+	needMNIST(t)
+	b := browsertest.Start(t, 2*time.Minute)
+	_, ts := newTest(t, Settings{})
+	startFromForm(t, b, ts.URL, "train", "stdp", map[string]string{"neurons": "36", "train_samples": "200", "test_samples": "100", "epochs": "1"})
+	seen := watchPage(t, b, time.Minute, func(s pageState) bool { return s.State == "done" })
+	if last := seen[len(seen)-1]; last.FieldEvents < 2 {
+		t.Errorf("%d receptive-field events, want several", last.FieldEvents)
+	}
+	size, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]int](`[document.getElementById("fields").width, document.getElementById("fields").height]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 36 neurons in a 6×6 grid of 28×28 tiles.
+	if size[0] != 168 || size[1] != 168 {
+		t.Errorf("fields canvas %v, want 168×168", size)
+	}
+	b.NoErrors(t)
+}

@@ -9,19 +9,28 @@ import (
 	"github.com/neurite/neurite/experiment"
 )
 
-// Queue sizes: events a job may get ahead of its run's fan-out, events a
-// client may get behind, and events kept for a client that arrives late
-// (per kind; a curve's history is thinned to fit).
+// Queue bounds: events a job may get ahead of its run's fan-out; events
+// and bytes a client may get behind; events kept, per kind, for a client
+// that arrives late (a training curve's whole history, thinned to fit;
+// the last second or so of a simulation; the latest receptive fields).
 const (
 	jobQueue    = 1024
 	clientQueue = 256
-	keepEvents  = 512
+	clientBytes = 8 << 20
 )
+
+var keepEvents = map[string]int{"train": 512, "sim": 64, "fields": 1}
 
 // message is one event as it goes to the browser.
 type message struct {
 	kind string
 	data []byte
+}
+
+// client is one browser's queue; bytes counts what waits in it.
+type client struct {
+	ch    chan message
+	bytes atomic.Int64
 }
 
 // hub fans a run's events out to its clients. publish never blocks.
@@ -31,15 +40,14 @@ type hub struct {
 	spent   atomic.Int64 // nanoseconds the job spent in publish
 
 	mu      sync.Mutex
-	clients map[chan message]struct{}
+	clients map[*client]struct{}
 	history map[string][]message
 	closed  bool
 	done    chan struct{} // closed when the fan-out ends
 }
 
 func newHub() *hub {
-	h := &hub{in: make(chan any, jobQueue),
-		clients: map[chan message]struct{}{}, history: map[string][]message{}, done: make(chan struct{})}
+	h := &hub{in: make(chan any, jobQueue), clients: map[*client]struct{}{}, history: map[string][]message{}, done: make(chan struct{})}
 	go h.run()
 	return h
 }
@@ -95,44 +103,58 @@ func (h *hub) finish() {
 func (h *hub) send(m message) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	hist := append(h.history[m.kind], m)
-	if len(hist) > keepEvents {
-		if m.kind == "train" {
-			// Keep the whole curve, at half the resolution.
-			half := hist[:0]
-			for i := 0; i < len(hist); i += 2 {
-				half = append(half, hist[i])
+	if keep := keepEvents[m.kind]; keep > 0 {
+		hist := append(h.history[m.kind], m)
+		if len(hist) > keep {
+			if m.kind == "train" {
+				// Keep the whole curve, at half the resolution.
+				half := hist[:0]
+				for i := 0; i < len(hist); i += 2 {
+					half = append(half, hist[i])
+				}
+				hist = half
+			} else {
+				hist = append(hist[:0], hist[len(hist)-keep:]...)
 			}
-			hist = half
-		} else {
-			hist = append(hist[:0], hist[len(hist)-keepEvents/2:]...)
 		}
+		h.history[m.kind] = hist
 	}
-	h.history[m.kind] = hist
 	for c := range h.clients {
-		select {
-		case c <- m:
-		default:
-			h.dropped.Add(1)
-		}
+		h.offer(c, m)
+	}
+}
+
+// offer queues m for c, or drops it when c's queue is full.
+func (h *hub) offer(c *client, m message) {
+	if c.bytes.Load()+int64(len(m.data)) > clientBytes {
+		h.dropped.Add(1)
+		return
+	}
+	select {
+	case c.ch <- m:
+		c.bytes.Add(int64(len(m.data)))
+	default:
+		h.dropped.Add(1)
 	}
 }
 
 // subscribe returns a client's queue, already holding the events kept so
-// far (as many as fit), and a function that ends the subscription.
-func (h *hub) subscribe() (<-chan message, func()) {
-	c := make(chan message, clientQueue+2*keepEvents)
+// far, and a function that ends the subscription. The reader calls
+// c.took for each message it takes.
+func (h *hub) subscribe() (*client, func()) {
+	size := clientQueue
+	for _, k := range keepEvents {
+		size += k
+	}
+	c := &client{ch: make(chan message, size)}
 	h.mu.Lock()
-	for _, kind := range []string{"train", "fields", "sim", "status"} {
+	for _, kind := range []string{"train", "fields", "sim"} {
 		for _, m := range h.history[kind] {
-			select {
-			case c <- m:
-			default:
-			}
+			h.offer(c, m)
 		}
 	}
 	if h.closed {
-		close(c)
+		close(c.ch)
 	} else {
 		h.clients[c] = struct{}{}
 	}
@@ -141,17 +163,14 @@ func (h *hub) subscribe() (<-chan message, func()) {
 		h.mu.Lock()
 		if _, ok := h.clients[c]; ok {
 			delete(h.clients, c)
-			close(c)
+			close(c.ch)
 		}
 		h.mu.Unlock()
 	}
 }
 
-// status sends a status event (the run's RunInfo) to every client.
-func (h *hub) status(info RunInfo) {
-	b, _ := json.Marshal(info)
-	h.send(message{"status", b})
-}
+// took records that the reader took m from the queue.
+func (c *client) took(m message) { c.bytes.Add(-int64(len(m.data))) }
 
 // close ends the run's stream: clients get what is queued, then EOF.
 func (h *hub) close() {
@@ -163,6 +182,6 @@ func (h *hub) close() {
 	h.closed = true
 	for c := range h.clients {
 		delete(h.clients, c)
-		close(c)
+		close(c.ch)
 	}
 }

@@ -421,7 +421,7 @@ func (sv *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
-	ch, unsubscribe := rn.hub.subscribe()
+	c, unsubscribe := rn.hub.subscribe()
 	defer unsubscribe()
 	bw := bufio.NewWriter(w)
 	status := func() {
@@ -437,20 +437,22 @@ func (sv *Server) events(w http.ResponseWriter, r *http.Request) {
 	defer tick.Stop()
 	for {
 		select {
-		case m, ok := <-ch:
+		case m, ok := <-c.ch:
 			if !ok {
 				status()
 				bw.Flush()
 				flusher.Flush()
 				return
 			}
+			c.took(m)
 			fmt.Fprintf(bw, "event: %s\ndata: %s\n\n", m.kind, m.data)
 			// Send what is queued in one write.
-			for n := len(ch); n > 0; n-- {
-				m, ok := <-ch
+			for n := len(c.ch); n > 0; n-- {
+				m, ok := <-c.ch
 				if !ok {
 					break
 				}
+				c.took(m)
 				fmt.Fprintf(bw, "event: %s\ndata: %s\n\n", m.kind, m.data)
 			}
 		case <-tick.C:

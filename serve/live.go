@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/neurite/neurite/experiment"
@@ -25,8 +26,9 @@ type Live struct {
 	id   string
 	warn io.Writer
 
-	queue chan experiment.Event
-	done  chan struct{}
+	queue        chan experiment.Event
+	done         chan struct{}
+	fieldsQueued atomic.Bool
 
 	mu      sync.Mutex
 	failed  bool
@@ -73,9 +75,21 @@ func (l *Live) URL() string { return l.base + "/?run=" + l.id }
 // Observe queues e for the server, or drops it; it is an
 // experiment.Reporting.Observe.
 func (l *Live) Observe(e experiment.Event) {
+	// Receptive fields are large (a third of a megabyte): one waiting is
+	// enough, the next replaces it anyway.
+	_, fields := e.(*experiment.ReceptiveFields)
+	if fields && !l.fieldsQueued.CompareAndSwap(false, true) {
+		l.mu.Lock()
+		l.dropped++
+		l.mu.Unlock()
+		return
+	}
 	select {
 	case l.queue <- e:
 	default:
+		if fields {
+			l.fieldsQueued.Store(false)
+		}
 		l.mu.Lock()
 		l.dropped++
 		l.mu.Unlock()
@@ -101,6 +115,9 @@ func (l *Live) send() {
 }
 
 func (l *Live) line(buf *bytes.Buffer, e experiment.Event) {
+	if _, ok := e.(*experiment.ReceptiveFields); ok {
+		l.fieldsQueued.Store(false)
+	}
 	data, err := json.Marshal(e)
 	if err != nil {
 		return

@@ -32,7 +32,7 @@ func TestLive(t *testing.T) {
 	}
 	l.Close(map[string]float64{"test_accuracy": 0.5}, nil)
 	var steps []int
-	for m := range sub {
+	for m := range sub.ch {
 		if m.kind == "train" {
 			var s experiment.TrainStep
 			json.Unmarshal(m.data, &s)

@@ -153,7 +153,7 @@ func TestHubNeverBlocks(t *testing.T) {
 		t.Errorf("%d publishes took %v", events, took)
 	}
 	h.finish()
-	if d := h.dropped.Load(); d < events-jobQueue-clientQueue-2*keepEvents {
+	if d := h.dropped.Load(); d < int64(events-jobQueue-clientQueue-keepEvents["train"]) {
 		t.Errorf("dropped %d of %d events, want all but the queues' room", d, events)
 	}
 }
