@@ -73,6 +73,9 @@ type Sim struct {
 	states   []*StateMonitor
 	plastic  []*projState // projections with a Plasticity rule
 	bar      *barrier.Barrier
+	// workHook, when set (by benchmarks), is called as each worker starts
+	// a chunk of steps, and what it returns as the worker ends it.
+	workHook func(t int) func()
 }
 
 type popState struct {
@@ -382,6 +385,9 @@ func (s *Sim) runChunk(from, to int64) {
 
 // work runs worker t over steps [from, to).
 func (s *Sim) work(t int, from, to int64) {
+	if s.workHook != nil {
+		defer s.workHook(t)()
+	}
 	for n := from; n < to; n++ {
 		par := s.slot(n)
 		for _, m := range s.states {
