@@ -25,6 +25,17 @@
 // path) or passed in memory (TrainSet and TestSet, Spec, Net, Network):
 // the same job then runs on them.
 //
+// # Watching a job
+//
+// Reporting.Observe, when set, receives typed events as the job runs
+// ([Event]: *[TrainStep] after training batches, *[SimFrame] as a
+// simulation advances, *[ReceptiveFields] while an STDP network learns),
+// at most one of a kind every Reporting.ObserveEvery (1/60 s by default)
+// and always the run's last. Events only read the run's state: a job
+// gives the same bits observed or not. The web UI (package serve) streams
+// them to the browser; [TrainSettings.Check] and [SimSettings.Check] give
+// it the job's refusals before it starts one.
+//
 // # Operations
 //
 // Reports count operations per example with package energy's one
