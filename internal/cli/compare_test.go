@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/neurite/neurite/compare"
+	"github.com/neurite/neurite/report"
 	"github.com/neurite/neurite/tensor"
 )
 
@@ -70,6 +71,26 @@ func TestCompareQuickProfile(t *testing.T) {
 	}
 	if n := strings.Count(page, "<svg"); n != figures {
 		t.Errorf("report.html inlines %d SVGs for %d figures", n, figures)
+	}
+	// Every chart readable: no overlapping text, no legend on the data, no
+	// clipped mark, no hidden series (report.CheckFigure); every measured
+	// difference judged, and the summary at the top.
+	for _, d := range res.Differences {
+		for i, f := range d.Figures {
+			problems, err := report.CheckFigure(f)
+			if err != nil {
+				t.Errorf("%s-%d: %v", d.Name, i+1, err)
+			}
+			for _, p := range problems {
+				t.Errorf("%s-%d (%s): %s", d.Name, i+1, f.Title, p)
+			}
+		}
+		if d.Status == "measured" && d.Verdict == nil {
+			t.Errorf("%s: measured but no verdict", d.Name)
+		}
+	}
+	if i := strings.Index(page, `id="summary"`); i < 0 || i > strings.Index(page, `id="size"`) {
+		t.Error("report.html does not open with the summary table")
 	}
 	if strings.Contains(page, "src=\"http") || strings.Contains(page, "href=\"http") {
 		t.Error("report.html loads something from the network")
