@@ -155,7 +155,33 @@ func TestDataParallel(t *testing.T) {
 			}
 		}
 	}
+	// A last batch of one example: two of three members have none.
+	d = tr.Head(65)
+	one, _, err := run(Config{Batch: 64, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
 	group := newLocalGroup(3)
+	nets := make([]*ann.Sequential, 3)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for r := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			nets[r], _, errs[r] = run(Config{Batch: 64, Seed: 5, Group: group[r]})
+		}()
+	}
+	wg.Wait()
+	for r := range 3 {
+		if errs[r] != nil {
+			t.Fatalf("a last batch of one example, rank %d: %v", r, errs[r])
+		}
+		if d := relDiff(weights(one), weights(nets[r])); d > 1e-6 {
+			t.Errorf("a last batch of one example, rank %d: weights %g relative from one process's", r, d)
+		}
+	}
+	group = newLocalGroup(3)
 	if _, _, err := run(Config{Batch: 2, Group: group[0]}); err == nil {
 		t.Error("a batch of 2 over 3 processes was not refused")
 	}

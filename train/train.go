@@ -252,7 +252,7 @@ func Fit(ctx context.Context, net *ann.Sequential, loss ann.Loss, opt optim.Opti
 				labels[k] = trainSet.Labels[i]
 			}
 			lb := labels[:len(idx)]
-			if cfg.Perturb != nil {
+			if cfg.Perturb != nil && len(idx) > 0 {
 				if err := cfg.Perturb(st.Step, xb, lb); err != nil {
 					return res, fmt.Errorf("epoch %d, batch %d: %w", st.Epoch+1, b+1, err)
 				}
