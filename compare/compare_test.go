@@ -2,7 +2,9 @@ package compare
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -507,5 +509,43 @@ func TestProfilesDiffer(t *testing.T) {
 	}
 	if q.MLP.Dropout != 0 || q.MLPDropout.Dropout == 0 {
 		t.Errorf("dropout: MLP %v, its twin %v", q.MLP.Dropout, q.MLPDropout.Dropout)
+	}
+}
+
+// TestWriteTinyFixture regenerates report's testdata/compare-tiny.json,
+// the tiny run's results without the image grids, which the report's
+// figure and browser tests draw:
+//
+//	NEURITE_WRITE_TINY=../report/testdata/compare-tiny.json go test -run TestWriteTinyFixture ./compare
+func TestWriteTinyFixture(t *testing.T) {
+	path := os.Getenv("NEURITE_WRITE_TINY")
+	if path == "" {
+		t.Skip("set NEURITE_WRITE_TINY to the fixture's path to regenerate it")
+	}
+	res, err := tiny()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := *res
+	out.Started, out.WallSeconds = "2026-01-01T00:00:00Z", 0
+	out.Differences = nil
+	for _, d := range res.Differences {
+		d.Verdict = nil // the report fills it in
+		var figs []Figure
+		for _, f := range d.Figures {
+			if f.Grid == nil {
+				f.File = ""
+				figs = append(figs, f)
+			}
+		}
+		d.Figures = figs
+		out.Differences = append(out.Differences, d)
+	}
+	b, err := json.MarshalIndent(&out, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
