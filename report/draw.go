@@ -513,7 +513,7 @@ func (sp *seriesPlot) Plot(c draw.Canvas, p *plot.Plot) {
 			r := vg.Points(max(glyphRadius, 1))
 			sp.lay.Series[sp.k] = append(sp.lay.Series[sp.k], mark{
 				Box:   vg.Rectangle{Min: vg.Point{X: at.X - r, Y: at.Y - r}, Max: vg.Point{X: at.X + r, Y: at.Y + r}},
-				Label: name + ": " + valueText(pt.X, sp.fig.XLabel) + " → " + valueText(pt.Y, sp.fig.YLabel)})
+				Label: name + ": " + valueText(pt.X, sp.fig.XLabel) + "; " + valueText(pt.Y, sp.fig.YLabel)})
 		}
 	}
 	if sp.sentinels {
@@ -538,14 +538,17 @@ func (sp *seriesPlot) Thumbnail(c *draw.Canvas) {
 	c.DrawGlyph(draw.GlyphStyle{Color: sp.st.colour, Radius: vg.Points(glyphRadius), Shape: sp.st.glyph}, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: mid})
 }
 
-// valueText writes a value for a hover label with its axis's label, which
-// names the unit.
+// valueText writes a value for a hover label as "axis = value" (the
+// axis's label names the unit), or the value alone for an unlabelled axis.
 func valueText(v float64, axis string) string {
-	s := strconv.FormatFloat(v, 'g', 4, 64)
-	if axis == "" {
-		return s
+	val := strconv.FormatFloat(v, 'g', 4, 64)
+	if math.Abs(v) >= 1e5 || v != 0 && math.Abs(v) < 1e-3 {
+		val = figure.SciLabel(v)
 	}
-	return s + " (" + axis + ")"
+	if axis == "" {
+		return val
+	}
+	return axis + " = " + val
 }
 
 // markGroups turns the sentinel texts of an SVG into groups: each series
