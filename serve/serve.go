@@ -242,9 +242,21 @@ func (sv *Server) lookup(id string) *run {
 	return sv.runs[id]
 }
 
+// keepRuns bounds the runs the server keeps in memory; older ones that
+// are over are listed from their folders.
+const keepRuns = 64
+
 func (sv *Server) add(r *run) {
 	sv.runs[r.id] = r
 	sv.order = append(sv.order, r.id)
+	for i := 0; len(sv.order) > keepRuns && i < len(sv.order); {
+		if old := sv.runs[sv.order[i]]; old.state() != stateRunning {
+			delete(sv.runs, sv.order[i])
+			sv.order = slices.Delete(sv.order, i, i+1)
+			continue
+		}
+		i++
+	}
 }
 
 func (sv *Server) logf(format string, args ...any) {

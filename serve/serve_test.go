@@ -270,3 +270,56 @@ func FuzzDecodeJobRequest(f *testing.F) {
 		q.settings("", 1<<30, "test") // checks, never panics
 	})
 }
+
+// FuzzPush: any body pushed for an attached run answers 200 or 400, never
+// a panic, and leaves the run's stream working.
+func FuzzPush(f *testing.F) {
+	f.Add("{\"kind\":\"train\",\"data\":{\"step\":1}}\n{\"kind\":\"sim\",\"data\":{}}\n")
+	f.Add("{\"kind\":\"end\",\"data\":{\"x\":1},\"error\":\"boom\"}\n")
+	f.Add("{\"kind\":\"fields\",\"data\":[1,2]}\n")
+	f.Add("\n\n{")
+	sv, err := New(Settings{Runs: f.TempDir()})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := sv.Handler()
+	f.Fuzz(func(t *testing.T, body string) {
+		rn := sv.external("train", "fuzz")
+		req := httptest.NewRequest("POST", "http://127.0.0.1/api/runs/"+rn.id+"/push", strings.NewReader(body))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK && w.Code != http.StatusBadRequest {
+			t.Fatalf("push %q: %d", body, w.Code)
+		}
+		if rn.end(stateStopped, "") {
+			rn.close()
+		}
+	})
+}
+
+// TestKeepRuns: the server keeps a bounded number of ended runs in memory;
+// the others are listed from their folders.
+func TestKeepRuns(t *testing.T) {
+	sv, ts := newTest(t, Settings{})
+	for range keepRuns + 20 {
+		_, _, finish := sv.Attach("train", "mlp")
+		finish(map[string]int{"x": 1}, nil)
+	}
+	_, _, _ = sv.Attach("sim", "coba") // one under way
+	sv.mu.Lock()
+	n := len(sv.runs)
+	sv.mu.Unlock()
+	if n > keepRuns+1 {
+		t.Errorf("%d runs in memory, want at most %d", n, keepRuns+1)
+	}
+	resp, err := http.Get(ts.URL + "/api/runs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs []RunInfo
+	json.NewDecoder(resp.Body).Decode(&runs)
+	resp.Body.Close()
+	if len(runs) != keepRuns+21 {
+		t.Errorf("%d runs listed, want %d", len(runs), keepRuns+21)
+	}
+}
