@@ -151,9 +151,11 @@ func (o simOptions) simulate(ctx context.Context, stderr io.Writer) (*experiment
 	if !quiet {
 		s.Progress = b.update
 	}
-	var finish func(any, error)
-	if s.Observe, finish, err = o.live.start(ctx, "sim", s.Model, stderr); err != nil {
-		return nil, err
+	finish := func(any, error) {}
+	if !quiet { // rank 0 shows the run
+		if s.Observe, finish, err = o.live.start(ctx, "sim", s.Model, stderr); err != nil {
+			return nil, err
+		}
 	}
 	rep, err := experiment.Simulate(ctx, s)
 	b.finish()
