@@ -409,9 +409,20 @@ func (sv *Server) stopRun(w http.ResponseWriter, r *http.Request) {
 // events streams a run's events as server-sent events: "train", "sim",
 // "fields" and "status" (its RunInfo), each data line one JSON object.
 func (sv *Server) events(w http.ResponseWriter, r *http.Request) {
-	rn := sv.lookup(r.PathValue("id"))
+	id := r.PathValue("id")
+	rn := sv.lookup(id)
 	if rn == nil {
-		writeJSON(w, http.StatusNotFound, &RequestError{Msg: "no such run under way"})
+		// A run of the past: its record, and the end of the stream.
+		b, err := fs.ReadFile(sv.root.FS(), id+"/run.json")
+		var info RunInfo
+		if !validID(id) || err != nil || json.Unmarshal(b, &info) != nil {
+			writeJSON(w, http.StatusNotFound, &RequestError{Msg: "no such run"})
+			return
+		}
+		info.ID, info.Files = id, sv.files(id)
+		b, _ = json.Marshal(info)
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprintf(w, "event: status\ndata: %s\n\n", b)
 		return
 	}
 	flusher, ok := w.(http.Flusher)

@@ -322,4 +322,18 @@ func TestKeepRuns(t *testing.T) {
 	if len(runs) != keepRuns+21 {
 		t.Errorf("%d runs listed, want %d", len(runs), keepRuns+21)
 	}
+	// An evicted run's stream is its record.
+	old := runs[len(runs)-1]
+	if sv.lookup(old.ID) != nil {
+		t.Fatalf("oldest run %s still in memory", old.ID)
+	}
+	resp, err = http.Get(ts.URL + "/api/runs/" + old.ID + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(string(b), "event: status\ndata: {") || !strings.Contains(string(b), `"state":"done"`) {
+		t.Errorf("events of an evicted run: %q", b)
+	}
 }
