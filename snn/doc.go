@@ -122,7 +122,9 @@
 // network and seed, which then runs on bit for bit as the first would
 // have, on any thread count. The random streams need no saving: each
 // draw is addressed by step and neuron. [Network.Fingerprint] tells
-// whether two networks were built the same way.
+// whether two networks were built the same way. Split over processes,
+// each rank saves and loads its own share, which only the same rank of as
+// many processes takes back.
 //
 // # Several processes
 //
