@@ -67,9 +67,9 @@ func BenchmarkCUBA(b *testing.B) {
 }
 
 // BenchmarkBrunel is Brunel (2000) panel A at full size (12,500 neurons,
-// 15.6 M synapses) for 100 ms, on 1 and 2 threads (named, since -cpu does
-// not set the GOMAXPROCS a benchmark sees with this toolchain):
-// dominated by synaptic events.
+// 15.6 M synapses) for 100 ms, on 1 and 2 threads (named, since with this
+// toolchain `-cpu 1,2` runs its -cpu 1 pass with GOMAXPROCS 2): dominated
+// by synaptic events.
 func BenchmarkBrunel(b *testing.B) {
 	for _, threads := range []int{1, 2} {
 		b.Run(fmt.Sprint("threads=", threads), func(b *testing.B) {
