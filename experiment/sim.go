@@ -100,7 +100,10 @@ type SimSettings struct {
 	// put back, and the run goes on to Duration, the total simulated time
 	// counted from the start. The rest of the run is the same bits as if
 	// it had never stopped, its report and files cover the whole run, and
-	// Checkpoint, CheckpointEvery, Out and Raster default to the file's.
+	// Checkpoint, CheckpointEvery, Out, Raster and Figure default to the
+	// file's. Figure may name another file, or ask for a figure the
+	// checkpoint's run did not draw: it then draws the spikes from the
+	// resume on, and a note says what it lacks.
 	// A file written by another network, or by a Version other than this
 	// one, is refused, and so is one written by another number of
 	// processes (Cluster's size).
