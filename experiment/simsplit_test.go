@@ -32,7 +32,15 @@ func onRanks(t *testing.T, ranks int, s SimSettings, build func() *snn.Network) 
 			reps[r], errs[r] = Simulate(context.Background(), rs)
 		}()
 	}
-	wg.Wait()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Minute):
+		// A rank that failed after a collective leaves the others waiting
+		// (under MPI, its MPI_Abort ends them).
+		t.Fatalf("ranks still running after 3 minutes: one failed while the others wait in a collective")
+	}
 	return reps, errs
 }
 
