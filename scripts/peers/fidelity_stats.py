@@ -24,9 +24,11 @@ a seed, so runs are independent samples of the same model):
          freedom times the standard error of the difference), or within
          3% of Brian2's mean (the resolution asked of a simulator, for
          statistics whose seed spread is tiny, such as deterministic HH);
-         for corr, an absolute difference below 0.005 also agrees (mean
-         correlations of asynchronous networks are ~0.01, dominated by
-         sampling noise).
+         for cv and corr, an absolute difference below 0.005 also agrees
+         (mean correlations of asynchronous networks are ~0.01, dominated
+         by sampling noise; HH's regular firing has a CV of 0.001 in
+         Brian2, where spike times are rounded to dt = 0.025 ms of a
+         16 ms interval, and 0 in neurite).
   KS     the two-sample Kolmogorov-Smirnov distance between the per-neuron
          rate distributions of neurite's and Brian2's run of seed s,
          averaged over seeds, must not exceed the largest distance between
@@ -120,7 +122,7 @@ for model, spec in runs.items():
             mx, my = float(np.mean(x)), float(np.mean(y))
             se, half = welch(x, y)
             d = mx - my
-            ok = abs(d) <= half or (my != 0 and abs(d) <= 0.03 * abs(my)) or (st == 'corr' and abs(d) < 0.005)
+            ok = abs(d) <= half or (my != 0 and abs(d) <= 0.03 * abs(my)) or (st != 'rate' and abs(d) < 0.005)
             rec[st] = dict(neurite=mx, neurite_sd=float(np.std(x, ddof=1)) if len(x) > 1 else 0.0,
                            brian2=my, brian2_sd=float(np.std(y, ddof=1)) if len(y) > 1 else 0.0,
                            diff=d, ci95_half=half, agree=bool(ok))
