@@ -2,6 +2,7 @@ package compare
 
 import (
 	"math"
+	"strings"
 
 	"github.com/neurite/neurite/experiment"
 	"github.com/neurite/neurite/snn"
@@ -276,6 +277,28 @@ func scalingMethod(sm sizeData) string {
 	return f("The brain-scale times come from a scaling model (experiment.FitScaling) fitted by least squares to Brunel's network in its asynchronous irregular (C) and slow (D) regimes, split over ranks of one thread each (%s; %d runs): ", sizes, md.Runs) +
 		f("%.3g ns per neuron-step and %.3g ns per synaptic event, divided over the ranks, plus per exchange window a latency of %.3g µs × log₂R and %.3g ns per byte of spikes a rank receives (4 bytes a spike, every rank receiving every other's). ",
 			md.NeuronStepSeconds*1e9, md.EventSeconds*1e9, md.LatencySeconds*1e6, md.SecondsPerByte*1e9) +
+		"A neuron-step there includes drawing the neuron's external Poisson input, as Brunel's network has it. " +
+		zeroCosts(md) +
 		"Its assumptions: the ranks here are goroutines of one process exchanging through shared memory on this machine (the same code as mpirun's ranks, but not MPI's transport nor a network, whose latency and bandwidth are worse); compute divides evenly and keeps its measured cost per event at any size; the brain is split over as many ranks as machines of 24 GiB its synapses need, exchanging every 1.5 ms (the fitted network's delay) at a 1 Hz mean rate. " +
 		"Measured over MPI instead, `mpirun -np R neurite sim brunel --json` reports the same quantities (comm: seconds and bytes per exchange, share of wall time)."
+}
+
+// zeroCosts says which of the model's costs the fit left at 0 (a least-
+// squares coefficient that came out negative), since the runs did not
+// resolve them.
+func zeroCosts(md experiment.ScalingModel) string {
+	var zero []string
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"the cost of a neuron-step", md.NeuronStepSeconds}, {"the cost of a synaptic event", md.EventSeconds},
+		{"the latency", md.LatencySeconds}, {"the cost per byte", md.SecondsPerByte}} {
+		if c.v == 0 {
+			zero = append(zero, c.name)
+		}
+	}
+	if len(zero) == 0 {
+		return ""
+	}
+	return "The measurements did not resolve " + strings.Join(zero, " nor ") + ": the fit sets it to 0, the other costs of its kind absorbing it. "
 }
