@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/neurite/neurite/snn/snntest"
+	"github.com/neurite/neurite/snn"
 )
 
 // ScalingModel predicts the wall time a spiking network split over R
@@ -153,11 +153,11 @@ func SimulateRanks(ctx context.Context, s SimSettings, ranks int) (*SimReport, e
 	}
 	prev := runtime.GOMAXPROCS(ranks * s.Threads) // each rank its threads
 	defer runtime.GOMAXPROCS(prev)
-	cluster := snntest.LocalCluster(ranks)
+	cluster := snn.NewLocalCluster(ranks)
 	reps := make([]*SimReport, ranks)
 	errs := make([]error, ranks)
 	var wg sync.WaitGroup
-	for r, c := range cluster {
+	for r, c := range cluster.Ranks() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -167,8 +167,16 @@ func SimulateRanks(ctx context.Context, s SimSettings, ranks int) (*SimReport, e
 				rs.Reporting = Reporting{}
 			}
 			reps[r], errs[r] = Simulate(ctx, rs)
+			if errs[r] != nil {
+				// The others may be waiting in a collective for this rank
+				// (a cancellation seen a step earlier here than there).
+				cluster.Abort(errs[r])
+			}
 		}()
 	}
 	wg.Wait()
+	if errs[0] != nil {
+		return nil, errs[0]
+	}
 	return reps[0], errors.Join(errs...)
 }

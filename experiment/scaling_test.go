@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -90,5 +91,28 @@ func TestSimulateRanks(t *testing.T) {
 	}
 	if _, err := SimulateRanks(context.Background(), SimSettings{Model: "brunel", Network: one.Network}, 2); err == nil {
 		t.Error("SimulateRanks took a built network")
+	}
+}
+
+// TestSimulateRanksCancel: a cancelled run over goroutine ranks returns
+// the cancellation, even when the ranks see it at different steps (one
+// would otherwise wait in an exchange for a rank that has stopped).
+func TestSimulateRanksCancel(t *testing.T) {
+	for _, after := range []time.Duration{0, 20 * time.Millisecond, 100 * time.Millisecond} {
+		ctx, cancel := context.WithTimeout(context.Background(), after)
+		done := make(chan error, 1)
+		go func() {
+			_, err := SimulateRanks(ctx, SimSettings{Model: "brunel", N: 2000, Duration: time.Hour, Seed: 1}, 3)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("cancelled after %v: %v, want the cancellation", after, err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("cancelled after %v: still running a minute later", after)
+		}
+		cancel()
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/neurite/neurite/snn"
-	"github.com/neurite/neurite/snn/snntest"
 )
 
 // FuzzSimCheckpoint resumes from damaged checkpoints whose checksum still
@@ -49,7 +48,7 @@ func FuzzSimCheckpoint(f *testing.F) {
 			t.Fatal(err)
 		}
 		if ck, err := readSimCheckpoint(path); err == nil {
-			if part, err := ck.share(snntest.LocalCluster(2)[1]); err == nil && part == nil {
+			if part, err := ck.share(snn.NewLocalCluster(2).Ranks()[1]); err == nil && part == nil {
 				t.Error("share returned no checkpoint and no error")
 			}
 		}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/neurite/neurite/snn"
 	"github.com/neurite/neurite/snn/plasticity"
-	"github.com/neurite/neurite/snn/snntest"
 )
 
 // brunelSTDP is Brunel's network (panel C) with STDP on its excitatory
@@ -312,7 +311,7 @@ func TestSimulateCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ranks := snntest.LocalCluster(3)
+	ranks := snn.NewLocalCluster(3).Ranks()
 	reps := make([]*SimReport, len(ranks))
 	errs := make([]error, len(ranks))
 	var wg sync.WaitGroup

@@ -12,14 +12,13 @@ import (
 	"time"
 
 	"github.com/neurite/neurite/snn"
-	"github.com/neurite/neurite/snn/snntest"
 )
 
 // onRanks runs Simulate with s on each rank of a cluster of goroutines
 // (MPI processes under mpirun), s.Network built afresh for each.
 func onRanks(t *testing.T, ranks int, s SimSettings, build func() *snn.Network) ([]*SimReport, []error) {
 	t.Helper()
-	cluster := snntest.LocalCluster(ranks)
+	cluster := snn.NewLocalCluster(ranks).Ranks()
 	reps := make([]*SimReport, ranks)
 	errs := make([]error, ranks)
 	var wg sync.WaitGroup

@@ -2,15 +2,16 @@ package snn_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/neurite/neurite/snn"
 	"github.com/neurite/neurite/snn/plasticity"
-	"github.com/neurite/neurite/snn/snntest"
 )
 
 // clusterCases are networks that exercise every path of the distributed
@@ -65,7 +66,7 @@ func clusterRun(t *testing.T, build func(uint64) (*snn.Network, error), ranks, t
 	t.Helper()
 	var cluster []snn.Cluster
 	if ranks > 0 {
-		cluster = snntest.LocalCluster(ranks)
+		cluster = snn.NewLocalCluster(ranks).Ranks()
 	}
 	n := max(1, ranks)
 	nets := make([]*snn.Network, n)
@@ -216,4 +217,33 @@ func expanded(p *snn.Projection) *snn.Projection {
 	c := *p
 	c.Expand()
 	return &c
+}
+
+// TestLocalClusterAbort: a rank waiting in a collective for a rank that
+// failed returns the failure instead of waiting forever, and so does
+// every later collective.
+func TestLocalClusterAbort(t *testing.T) {
+	c := snn.NewLocalCluster(2)
+	r0 := c.Ranks()[0]
+	failed := errors.New("bad spec on rank 1")
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := r0.Allgather([]int32{1, 2})
+		done <- err
+	}()
+	c.Abort(failed) // rank 1 never calls Allgather
+	select {
+	case err := <-done:
+		if !errors.Is(err, failed) {
+			t.Fatalf("Allgather returned %v, want an error wrapping %v", err, failed)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Allgather still waiting 10 s after Abort")
+	}
+	if err := r0.SumInt64([]int64{1}); !errors.Is(err, failed) {
+		t.Errorf("SumInt64 after Abort: %v, want %v", err, failed)
+	}
+	if err := r0.MaxFloat64([]float64{1}); !errors.Is(err, failed) {
+		t.Errorf("MaxFloat64 after Abort: %v, want %v", err, failed)
+	}
 }

@@ -129,7 +129,7 @@
 // # Several processes
 //
 // With [SimOptions].Cluster (MPI ranks, see internal/mpi; or
-// snntest.LocalCluster's goroutines), each process owns a contiguous,
+// snn.LocalCluster's goroutines), each process owns a contiguous,
 // 8-aligned range of every population ([RankRange]) as the workers do
 // within a process, keeps only the synapses onto its own neurons, and
 // sends its spikes to every rank once per exchange window: the shortest

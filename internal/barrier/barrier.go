@@ -14,11 +14,12 @@ import (
 // Barrier holds each of n goroutines in Wait until all n have arrived.
 // The zero value is not usable; call New.
 type Barrier struct {
-	n     int32
-	count atomic.Int32
-	gen   atomic.Uint32
-	mu    sync.Mutex
-	cond  *sync.Cond
+	n       int32
+	count   atomic.Int32
+	gen     atomic.Uint32
+	aborted atomic.Bool
+	mu      sync.Mutex
+	cond    *sync.Cond
 }
 
 // New returns a barrier for n goroutines.
@@ -45,7 +46,7 @@ func (b *Barrier) Wait() {
 		return
 	}
 	for i := 0; i < 4000; i++ {
-		if b.gen.Load() != g {
+		if b.gen.Load() != g || b.aborted.Load() {
 			return
 		}
 		if i%64 == 63 {
@@ -53,8 +54,21 @@ func (b *Barrier) Wait() {
 		}
 	}
 	b.mu.Lock()
-	for b.gen.Load() == g {
+	for b.gen.Load() == g && !b.aborted.Load() {
 		b.cond.Wait()
 	}
 	b.mu.Unlock()
 }
+
+// Abort releases every goroutine waiting in Wait, now and in every later
+// round, without the team being complete: for a team member that fails
+// and will never arrive. Callers check Aborted after Wait.
+func (b *Barrier) Abort() {
+	b.aborted.Store(true)
+	b.mu.Lock()
+	b.cond.Broadcast()
+	b.mu.Unlock()
+}
+
+// Aborted reports whether Abort was called.
+func (b *Barrier) Aborted() bool { return b.aborted.Load() }

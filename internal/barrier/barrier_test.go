@@ -3,6 +3,7 @@ package barrier
 import (
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestRounds: in every round each goroutine writes its slot, waits, then
@@ -58,5 +59,34 @@ func BenchmarkWait(b *testing.B) {
 			bar.Wait()
 		}
 		wg.Wait()
+	}
+}
+
+// TestAbort: goroutines held for a member that never arrives are released
+// by Abort, and later rounds do not hold anyone.
+func TestAbort(t *testing.T) {
+	b := New(3)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.Wait() // the third member never comes
+			b.Wait()
+		}()
+	}
+	if b.Aborted() {
+		t.Fatal("Aborted before Abort")
+	}
+	b.Abort()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("goroutines still held 10 s after Abort")
+	}
+	if !b.Aborted() {
+		t.Fatal("not Aborted after Abort")
 	}
 }
