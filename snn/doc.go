@@ -94,6 +94,18 @@
 // compares the means over seeds and, network for network, on Brian2's
 // wiring.
 //
+// Plasticity follows Brian2's synaptic pathways: a rule's Update sees the
+// spikes of step n as they are emitted (Brian2's on_pre and on_post with
+// no delay), presynaptic before postsynaptic, and [STP] scales a spike of
+// step n by the efficacy its interval since the previous spike gives.
+// After 10,000 steps of fixed spike trains, each rule of snn/plasticity
+// (but the random structural one) ends with Brian2's weights, to float32
+// rounding, and every spike transmits Brian2's Tsodyks–Markram efficacy
+// (snn/plasticity/brian2_test.go, stp_test.go). Over every preset,
+// scripts/validate-vs-brian2.sh --suite compares rates, CVs of
+// interspike intervals, spike-count correlations and per-neuron rate
+// distributions with Brian2's over seeds.
+//
 // # Units
 //
 // Time in ms, potentials in mV, conductances in nS, capacitance in pF,
