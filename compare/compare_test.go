@@ -305,10 +305,10 @@ func TestSizeExtrapolatesMeasuredCosts(t *testing.T) {
 	}
 	// The brain's time is the scaling model's, fitted to 3 networks × 1
 	// and 2 ranks, over as many ranks as machines its synapses fill.
-	if m["scaling_runs"] != 6 || m["scaling_ranks"] != 2 || !(m["scaling_comm_share"] > 0 && m["scaling_comm_share"] < 1) ||
+	if m["scaling_runs"] != 6 || m["scaling_probes"] != 3 || !(m["scaling_ns_per_byte"] > 0) || m["scaling_ranks"] != 2 || !(m["scaling_comm_share"] > 0 && m["scaling_comm_share"] < 1) ||
 		!(m["scaling_ns_per_event"]+m["scaling_ns_per_neuron_step"] > 0) || !(m["scaling_bytes_per_exchange"] > 0) {
-		t.Errorf("scaling: %v runs, %v ranks, exchange share %v, %v ns/event, %v ns/neuron-step, %v bytes/exchange",
-			m["scaling_runs"], m["scaling_ranks"], m["scaling_comm_share"], m["scaling_ns_per_event"], m["scaling_ns_per_neuron_step"], m["scaling_bytes_per_exchange"])
+		t.Errorf("scaling: %v runs, %v probes, %v ns/byte, %v ranks, exchange share %v, %v ns/event, %v ns/neuron-step, %v bytes/exchange",
+			m["scaling_runs"], m["scaling_probes"], m["scaling_ns_per_byte"], m["scaling_ranks"], m["scaling_comm_share"], m["scaling_ns_per_event"], m["scaling_ns_per_neuron_step"], m["scaling_bytes_per_exchange"])
 	}
 	model := experiment.ScalingModel{NeuronStepSeconds: m["scaling_ns_per_neuron_step"] / 1e9, EventSeconds: m["scaling_ns_per_event"] / 1e9,
 		LatencySeconds: m["scaling_us_latency_per_window"] / 1e6, SecondsPerByte: m["scaling_ns_per_byte"] / 1e9}

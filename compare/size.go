@@ -44,6 +44,7 @@ type sizeData struct {
 	// Scaling are the runs the scaling model is fitted to, and Model the
 	// fit.
 	Scaling []*experiment.SimReport
+	Probes  []experiment.ExchangeProbe
 	Model   experiment.ScalingModel
 }
 
@@ -80,7 +81,19 @@ func measureSize(e *env, s sizeSettings) (sizeData, error) {
 			m.Scaling = append(m.Scaling, rep)
 		}
 	}
-	if m.Model, err = experiment.FitScaling(m.Scaling); err != nil {
+	// The runs' windows carry a few hundred bytes; a brain-scale one
+	// carries hundreds of megabytes: the exchange of large payloads is
+	// timed directly for the cost per byte.
+	for _, r := range s.ScalingRanks {
+		if r > 1 {
+			probes, err := experiment.ProbeExchange(e.ctx, r, []int{64 << 10, 1 << 20, 8 << 20}, 0)
+			if err != nil {
+				return m, err
+			}
+			m.Probes = append(m.Probes, probes...)
+		}
+	}
+	if m.Model, err = experiment.FitScaling(m.Scaling, m.Probes...); err != nil {
 		return m, err
 	}
 	if s.Microcircuit.Model != "" {
@@ -232,6 +245,7 @@ func (sm sizeData) presentScaling(m map[string]float64) {
 	m["scaling_us_latency_per_window"] = md.LatencySeconds * 1e6
 	m["scaling_ns_per_byte"] = md.SecondsPerByte * 1e9
 	m["scaling_runs"] = float64(md.Runs)
+	m["scaling_probes"] = float64(md.Probes)
 	// The first network over its fewest and most ranks (the runs go
 	// network by network, ranks increasing).
 	if len(sm.Scaling) == 0 {
@@ -274,7 +288,14 @@ func scalingMethod(sm sizeData) string {
 		}
 		sizes += f("%d neurons at %.3g Hz over %d", r.Neurons, meanRate(r), max(1, r.Ranks))
 	}
-	return f("The brain-scale times come from a scaling model (experiment.FitScaling) fitted by least squares to Brunel's network in its asynchronous irregular (C) and slow (D) regimes, split over ranks of one thread each (%s; %d runs): ", sizes, md.Runs) +
+	probes := ""
+	for i, p := range sm.Probes {
+		if i > 0 {
+			probes += ", "
+		}
+		probes += f("%d KiB over %d ranks in %.3g ms", p.BytesPerRank>>10, p.Ranks, p.Seconds*1e3)
+	}
+	return f("The brain-scale times come from a scaling model (experiment.FitScaling) fitted by least squares to Brunel's network in its asynchronous irregular (C) and slow (D) regimes, split over ranks of one thread each (%s; %d runs), and to exchanges of large payloads timed on their own (experiment.ProbeExchange: bytes per rank %s), since a small network's windows carry too few bytes to resolve a cost per byte: ", sizes, md.Runs, probes) +
 		f("%.3g ns per neuron-step and %.3g ns per synaptic event, divided over the ranks, plus per exchange window a latency of %.3g µs × log₂R and %.3g ns per byte of spikes a rank receives (4 bytes a spike, every rank receiving every other's). ",
 			md.NeuronStepSeconds*1e9, md.EventSeconds*1e9, md.LatencySeconds*1e6, md.SecondsPerByte*1e9) +
 		"A neuron-step there includes drawing the neuron's external Poisson input, as Brunel's network has it. " +

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
+	"time"
 
+	"github.com/neurite/neurite/internal/budget"
 	"github.com/neurite/neurite/snn"
 )
 
@@ -38,9 +41,82 @@ type ScalingModel struct {
 	LatencySeconds float64 `json:"latency_seconds"`
 	SecondsPerByte float64 `json:"seconds_per_byte"`
 	// Runs and SplitRuns count the runs fitted, and those over several
-	// ranks (which alone fit the exchange).
+	// ranks (which with the probes fit the exchange); Probes the exchange
+	// probes fitted.
 	Runs      int `json:"runs"`
 	SplitRuns int `json:"split_runs"`
+	Probes    int `json:"probes,omitempty"`
+}
+
+// ExchangeProbe is the measured cost of one exchange of a fixed payload:
+// each of Ranks ranks sends BytesPerRank bytes and receives the others'.
+type ExchangeProbe struct {
+	Ranks        int     `json:"ranks"`
+	BytesPerRank int     `json:"bytes_per_rank"`
+	Seconds      float64 `json:"seconds"` // the median over the repetitions
+}
+
+// ProbeExchange times the spike exchange itself (Allgather over ranks
+// goroutine ranks, [snn.LocalCluster], as [SimulateRanks] runs) for each
+// payload in bytes per rank, the median of reps exchanges each (default
+// 9). It measures the bandwidth term of the scaling model at the data
+// volumes a brain-scale network moves, which small simulations cannot.
+func ProbeExchange(ctx context.Context, ranks int, payloads []int, reps int) ([]ExchangeProbe, error) {
+	if ranks < 2 {
+		return nil, fieldErr("Ranks", ranks, "an exchange needs at least 2 ranks")
+	}
+	if reps <= 0 {
+		reps = 9
+	}
+	var total float64
+	for _, b := range payloads {
+		if b < 4 || b > 64<<20 {
+			return nil, fieldErr("Payloads", b, "must be 4 bytes to 64 MiB per rank")
+		}
+		total = max(total, float64(b)*float64(ranks)*float64(ranks+1)) // each rank: its payload and everyone's
+	}
+	if err := budget.Check("the exchange probe", total, 0); err != nil {
+		return nil, err
+	}
+	prev := runtime.GOMAXPROCS(max(ranks, runtime.GOMAXPROCS(0)))
+	defer runtime.GOMAXPROCS(prev)
+	var out []ExchangeProbe
+	for _, b := range payloads {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		cluster := snn.NewLocalCluster(ranks)
+		times := make([]float64, reps)
+		errs := make([]error, ranks)
+		var wg sync.WaitGroup
+		for r, c := range cluster.Ranks() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				send := make([]int32, b/4)
+				for i := range send {
+					send[i] = int32(i)
+				}
+				for k := range reps + 1 { // the first warms up
+					t0 := time.Now()
+					if _, _, err := c.Allgather(send); err != nil {
+						errs[r] = err
+						return
+					}
+					if r == 0 && k > 0 {
+						times[k-1] = time.Since(t0).Seconds()
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		slices.Sort(times)
+		out = append(out, ExchangeProbe{Ranks: ranks, BytesPerRank: b / 4 * 4, Seconds: times[reps/2]})
+	}
+	return out, nil
 }
 
 // ScalingWorkload is a network and run the model predicts for.
@@ -69,10 +145,15 @@ func (m ScalingModel) Predict(w ScalingWorkload) (total, compute, comm float64) 
 // FitScaling fits a ScalingModel to simulation reports: the compute costs
 // by least squares to each rank's compute time (wall time less the
 // exchange's), the exchange's to the time per exchange against the bytes
-// a rank received per exchange in the runs over several ranks. It needs
-// runs of at least two shapes (sizes or rates), and two split runs that
-// move different amounts of data.
-func FitScaling(runs []*SimReport) (ScalingModel, error) {
+// a rank received per exchange in the runs over several ranks and in the
+// probes. It needs runs of at least two shapes (sizes or rates), and two
+// exchanges (split runs or probes) that move different amounts of data.
+//
+// A small network's windows carry a few hundred bytes, far too few to
+// tell the cost per byte from the noise of waiting for the slowest rank,
+// while a brain-scale extrapolation moves hundreds of megabytes per
+// window: probes of large payloads ([ProbeExchange]) pin the bandwidth.
+func FitScaling(runs []*SimReport, probes ...ExchangeProbe) (ScalingModel, error) {
 	var m ScalingModel
 	var cx, ex [][2]float64
 	var cy, ey []float64
@@ -86,9 +167,17 @@ func FitScaling(runs []*SimReport) (ScalingModel, error) {
 		cy = append(cy, r.WallSeconds-r.CommSeconds)
 		m.Runs++
 		if r.Ranks > 1 && r.Comm != nil && r.Comm.Exchanges > 0 {
-			ex = append(ex, [2]float64{math.Log2(ranks), r.Comm.BytesPerExchange / ranks})
+			// Every rank receives the others' spikes: all but its share.
+			ex = append(ex, [2]float64{math.Log2(ranks), r.Comm.BytesPerExchange * (ranks - 1) / ranks})
 			ey = append(ey, r.Comm.SecondsPerExchange)
 			m.SplitRuns++
+		}
+	}
+	for _, p := range probes {
+		if p.Ranks > 1 && p.Seconds > 0 {
+			ex = append(ex, [2]float64{math.Log2(float64(p.Ranks)), float64(p.BytesPerRank) * float64(p.Ranks-1)})
+			ey = append(ey, p.Seconds)
+			m.Probes++
 		}
 	}
 	var err error

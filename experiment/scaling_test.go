@@ -29,14 +29,20 @@ func TestFitScalingRecoversCosts(t *testing.T) {
 		r := &SimReport{Neurons: c.neurons, SimMS: simMS, DTMS: dt, SynapticEvents: c.events, Ranks: c.ranks}
 		if c.ranks > 1 {
 			exchanges := int64(steps) / int64(c.window)
-			per := want.LatencySeconds*math.Log2(ranks) + want.SecondsPerByte*c.bytesPerRank
+			// every rank receives the others' bytes
+			per := want.LatencySeconds*math.Log2(ranks) + want.SecondsPerByte*c.bytesPerRank*(ranks-1)
 			r.CommSeconds = per * float64(exchanges)
 			r.Comm = &SimComm{Exchanges: exchanges, WindowSteps: c.window, BytesPerExchange: c.bytesPerRank * ranks, SecondsPerExchange: per}
 		}
 		r.WallSeconds = compute + r.CommSeconds
 		runs = append(runs, r)
 	}
-	got, err := FitScaling(runs)
+	var probes []ExchangeProbe
+	for _, p := range []struct{ ranks, bytes int }{{2, 1 << 20}, {4, 4 << 20}} {
+		probes = append(probes, ExchangeProbe{Ranks: p.ranks, BytesPerRank: p.bytes,
+			Seconds: want.LatencySeconds*math.Log2(float64(p.ranks)) + want.SecondsPerByte*float64(p.bytes*(p.ranks-1))})
+	}
+	got, err := FitScaling(runs, probes...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +57,28 @@ func TestFitScalingRecoversCosts(t *testing.T) {
 			t.Errorf("%s = %g, want %g", c.name, c.got, c.want)
 		}
 	}
-	if got.Runs != 5 || got.SplitRuns != 3 {
-		t.Errorf("fitted %d runs, %d split; want 5 and 3", got.Runs, got.SplitRuns)
+	if got.Runs != 5 || got.SplitRuns != 3 || got.Probes != 2 {
+		t.Errorf("fitted %d runs, %d split, %d probes; want 5, 3 and 2", got.Runs, got.SplitRuns, got.Probes)
+	}
+	// Runs alone, their exchanges blurred by waiting (as on a busy
+	// machine), cannot resolve the cost per byte; the probes' large
+	// payloads pin it.
+	var blurred []*SimReport
+	for i, r := range runs {
+		b := *r
+		if b.Comm != nil {
+			c := *b.Comm
+			c.SecondsPerExchange *= 1 + 0.3*float64(i%2*2-1)
+			b.Comm = &c
+		}
+		blurred = append(blurred, &b)
+	}
+	withProbes, err := FitScaling(blurred, probes...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(withProbes.SecondsPerByte-want.SecondsPerByte) > 0.05*want.SecondsPerByte {
+		t.Errorf("with probes, blurred runs fit %g s per byte, want %g within 5%%", withProbes.SecondsPerByte, want.SecondsPerByte)
 	}
 	// 10⁵ neurons, 10⁹ synapses at 2 Hz, windows of 15 steps of 0.1 ms,
 	// over 8 ranks, by hand.
@@ -114,5 +140,30 @@ func TestSimulateRanksCancel(t *testing.T) {
 			t.Fatalf("cancelled after %v: still running a minute later", after)
 		}
 		cancel()
+	}
+}
+
+// TestProbeExchange times real exchanges over goroutine ranks: a larger
+// payload costs more, and bad arguments are refused.
+func TestProbeExchange(t *testing.T) {
+	probes, err := ProbeExchange(context.Background(), 2, []int{4 << 10, 8 << 20}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(probes) != 2 || probes[0].Ranks != 2 || probes[1].BytesPerRank != 8<<20 || !(probes[0].Seconds > 0) {
+		t.Fatalf("probes %+v", probes)
+	}
+	// 8 MiB copied into every rank's buffer takes far longer than 4 KiB
+	// (at least a millisecond at any memory bandwidth below 8 TB/s).
+	if !(probes[1].Seconds > probes[0].Seconds) {
+		t.Errorf("8 MiB exchanged in %g s, 4 KiB in %g s", probes[1].Seconds, probes[0].Seconds)
+	}
+	for _, bad := range []struct {
+		ranks    int
+		payloads []int
+	}{{1, []int{1024}}, {2, []int{0}}, {2, []int{1 << 30}}} {
+		if _, err := ProbeExchange(context.Background(), bad.ranks, bad.payloads, 1); !IsSettingError(err) {
+			t.Errorf("ProbeExchange(%d ranks, %v): %v, want a setting error", bad.ranks, bad.payloads, err)
+		}
 	}
 }
