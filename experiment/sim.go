@@ -476,6 +476,8 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	var observer *simObserver
 	if s.observing() {
 		observer = newSimObserver(s.Reporting, net, sim, from)
+		// Frames go out between chunks of steps: one chunk a frame.
+		sim.ChunkWall = observer.gate.every
 	}
 	for k, p := range net.Populations {
 		st, err := sim.MonitorStatsFrom(p, rep.WarmupMS, cvFromMS)

@@ -76,6 +76,12 @@ type Sim struct {
 	// workHook, when set (by benchmarks), is called as each worker starts
 	// a chunk of steps, and what it returns as the worker ends it.
 	workHook func(t int) func()
+
+	// ChunkWall is the wall time a chunk of steps aims at (0: 100 ms). A
+	// run checks for cancellation, reports progress and hands spikes to
+	// the sinks between chunks, so a live view wants it as short as a
+	// frame. It never changes the results.
+	ChunkWall time.Duration
 }
 
 type popState struct {
@@ -309,7 +315,7 @@ func (s *Sim) SpikeCount(p *Population) int64 {
 }
 
 // A run checks the context and reports progress between chunks of steps,
-// sized as it goes to last about chunkTarget of wall time (between 1 and
+// sized as it goes to last about chunkTarget (or Sim.ChunkWall) of wall time (between 1 and
 // maxChunkSteps steps), so a cancelled run of any size stops within a
 // fraction of a second, and a small one does not pay for checking often.
 const (
@@ -334,6 +340,10 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 		s.part.pending = s.step
 	}
 	lastReport := time.Now()
+	target := s.ChunkWall
+	if target <= 0 {
+		target = chunkTarget
+	}
 	chunk := int64(10)
 	for s.step < end {
 		if err := ctx.Err(); err != nil {
@@ -350,9 +360,9 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 			return err
 		}
 		switch took := time.Since(t0); {
-		case took < chunkTarget/2:
+		case took < target/2:
 			chunk = min(2*chunk, maxChunkSteps)
-		case took > 2*chunkTarget:
+		case took > 2*target:
 			chunk = max(chunk/2, 1)
 		}
 		if progress != nil && (time.Since(lastReport) > 200*time.Millisecond || s.step == end) {
