@@ -90,9 +90,10 @@
 // the wiring Brian2 drew gives Brian2's rate within 1% network for network
 // in panels B and C, and in D (whose slow oscillation makes one wiring's
 // rate vary too) within 1% on average over five. So five seeds a side
-// cannot tell 3% apart in panels C and D; scripts/validate-vs-brian2.sh
-// compares the means over seeds and, network for network, on Brian2's
-// wiring.
+// cannot tell 3% apart in panels C and D; over 30 seeds a side the means
+// of panels B, C and D agree within 3% (scripts/brunel-seeds-vs-brian2.sh).
+// scripts/validate-vs-brian2.sh compares the means over seeds and,
+// network for network, on Brian2's wiring.
 //
 // Plasticity follows Brian2's synaptic pathways: a rule's Update sees the
 // spikes of step n as they are emitted (Brian2's on_pre and on_post with
