@@ -48,19 +48,29 @@ func mpiArgs(np int) []string {
 	return args
 }
 
-// TestMPISimMatchesOneProcess runs COBA (spikes exchanged every step) and
-// Brunel (every 15 steps, its delay) over 1, 2 and 3 ranks: rank 0
+// TestMPISimMatchesOneProcess runs COBA (spikes exchanged every step),
+// Brunel (every 15 steps, its delay) and the cortical microcircuit at 5%
+// scale (eight populations, delays drawn per synapse, Poisson background)
+// over 1, 2 and 3 ranks: rank 0
 // prints the report of one process, plus the ranks and the exchange's
 // measurements, and writes the same spike files, byte for byte.
 func TestMPISimMatchesOneProcess(t *testing.T) {
 	mpirun, bin := mpiBinary(t)
 	dir := t.TempDir()
+	twoPops := []string{"spikes.csv", "spikes_exc.npy", "spikes_inh.npy"}
+	eightPops := []string{"spikes.csv"}
+	for _, p := range []string{"L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I"} {
+		eightPops = append(eightPops, "spikes_"+p+".npy")
+	}
 	for _, tc := range []struct {
 		args   []string
 		window float64
+		files  []string
 	}{
-		{[]string{"coba", "--n", "1000", "--duration", "100ms"}, 1},
-		{[]string{"brunel", "--n", "800", "--panel", "C", "--duration", "200ms"}, 15},
+		{[]string{"coba", "--n", "1000", "--duration", "100ms"}, 1, twoPops},
+		{[]string{"brunel", "--n", "800", "--panel", "C", "--duration", "200ms"}, 15, twoPops},
+		// Delays drawn down to one step: an exchange every step.
+		{[]string{"microcircuit", "--scale", "0.05", "--duration", "200ms"}, 1, eightPops},
 	} {
 		ref := filepath.Join(dir, tc.args[0]+"-ref")
 		want := simJSON(t, append(tc.args, "--out", ref, "--seed", "4")...)
@@ -94,7 +104,7 @@ func TestMPISimMatchesOneProcess(t *testing.T) {
 				if d := sameRun(want, got); len(d) > 0 {
 					t.Errorf("the report over %d ranks differs from one process's in %v", np, d)
 				}
-				for _, name := range []string{"spikes.csv", "spikes_exc.npy", "spikes_inh.npy"} {
+				for _, name := range tc.files {
 					a, _ := os.ReadFile(filepath.Join(ref, name))
 					b, err := os.ReadFile(filepath.Join(out, name))
 					if err != nil || len(a) == 0 || !bytes.Equal(a, b) {
