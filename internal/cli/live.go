@@ -33,8 +33,11 @@ func (l *liveFlag) args(inner cobra.PositionalArgs) cobra.PositionalArgs {
 }
 
 // strip takes --live's URL out of args when it came as the next word.
+// Cobra hands the same args to the validator and then to RunE, so the
+// second call finds the URL already taken (l.url is the last argument)
+// and strips it again.
 func (l *liveFlag) strip(args []string) []string {
-	if (l.url == liveSelf || l.url == args0(args)) && len(args) > 0 {
+	if (l.url == liveSelf || l.url == lastArg(args)) && len(args) > 0 {
 		if last := args[len(args)-1]; strings.HasPrefix(last, "http://") || strings.HasPrefix(last, "https://") {
 			l.url = last
 			return args[:len(args)-1]
@@ -43,7 +46,8 @@ func (l *liveFlag) strip(args []string) []string {
 	return args
 }
 
-func args0(args []string) string {
+// lastArg is args' last element, or "" when there is none.
+func lastArg(args []string) string {
 	if len(args) == 0 {
 		return ""
 	}
