@@ -5,6 +5,7 @@ package serve
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -52,7 +53,7 @@ func TestStalledOverhead(t *testing.T) {
 				return err
 			}},
 	}
-	const rounds = 9
+	const rounds = 15
 	for _, job := range jobs {
 		sv, ts := newTest(t, Settings{})
 		var spent []float64 // share of the stalled runs' wall time in publish
@@ -105,15 +106,53 @@ func TestStalledOverhead(t *testing.T) {
 		p, a, s := median(plain), median(alone), median(stalled)
 		t.Logf("%s, medians of %d interleaved runs: no observer %.3fs, server without client %.3fs (%+.1f%%), server with a stalled client %.3fs (%+.1f%%)",
 			job.name, rounds, p, a, 100*(a/p-1), s, 100*(s/p-1))
+		// Runs next to each other in time share the machine's state, so
+		// the paired ratios resolve far less than the spread of the runs.
+		for _, pair := range []struct {
+			what string
+			base []float64
+		}{{"server without client", alone}, {"no observer", plain}} {
+			ratios := make([]float64, rounds)
+			for i := range ratios {
+				ratios[i] = stalled[i] / pair.base[i]
+			}
+			m, lo, hi := medianCI(ratios)
+			t.Logf("%s: stalled client against %s, paired wall-time ratios: median %.4f, 95%% interval of the median [%.4f, %.4f]",
+				job.name, pair.what, m, lo, hi)
+		}
 		cp, cs := median(cpuPlain), median(cpuStalled)
 		t.Logf("%s: CPU time, medians: no observer %.3fs, stalled client %.3fs (%+.1f%%); wall time in handing events over with a stalled client: median %.4f%%",
 			job.name, cp, cs, 100*(cs/cp-1), 100*median(spent))
 		t.Logf("%s: no observer %s", job.name, seconds(plain))
+		t.Logf("%s: server without client %s", job.name, seconds(alone))
 		t.Logf("%s: stalled client %s", job.name, seconds(stalled))
 		if share := median(spent); share > 0.02 {
 			t.Errorf("%s: with a stalled client the job spent %.2f%% of its wall time handing events over, more than 2%%", job.name, 100*share)
 		}
 	}
+}
+
+// medianCI returns the median of v and a distribution-free interval that
+// holds the population median with at least 95% confidence: the order
+// statistics k and n+1-k, k the largest with P(Binomial(n, ½) < k) ≤ 2.5%.
+func medianCI(v []float64) (median, lo, hi float64) {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	n := len(v)
+	median = v[n/2]
+	if n%2 == 0 {
+		median = (v[n/2-1] + v[n/2]) / 2
+	}
+	k, below, term := 0, 0.0, math.Pow(0.5, float64(n)) // term: P(Binomial = k)
+	for below+term <= 0.025 {
+		below += term
+		k++
+		term *= float64(n-k+1) / float64(k)
+	}
+	if k == 0 {
+		return median, math.Inf(-1), math.Inf(1) // too few runs for 95%
+	}
+	return median, v[k-1], v[n-k]
 }
 
 func seconds(v []float64) string {
@@ -129,4 +168,20 @@ func cpuSeconds() float64 {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+func TestMedianCI(t *testing.T) {
+	v := make([]float64, 15)
+	for i := range v {
+		v[i] = float64(15 - i) // 15, 14, …, 1
+	}
+	// Binomial(15, ½): P(≤ 3) = 1.76%, P(≤ 4) = 5.9%, so the 4th and 12th
+	// smallest bound the median.
+	if m, lo, hi := medianCI(v); m != 8 || lo != 4 || hi != 12 {
+		t.Errorf("medianCI(1..15) = %v [%v, %v], want 8 [4, 12]", m, lo, hi)
+	}
+	// Five runs cannot give 95%: P(all five on one side) = 6.25%.
+	if _, lo, hi := medianCI(v[:5]); !math.IsInf(lo, -1) || !math.IsInf(hi, 1) {
+		t.Errorf("medianCI of 5 = [%v, %v], want unbounded", lo, hi)
+	}
 }
