@@ -14,6 +14,15 @@ type CSR struct {
 	Pre, Post int
 	RowPtr    []int    // len Pre+1, RowPtr[0] = 0
 	Targets   []uint32 // receiver index of each edge
+	// Part is, for a graph built for a part of the receivers (the rules'
+	// *Part methods), that part, and Outside holds, per sender i, how
+	// many of the whole graph's edges come before its kept ones
+	// (Outside[2i], onto receivers below Part.Lo) and after them
+	// (Outside[2i+1], from Part.Hi on): what a builder needs to draw each
+	// edge's weight or delay in the whole graph's order. Both are zero
+	// for a whole graph.
+	Part    Part
+	Outside []int
 }
 
 // Edges returns the number of edges.

@@ -25,6 +25,18 @@
 // Every random rule takes a *rand.Rand (math/rand/v2) and consumes it in a
 // fixed order, so a seed fixes the graph.
 //
+// # Parts of a graph
+//
+// A simulation split over processes stores on each only the synapses onto
+// its own neurons. The rules' *Part methods ([Budget.FixedTotalPart], …)
+// build the part of the graph onto a range of receivers ([Part]): they
+// draw everything the whole graph draws, in the same order, but store only
+// the edges kept, and count per sender those skipped before and after them
+// ([CSR].Outside), so that a builder can draw each edge's weight and delay
+// in the whole graph's order. The part is the whole graph's edges onto the
+// range, bit for bit, and the generator ends where the whole graph leaves
+// it; memory divides, construction time does not.
+//
 // # Errors
 //
 // Rules return an error for impossible requests (a probability outside
