@@ -63,7 +63,6 @@ type partition struct {
 	higher     [][]int32   // and higher ones'
 	spare      [][][]int32 // per population and step slot: a list to swap in
 	window     int         // steps per exchange (see exchangeWindow)
-	pending    int64       // the first step not yet exchanged
 	stats      CommStats
 	err        error
 }
@@ -165,54 +164,30 @@ func filter[T any](s []T, keep []bool, kept int) []T {
 	return out
 }
 
-// exchangeWindow is called by every worker after phase A of step n. At
-// the end of an exchange window (every window steps, and the last step of
-// a Run), worker 0 exchanges the spikes of the window's steps with the
-// other ranks while the other workers wait. It returns the first step
-// whose spikes have become known everywhere (n+1 when none have), and
-// false if the exchange failed.
-func (s *Sim) exchangeWindow(t int, n int64) (int64, bool) {
-	pt := s.part
-	if (n+1)%int64(pt.window) != 0 && n != s.runEnd-1 {
-		return n + 1, true
-	}
-	first := pt.pending
+// exchangeWindow is called by every worker at the end of an exchange
+// window [first, last] (every window steps, and the last step of a Run),
+// once all have finished its phase A: worker 0 exchanges the spikes of
+// the window's steps with the other ranks while the other workers wait.
+// It returns false if the exchange failed.
+func (s *Sim) exchangeWindow(t int, first, last int64) bool {
 	if t == 0 {
-		s.exchange(first, n)
+		s.exchange(first, last)
 	}
 	s.bar.Wait()
-	if pt.err != nil {
-		return 0, false
-	}
-	if t == 0 {
-		// The others read pending before the barrier.
-		pt.pending = n + 1
-	}
-	return first, true
+	return s.part.err == nil
 }
 
 // exchangeWindow returns the number of steps whose spikes ranks may
-// exchange at once: the shortest delay of any synapse, in steps (a spike
-// of step m reaches no target before step m + delay, so those of a
-// window shorter than the delay can wait for its end), or 1 when a
-// synapse has no delay or plasticity needs every step's spikes at once
-// (its rules read them, and change weights between two steps).
-func exchangeWindow(s *Sim) int {
+// exchange at once, given the shortest delay of any synapse in steps
+// (over all ranks' synapses): that delay (a spike of step m reaches no target before step m + delay, so
+// those of a window shorter than the delay can wait for its end), or 1
+// when a synapse has no delay or plasticity needs every step's spikes at
+// once (its rules read them, and change weights between two steps).
+func exchangeWindow(s *Sim, shortest int) int {
 	if len(s.plastic) > 0 || len(s.projs) == 0 {
 		return 1
 	}
-	shortest := MaxDelaySteps
-	for _, pj := range s.projs {
-		p := pj.proj
-		if !p.hasDelays() {
-			shortest = min(shortest, pj.delay)
-			continue
-		}
-		for syn := range p.Synapses() {
-			shortest = min(shortest, p.delaySteps(syn, 0))
-		}
-	}
-	return max(1, shortest)
+	return max(1, min(shortest, MaxDelaySteps))
 }
 
 // exchange runs on worker 0 at the end of a window of steps

@@ -117,8 +117,12 @@
 //
 // [SimOptions].Threads workers each own a contiguous range of every
 // population (aligned to 8 neurons). They integrate their own neurons,
-// then, after one barrier per step, each walks every spike but writes only
-// the synapses that land in its own range, in presynaptic order. Random
+// then, after a barrier, each walks every spike but writes only the
+// synapses that land in its own range, in presynaptic order. They meet
+// once per window of steps one longer than the shortest delay (a spike
+// reaches no other neuron sooner), delivering the window's spikes step by
+// step, so the sums are those of delivery every step; without delays or
+// with plasticity, once per step. Random
 // numbers come from counter-based streams ([Stream]) addressed by step and
 // neuron. So the same seed gives the same spikes, bit for bit, whatever the
 // thread count. On amd64 with AVX2 the LIF and conductance-based LIF

@@ -61,7 +61,8 @@ type Projection struct {
 // Rewired tells the simulator that the rows (RowPtr, Targets, Weights,
 // DelaySteps) were replaced by a structural rule during Update. The new
 // rows must be valid and their delays must fit the delays the simulation
-// started with.
+// started with: none longer than the longest, none shorter than the
+// shortest.
 func (p *Projection) Rewired() { p.rewired, p.generation = true, p.generation+1 }
 
 // Generation counts the calls to Rewired: rules that index the synapses
@@ -240,6 +241,29 @@ func (p *Projection) delaySteps(s int, uniform int) int {
 		return int(p.DelaySteps[s])
 	}
 	return uniform
+}
+
+// minDelaySteps returns the shortest delay of the projection in steps
+// (MaxDelaySteps + 1 when it has per-synapse delays but no synapses).
+func (p *Projection) minDelaySteps(dt float64) int {
+	if p.pk != nil && p.pk.d8 != nil {
+		m := uint8(255)
+		for _, d := range p.pk.d8 {
+			m = min(m, d)
+		}
+		if len(p.pk.d8) == 0 {
+			return MaxDelaySteps + 1
+		}
+		return int(m)
+	}
+	if p.DelaySteps == nil {
+		return delaySteps(p.Delay, dt)
+	}
+	m := MaxDelaySteps + 1
+	for _, d := range p.DelaySteps {
+		m = min(m, int(d))
+	}
+	return m
 }
 
 // maxDelaySteps returns the longest delay of the projection in steps

@@ -54,12 +54,26 @@ type SimOptions struct {
 // walks all spikes but writes only the synapses whose targets fall in its
 // own range, in the order of presynaptic index: every sum is formed in the
 // same order whatever the thread count, so the spikes are the same bits.
+//
+// Nothing a spike does reaches another neuron sooner than its delay
+// allows, so the workers need not meet every step: with every delay at
+// least D steps, each integrates its own neurons for a window of D+1
+// steps, then all meet at one barrier, and each delivers the window's
+// spikes, step by step, into its own targets (see deliveryWindow). A spike
+// of a window's first step with delay D lands in the slot of its last
+// step, which is delivered before that slot is read, and the additions
+// into every slot keep their order, so the results are the bits of
+// per-step delivery. Without delays, or with plasticity, the window is one
+// step.
 type Sim struct {
 	Net      *Network
 	DT       float64 // ms
 	threads  int
 	seed     uint64     // SimOptions.Seed, checked by LoadState
 	depth    int64      // steps of spike lists kept (see slot)
+	window   int64      // steps whose spikes are delivered at once (see deliveryWindow)
+	runStart int64      // the step the current Run started at
+	windows  int64      // delivery windows so far (the workers' meetings)
 	runEnd   int64      // the step the current Run ends at
 	part     *partition // this process's share of a network split over ranks
 	tracked  []tracked  // state SaveState keeps besides the engine's
@@ -178,10 +192,12 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 		s.pops = append(s.pops, ps)
 	}
 	rings := map[[2]any]*ring{}
+	shortest := MaxDelaySteps + 1 // of any synapse, in steps
 	for _, p := range net.Projections {
 		if err := p.validate(); err != nil {
 			return nil, err
 		}
+		shortest = min(shortest, p.minDelaySteps(dt))
 		if part != nil && index[p.Post] != nil {
 			prune(p, index[p.Post].bounds[0], index[p.Post].bounds[threads])
 		}
@@ -226,14 +242,25 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 		}
 		s.projs = append(s.projs, pj)
 	}
-	// Spike lists: one per step and worker, kept for two steps (phase B of
-	// one step reads them while phase A of the next fills the others), or
-	// for a window and one more step when ranks exchange them by window.
-	s.depth = 2
-	if part != nil {
-		part.window = exchangeWindow(s)
-		s.depth = max(2, int64(part.window)+1)
+	if part != nil && buffers {
+		// A rank that keeps only its own synapses (pruned above, or built
+		// as its Share) sees only their delays: the ranks agree on the
+		// shortest, since they exchange by windows of it.
+		v := []float64{-float64(shortest)}
+		if err := part.c.MaxFloat64(v); err != nil {
+			return nil, fmt.Errorf("snn: cluster: the shortest delay: %w", err)
+		}
+		shortest = int(-v[0])
 	}
+	// Spike lists: one per step and worker, kept for two windows: a
+	// worker that has delivered one window's spikes fills the next
+	// window's lists while the others still read the first's, and cannot
+	// pass the next window's barrier before they have finished.
+	s.window = int64(deliveryWindow(s, shortest))
+	if part != nil {
+		part.window = int(s.window)
+	}
+	s.depth = 2 * s.window
 	for _, ps := range s.pops {
 		ps.spikes = make([][][]int32, s.depth)
 		for d := range ps.spikes {
@@ -278,6 +305,28 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 		}
 	}
 	return s, nil
+}
+
+// maxWindow bounds the steps a delivery window may span: the workers'
+// spike lists are kept for two windows, and meeting once in 64 steps
+// already makes the barriers' cost negligible.
+const maxWindow = 64
+
+// deliveryWindow returns the number of steps whose spikes the workers
+// deliver at once, given the shortest delay of any synapse in steps: one
+// more than that delay (the spikes of a window's first step reach a slot
+// no earlier than its last step's, which is delivered before it is read),
+// at most maxWindow, and 1 when plasticity reads and changes weights
+// every step. Split over ranks, the window is the exchange window
+// (exchangeWindow), since the spikes of other ranks arrive only then.
+func deliveryWindow(s *Sim, shortest int) int {
+	if s.part != nil {
+		return exchangeWindow(s, shortest)
+	}
+	if len(s.plastic) > 0 {
+		return 1
+	}
+	return max(1, min(shortest+1, maxWindow))
 }
 
 // rowCuts returns, for every row, the index of its first synapse whose
@@ -335,10 +384,7 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 	total := int64(math.Round(duration / s.DT))
 	end := s.step + total
 	start := s.step
-	s.runEnd = end
-	if s.part != nil {
-		s.part.pending = s.step
-	}
+	s.runStart, s.runEnd = s.step, end
 	lastReport := time.Now()
 	target := s.ChunkWall
 	if target <= 0 {
@@ -416,24 +462,26 @@ func (s *Sim) work(t int, from, to int64) {
 				pj.eff[par][t] = eff
 			}
 		}
-		s.bar.Wait()
-		// The spikes of steps [first, n] are known, and delivered now: in
-		// one process, this step's; split over processes, every rank's
-		// spikes of a window of steps, once exchanged (see cluster.go).
-		first := n
-		if s.part != nil {
-			var ok bool
-			if first, ok = s.exchangeWindow(t, n); !ok {
+		// At the end of a window (and of a Run), the spikes of its steps
+		// [first, n] are known, and delivered now; split over processes,
+		// every rank's, once exchanged (see cluster.go).
+		if n == s.runEnd-1 || (n+1)%s.window == 0 {
+			s.bar.Wait()
+			first := max(n-n%s.window, s.runStart)
+			if s.part != nil && !s.exchangeWindow(t, first, n) {
 				return // the exchange failed: Run returns its error
 			}
-		}
-		for m := first; m <= n; m++ {
-			mp := s.slot(m)
 			if t == 0 {
-				s.record(m, mp)
+				s.windows++
 			}
-			for _, pj := range s.projs {
-				s.propagate(pj, t, m, mp)
+			for m := first; m <= n; m++ {
+				mp := s.slot(m)
+				if t == 0 {
+					s.record(m, mp)
+				}
+				for _, pj := range s.projs {
+					s.propagate(pj, t, m, mp)
+				}
 			}
 		}
 		for _, in := range s.Net.Inputs {
