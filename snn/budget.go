@@ -15,7 +15,10 @@ import (
 // computed from its description before anything is allocated.
 type Estimate struct {
 	Neurons  float64 // neurons in all populations
-	Synapses float64 // synapses expected from the connection rules
+	Synapses float64 // synapses expected from the connection rules (of the Share)
+	// Share is the part of the network estimated (zero: all of it): a
+	// rank's share holds every neuron but only the synapses onto its own.
+	Share Share
 	// Bytes is the estimated peak: every model's state, the synapses
 	// (Projection.Bytes, with room the rules reserve while wiring), the
 	// delay ring buffers (longest delay in steps + 1, times the neurons
@@ -27,6 +30,9 @@ type Estimate struct {
 // What names the network in errors: "a network of 4000 neurons and about
 // 3.2e+05 synapses".
 func (e Estimate) What() string {
+	if e.Share.split() {
+		return fmt.Sprintf("rank %d of %d's share (about %.3g synapses) of a network of %.0f neurons", e.Share.Rank, e.Share.Ranks, e.Synapses, e.Neurons)
+	}
 	return fmt.Sprintf("a network of %.0f neurons and about %.3g synapses", e.Neurons, e.Synapses)
 }
 
@@ -217,8 +223,14 @@ func workers() int { return runtime.GOMAXPROCS(0) }
 // Estimate returns what the network the spec describes will need, from
 // its sizes alone: nothing is allocated. Items Build would refuse (an
 // unknown model or rule, a missing population) count as empty.
-func (s *Spec) Estimate() Estimate {
-	var e Estimate
+func (s *Spec) Estimate() Estimate { return s.EstimateShare(Share{}) }
+
+// EstimateShare is Estimate for sh's share of the network (BuildShare):
+// every neuron and delay buffer, and of each projection the synapses onto
+// the rank's neurons (the rule's estimate in proportion, its row pointers
+// and counts per sender whole).
+func (s *Spec) EstimateShare(sh Share) Estimate {
+	e := Estimate{Share: sh}
 	dt := s.DT
 	if !(dt > 0) {
 		dt = 0.1
@@ -251,6 +263,9 @@ func (s *Spec) Estimate() Estimate {
 		syn, wiring, ok := ruleSynapses(js, pre, post)
 		if !ok {
 			continue
+		}
+		if frac := sh.part(post).Fraction(post); frac < 1 {
+			syn, wiring = syn*frac, topology.PartBytes(wiring, pre, frac)
 		}
 		steps := delaySteps(js.Delay, dt)
 		if js.Conduction != nil {
@@ -303,14 +318,16 @@ func (c *Conduction) longest(pre, post *[3]float64) float64 {
 // presetEstimate returns what a two-population benchmark network (ne and
 // ni neurons, perNeuron bytes of state each, wired by probability p onto
 // one target variable per population with a delay of delay steps) needs.
-func presetEstimate(ne, ni int, perNeuron, p float64, delay int) Estimate {
-	e := Estimate{Neurons: float64(ne) + float64(ni)}
+func presetEstimate(ne, ni int, perNeuron, p float64, delay int, sh Share) Estimate {
+	e := Estimate{Neurons: float64(ne) + float64(ni), Share: sh}
 	e.Bytes = e.Neurons * (perNeuron + simNeuronBytes)
 	threads := workers()
 	for _, c := range [][2]int{{ne, ne}, {ne, ni}, {ni, ne}, {ni, ni}} {
-		syn := p * float64(c[0]) * float64(c[1])
+		frac := sh.part(c[1]).Fraction(c[1])
+		syn := frac * p * float64(c[0]) * float64(c[1])
 		e.Synapses += syn
-		e.Bytes += topology.FixedProbabilityBytes(c[0], c[1], p) + projectionExtra(syn, c[0], c[1], false, false, false, false, threads)
+		e.Bytes += topology.PartBytes(topology.FixedProbabilityBytes(c[0], c[1], p), c[0], frac) +
+			projectionExtra(syn, c[0], c[1], false, false, false, false, threads)
 	}
 	if delay > 0 {
 		// Excitatory and inhibitory synapses share a target variable per
@@ -330,16 +347,22 @@ func PresetEstimate(name string, o PresetOptions) (Estimate, error) {
 		if err != nil {
 			return Estimate{}, err
 		}
-		return presetEstimate(ne, ni, ifBytes, 80/float64(n), 0), nil
+		return presetEstimate(ne, ni, ifBytes, 80/float64(n), 0, o.Share), nil
 	case "brunel":
 		if n < 4 {
 			return Estimate{}, fmt.Errorf("snn: Brunel network with %d excitatory neurons: need at least 4", n)
 		}
-		return presetEstimate(n, (n+2)/4, ifBytes, brunelEps, delaySteps(brunelDelay, 0.1)), nil
+		return presetEstimate(n, (n+2)/4, ifBytes, brunelEps, delaySteps(brunelDelay, 0.1), o.Share), nil
 	case "izhikevich":
 		const ne, ni = 800, 200
-		e := Estimate{Neurons: ne + ni, Synapses: (ne + ni) * (ne + ni)}
-		e.Bytes = e.Neurons*(izhBytes+simNeuronBytes) + topology.AllToAllBytes(ne+ni, ne+ni) + 4*e.Synapses
+		e := Estimate{Neurons: ne + ni, Share: o.Share}
+		for _, c := range [][2]int{{ne, ne}, {ne, ni}, {ni, ne}, {ni, ni}} {
+			frac := o.Share.part(c[1]).Fraction(c[1])
+			syn := frac * float64(c[0]) * float64(c[1])
+			e.Synapses += syn
+			e.Bytes += topology.PartBytes(topology.AllToAllBytes(c[0], c[1]), c[0], frac) + 4*syn
+		}
+		e.Bytes += e.Neurons * (izhBytes + simNeuronBytes)
 		return e, nil
 	case "hh":
 		if n < 0 {
@@ -351,15 +374,15 @@ func PresetEstimate(name string, o PresetOptions) (Estimate, error) {
 		if err != nil {
 			return Estimate{}, err
 		}
-		return s.Estimate(), nil
+		return s.EstimateShare(o.Share), nil
 	}
 	return Estimate{}, fmt.Errorf("snn: unknown preset %q (have %v)", name, PresetNames)
 }
 
-// checkPreset refuses preset name of n neurons when its estimate is over
-// limit bytes (0: budget.Default()).
-func checkPreset(name string, n int, limit int64) error {
-	e, err := PresetEstimate(name, PresetOptions{N: max(n, 1)})
+// checkPreset refuses sh's share of preset name of n neurons when its
+// estimate is over limit bytes (0: budget.Default()).
+func checkPreset(name string, n int, limit int64, sh Share) error {
+	e, err := PresetEstimate(name, PresetOptions{N: max(n, 1), Share: sh})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package snn
 import (
 	"fmt"
 	"time"
+
+	"github.com/neurite/neurite/topology"
 )
 
 // Cluster joins the processes (ranks) that simulate one network together,
@@ -37,6 +39,37 @@ func RankRange(n, rank, size int) (lo, hi int) {
 		hi = n
 	}
 	return lo, hi
+}
+
+// Share names the part of a network one process of a split simulation
+// builds and stores (Spec.BuildShare, PresetOptions.Share): rank Rank of
+// Ranks keeps, of every projection, only the synapses onto its own
+// neurons (RankRange of the postsynaptic population), so the synapses'
+// memory divides by Ranks. Every random stream is drawn as for the whole
+// network, the others' synapses' values drawn and skipped, so what a rank
+// stores is the whole network's synapses onto its neurons, bit for bit,
+// in the same order; populations and inputs are whole on every rank. The
+// zero Share, like any of one rank, is the whole network.
+type Share struct{ Rank, Ranks int }
+
+// split reports whether sh is a part of a network split over ranks.
+func (sh Share) split() bool { return sh.Ranks > 1 }
+
+// check reports a share that names no rank.
+func (sh Share) check() error {
+	if sh.Ranks < 0 || sh.Rank < 0 || sh.Rank >= max(1, sh.Ranks) {
+		return fmt.Errorf("snn: share of rank %d of %d", sh.Rank, sh.Ranks)
+	}
+	return nil
+}
+
+// part returns the receivers of an n-neuron population sh keeps.
+func (sh Share) part(n int) topology.Part {
+	if !sh.split() {
+		return topology.Whole(n)
+	}
+	lo, hi := RankRange(n, sh.Rank, sh.Ranks)
+	return topology.Part{Lo: lo, Hi: hi}
 }
 
 // CommStats measure a distributed simulation's spike exchange.
@@ -118,6 +151,16 @@ func (pt *partition) share(n int) (int, int) {
 // order, so every sum is formed as in one process.
 func prune(p *Projection, lo, hi int) {
 	n := p.Synapses()
+	inside := true // as in a network built for this rank (Share)
+	for s := range n {
+		if t := int(p.target(s)); t < lo || t >= hi {
+			inside = false
+			break
+		}
+	}
+	if inside {
+		return
+	}
 	keep := make([]bool, n)
 	kept := 0
 	for s := range n {
@@ -125,9 +168,6 @@ func prune(p *Projection, lo, hi int) {
 			keep[s] = true
 			kept++
 		}
-	}
-	if kept == n {
-		return
 	}
 	rowPtr := make([]int, len(p.RowPtr))
 	for i := range len(p.RowPtr) - 1 {

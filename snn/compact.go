@@ -50,6 +50,34 @@ func (p *Projection) Compact() error {
 	if p.pk != nil {
 		return nil
 	}
+	return p.pack(p.spans())
+}
+
+// spans are what Compact reads across a projection's synapses: how many
+// weights, their range and the longest delay in steps. A rank's share of
+// a projection (Share) is packed with the whole projection's, so that its
+// synapses are stored as the whole projection's are.
+type spans struct {
+	weights  int
+	wlo, whi float32
+	longest  uint16
+}
+
+// spans returns the projection's own spans.
+func (p *Projection) spans() spans {
+	sp := spans{weights: len(p.Weights), wlo: float32(math.Inf(1)), whi: float32(math.Inf(-1))}
+	for _, w := range p.Weights {
+		sp.wlo, sp.whi = min(sp.wlo, w), max(sp.whi, w)
+	}
+	for _, d := range p.DelaySteps {
+		sp.longest = max(sp.longest, d)
+	}
+	return sp
+}
+
+// pack is Compact with the weights quantised across sp's range and the
+// delays narrowed when sp's longest fits in a byte.
+func (p *Projection) pack(sp spans) error {
 	pk := &packed{}
 	if p.Post != nil && p.Post.Len() <= MaxCompactTargets {
 		pk.t16 = make([]uint16, len(p.Targets))
@@ -58,12 +86,9 @@ func (p *Projection) Compact() error {
 		}
 	}
 	if p.Weights != nil {
-		lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
-		for _, w := range p.Weights {
-			lo, hi = min(lo, w), max(hi, w)
-		}
+		lo, hi := sp.wlo, sp.whi
 		pk.q = make([]uint16, len(p.Weights))
-		if len(p.Weights) > 0 {
+		if sp.weights > 0 {
 			pk.w0 = lo
 			if hi > lo {
 				pk.dw = (hi - lo) / math.MaxUint16
@@ -73,17 +98,11 @@ func (p *Projection) Compact() error {
 			}
 		}
 	}
-	if p.DelaySteps != nil {
-		longest := uint16(0)
-		for _, d := range p.DelaySteps {
-			longest = max(longest, d)
-		}
-		if longest <= math.MaxUint8 {
-			pk.maxD = int(longest)
-			pk.d8 = make([]uint8, len(p.DelaySteps))
-			for s, d := range p.DelaySteps {
-				pk.d8[s] = uint8(d)
-			}
+	if p.DelaySteps != nil && sp.longest <= math.MaxUint8 {
+		pk.maxD = int(sp.longest)
+		pk.d8 = make([]uint8, len(p.DelaySteps))
+		for s, d := range p.DelaySteps {
+			pk.d8[s] = uint8(d)
 		}
 	}
 	if pk.t16 == nil && pk.q == nil && pk.d8 == nil {

@@ -134,6 +134,12 @@ type Network struct {
 	Populations []*Population
 	Projections []*Projection
 	Inputs      []Input
+	// Share, when it names one rank of several, says that the
+	// projections hold only that rank's synapses, those onto its own
+	// neurons (see Share, Spec.BuildShare): NewSim then runs the network
+	// only as that rank of a Cluster of Share.Ranks. Zero: the whole
+	// network.
+	Share Share
 }
 
 // AddPopulation adds a model under a name and returns the population.

@@ -44,8 +44,9 @@ func splitEI(n int) (int, int, error) {
 
 // connectEI wires exc and inh populations all-to-all by fixed probability
 // p (autapses allowed, as Brian2's connect(p=…) does), exc onto target
-// variable te with weight we and inh onto ti with weight wi, with delay d.
-func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we, wi float32, d float64, r *rand.Rand, limit int64) error {
+// variable te with weight we and inh onto ti with weight wi, with delay d:
+// only sh's share of the synapses (see Share).
+func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we, wi float32, d float64, r *rand.Rand, limit int64, sh Share) error {
 	for _, c := range []struct {
 		name      string
 		pre, post *Population
@@ -55,13 +56,16 @@ func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we,
 		{"exc-exc", exc, exc, te, we}, {"exc-inh", exc, inh, te, we},
 		{"inh-exc", inh, exc, ti, wi}, {"inh-inh", inh, inh, ti, wi},
 	} {
-		g, err := topology.Budget(limit).FixedProbability(c.pre.Len(), c.post.Len(), p, true, r)
+		g, err := topology.Budget(limit).FixedProbabilityPart(c.pre.Len(), c.post.Len(), p, true, sh.part(c.post.Len()), r)
 		if err != nil {
 			return err
 		}
 		if _, err := net.Connect(c.name, c.pre, c.post, c.target, g, c.w, d); err != nil {
 			return err
 		}
+	}
+	if sh.split() {
+		net.Share = sh
 	}
 	return nil
 }
@@ -71,15 +75,15 @@ func connectEI(net *Network, exc, inh *Population, p float64, te, ti string, we,
 // per neuron whatever n), we = 6 nS, wi = 67 nS (0.6 and 6.7 in units of
 // the leak conductance), no delay and no external drive. Initial state:
 // v ~ U(Vr, Vt), ge ~ (N(0,1)·1.5 + 4)·10 nS, gi ~ (N(0,1)·12 + 20)·10 nS.
-func COBA(n int, seed uint64) (*Network, error) { return coba(n, seed, 0) }
+func COBA(n int, seed uint64) (*Network, error) { return coba(n, seed, 0, Share{}) }
 
-// coba builds COBA within limit bytes (0: budget.Default()).
-func coba(n int, seed uint64, limit int64) (*Network, error) {
+// coba builds sh's share of COBA within limit bytes (0: budget.Default()).
+func coba(n int, seed uint64, limit int64, sh Share) (*Network, error) {
 	ne, ni, err := splitEI(n)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPreset("coba", n, limit); err != nil {
+	if err := checkPreset("coba", n, limit, sh); err != nil {
 		return nil, err
 	}
 	par := COBAParams()
@@ -98,21 +102,21 @@ func coba(n int, seed uint64, limit int64) (*Network, error) {
 		}
 		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
 	}
-	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 6, 67, 0, r, limit)
+	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 6, 67, 0, r, limit, sh)
 }
 
 // CUBA builds Brette et al. (2007) benchmark 2 as in Brian2's CUBA example,
 // with n neurons: 80% excitatory, probability 80/n, we = 60·0.27/10 mV,
 // wi = −20·4.5/10 mV, exact integration, v ~ U(Vr, Vt), ge = gi = 0.
-func CUBA(n int, seed uint64) (*Network, error) { return cuba(n, seed, 0) }
+func CUBA(n int, seed uint64) (*Network, error) { return cuba(n, seed, 0, Share{}) }
 
-// cuba builds CUBA within limit bytes (0: budget.Default()).
-func cuba(n int, seed uint64, limit int64) (*Network, error) {
+// cuba builds sh's share of CUBA within limit bytes (0: budget.Default()).
+func cuba(n int, seed uint64, limit int64, sh Share) (*Network, error) {
 	ne, ni, err := splitEI(n)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPreset("cuba", n, limit); err != nil {
+	if err := checkPreset("cuba", n, limit, sh); err != nil {
 		return nil, err
 	}
 	par := CUBAParams()
@@ -129,7 +133,7 @@ func cuba(n int, seed uint64, limit int64) (*Network, error) {
 		}
 		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
 	}
-	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 60*0.27/10, -20*4.5/10, 0, r, limit)
+	return net, connectEI(net, pops[0], pops[1], 80/float64(n), "ge", "gi", 60*0.27/10, -20*4.5/10, 0, r, limit, sh)
 }
 
 // BrunelPanel names the four regimes of Brunel (2000), Fig. 8: relative
@@ -153,19 +157,20 @@ var BrunelPanels = map[string]BrunelPanel{
 // D = 1.5 ms, plus 1000 external Poisson sources at ν_ext = ratio·ν_thr,
 // ν_thr = θ/(J·C_E·τ). The reference size is nE = 10000.
 func Brunel(nE int, panel BrunelPanel, seed uint64) (*Network, error) {
-	return brunel(nE, panel, seed, 0)
+	return brunel(nE, panel, seed, 0, Share{})
 }
 
 // Brunel's connection probability ε and delay D (ms).
 const brunelEps, brunelDelay = 0.1, 1.5
 
-// brunel builds Brunel's network within limit bytes (0: budget.Default()).
-func brunel(nE int, panel BrunelPanel, seed uint64, limit int64) (*Network, error) {
+// brunel builds sh's share of Brunel's network within limit bytes (0:
+// budget.Default()).
+func brunel(nE int, panel BrunelPanel, seed uint64, limit int64, sh Share) (*Network, error) {
 	if nE < 4 {
 		return nil, fmt.Errorf("snn: Brunel network with %d excitatory neurons: need at least 4", nE)
 	}
 	nI := (nE + 2) / 4 // round(0.25·nE)
-	if err := checkPreset("brunel", nE, limit); err != nil {
+	if err := checkPreset("brunel", nE, limit, sh); err != nil {
 		return nil, err
 	}
 	const (
@@ -186,7 +191,7 @@ func brunel(nE int, panel BrunelPanel, seed uint64, limit int64) (*Network, erro
 		clear(m.V) // Brian2 starts v at 0
 		pops[k] = net.AddPopulation([]string{"exc", "inh"}[k], m)
 	}
-	if err := connectEI(net, pops[0], pops[1], eps, "v", "v", j, float32(-panel.G*j), d, r, limit); err != nil {
+	if err := connectEI(net, pops[0], pops[1], eps, "v", "v", j, float32(-panel.G*j), d, r, limit, sh); err != nil {
 		return nil, err
 	}
 	for _, p := range pops {
@@ -214,6 +219,10 @@ type PresetOptions struct {
 	// the machine's memory); a larger one is refused with a
 	// *budget.Error before it is built (see PresetEstimate).
 	MaxMemory int64
+	// Share builds only one rank's share of the network, for a
+	// simulation split over processes (see Share; zero: the whole
+	// network). MaxMemory then bounds the share.
+	Share Share
 }
 
 // n returns the size of preset name: N, or its default.
@@ -239,11 +248,14 @@ var PresetNames = []string{"coba", "cuba", "brunel", "izhikevich", "hh", "microc
 // more than o.MaxMemory gives a *budget.Error.
 func Preset(name string, o PresetOptions) (*Network, error) {
 	n := o.n(name)
+	if err := o.Share.check(); err != nil {
+		return nil, err
+	}
 	switch name {
 	case "coba":
-		return coba(n, o.Seed, o.MaxMemory)
+		return coba(n, o.Seed, o.MaxMemory, o.Share)
 	case "cuba":
-		return cuba(n, o.Seed, o.MaxMemory)
+		return cuba(n, o.Seed, o.MaxMemory, o.Share)
 	case "brunel":
 		panel := o.Panel
 		if panel == "" {
@@ -253,13 +265,21 @@ func Preset(name string, o PresetOptions) (*Network, error) {
 		if !ok {
 			return nil, fmt.Errorf("snn: Brunel panel %q: want A, B, C or D", panel)
 		}
-		return brunel(n, p, o.Seed, o.MaxMemory)
+		return brunel(n, p, o.Seed, o.MaxMemory, o.Share)
 	case "izhikevich":
-		return IzhikevichNetwork(o.Seed, IzhikevichHalfSteps)
+		return izhikevich(o.Seed, IzhikevichHalfSteps, o.Share)
 	case "hh":
-		return hhCells(n, 0.1, o.MaxMemory)
+		net, err := hhCells(n, 0.1, o.MaxMemory)
+		if err == nil && o.Share.split() {
+			net.Share = o.Share // nothing to split: no synapses
+		}
+		return net, err
 	case "microcircuit":
-		return Microcircuit(o.microcircuit(), o.Seed, o.MaxMemory)
+		s, err := MicrocircuitSpec(o.microcircuit())
+		if err != nil {
+			return nil, err
+		}
+		return s.BuildShare(o.Seed, o.MaxMemory, o.Share)
 	}
 	return nil, fmt.Errorf("snn: unknown preset %q (have %v)", name, PresetNames)
 }
@@ -272,6 +292,12 @@ func Preset(name string, o PresetOptions) (*Network, error) {
 // cells (self-connections included), thalamic input 5·N(0,1) and 2·N(0,1)
 // redrawn every step, dt = 1 ms.
 func IzhikevichNetwork(seed uint64, scheme IzhikevichScheme) (*Network, error) {
+	return izhikevich(seed, scheme, Share{})
+}
+
+// izhikevich builds sh's share of IzhikevichNetwork: the weights of the
+// synapses onto other ranks' neurons are drawn and skipped.
+func izhikevich(seed uint64, scheme IzhikevichScheme, sh Share) (*Network, error) {
 	const ne, ni = 800, 200
 	r := buildRand(seed)
 	net := &Network{DT: 1}
@@ -297,7 +323,7 @@ func IzhikevichNetwork(seed uint64, scheme IzhikevichScheme) (*Network, error) {
 		pre, post *Population
 		scale     float64
 	}{{"exc-exc", pe, pe, 0.5}, {"exc-inh", pe, pi, 0.5}, {"inh-exc", pi, pe, -1}, {"inh-inh", pi, pi, -1}} {
-		g, err := topology.AllToAll(c.pre.Len(), c.post.Len(), true)
+		g, err := topology.Budget(0).AllToAllPart(c.pre.Len(), c.post.Len(), true, sh.part(c.post.Len()))
 		if err != nil {
 			return nil, err
 		}
@@ -306,9 +332,16 @@ func IzhikevichNetwork(seed uint64, scheme IzhikevichScheme) (*Network, error) {
 			return nil, err
 		}
 		w := p.PerSynapseWeights()
-		for k := range w {
-			w[k] = float32(c.scale * r.Float64())
-		}
+		_ = wholeOrder(g, func(s int) error {
+			v := float32(c.scale * r.Float64())
+			if s >= 0 {
+				w[s] = v
+			}
+			return nil
+		})
+	}
+	if sh.split() {
+		net.Share = sh
 	}
 	net.Inputs = append(net.Inputs,
 		&Current{Pop: pe, Var: "Iext", Sigma: 5},
@@ -327,7 +360,7 @@ func hhCells(n int, amp float64, limit int64) (*Network, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("snn: HH: %d neurons", n)
 	}
-	if err := checkPreset("hh", n, limit); err != nil {
+	if err := checkPreset("hh", n, limit, Share{}); err != nil {
 		return nil, err
 	}
 	m, err := NewHH(n, HHDefault())

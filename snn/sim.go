@@ -32,8 +32,10 @@ type SimOptions struct {
 	// removes the others from the network's projections) and exchanges
 	// spikes with the other ranks once per window of the shortest delay
 	// (every step without delays or with plasticity). Every rank builds
-	// the same network from the same seed; the spikes are the same bits
-	// as in one process, whatever the number of ranks and threads.
+	// the same network from the same seed, or only its share of it (see
+	// Share; the network's Share must then be this rank's); the spikes are
+	// the same bits as in one process, whatever the number of ranks and
+	// threads.
 	// SaveState is not available then.
 	Cluster Cluster
 }
@@ -158,6 +160,9 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 		if part, err = newPartition(o.Cluster); err != nil {
 			return nil, err
 		}
+	}
+	if sh := net.Share; sh.split() && buffers && (part == nil || part.rank != sh.Rank || part.size != sh.Ranks) {
+		return nil, fmt.Errorf("snn: the network holds only the synapses of rank %d of %d (Network.Share): simulate it as that rank of a Cluster of %d", sh.Rank, sh.Ranks, sh.Ranks)
 	}
 	largest := 0
 	for _, p := range net.Populations {

@@ -202,6 +202,19 @@ func (s *Spec) Build(seed uint64) (*Network, error) { return s.BuildWithin(seed,
 // BuildWithin is Build with a memory limit in bytes (0: half of the
 // machine's memory).
 func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
+	return s.BuildShare(seed, maxMemory, Share{})
+}
+
+// BuildShare is BuildWithin for one rank of a simulation split over
+// processes: it builds only sh's share of the network (see Share), the
+// synapses onto the rank's own neurons, which are the whole network's
+// bit for bit; the budget is checked against the share's estimate
+// (EstimateShare). The zero Share builds the whole network. Every rank
+// checks the whole spec: a bad value gives every rank the same error.
+func (s *Spec) BuildShare(seed uint64, maxMemory int64, sh Share) (*Network, error) {
+	if err := sh.check(); err != nil {
+		return nil, err
+	}
 	r := buildRand(seed)
 	net := &Network{DT: s.DT}
 	if s.DT < 0 || math.IsNaN(s.DT) || math.IsInf(s.DT, 0) {
@@ -224,7 +237,7 @@ func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 			}
 		}
 	}
-	if e := s.Estimate(); e.Bytes > 0 {
+	if e := s.EstimateShare(sh); e.Bytes > 0 {
 		if err := budget.Check("snn: spec: "+e.What(), e.Bytes, maxMemory); err != nil {
 			return nil, err
 		}
@@ -263,7 +276,7 @@ func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 		}
 		byName[ps.Name] = p
 	}
-	if err := s.buildProjections(net, byName, r, seed, maxMemory); err != nil {
+	if err := s.buildProjections(net, byName, r, seed, maxMemory, sh); err != nil {
 		return nil, err
 	}
 	for k, is := range s.Inputs {
@@ -285,6 +298,9 @@ func (s *Spec) BuildWithin(seed uint64, maxMemory int64) (*Network, error) {
 	// spec rather than at the start of a run.
 	if _, err := newSim(net, SimOptions{Threads: 1, MaxMemory: maxMemory}, false); err != nil {
 		return nil, fmt.Errorf("snn: spec: %w", err)
+	}
+	if sh.split() {
+		net.Share = sh
 	}
 	return net, nil
 }
@@ -393,16 +409,85 @@ func (d Distribution) fill(dst []float32, r *rand.Rand) error {
 		return err
 	}
 	for i := range dst {
-		switch {
-		case d.Value != nil:
-			dst[i] = float32(*d.Value)
-		case d.Uniform != nil:
-			dst[i] = float32(d.Uniform[0] + r.Float64()*(d.Uniform[1]-d.Uniform[0]))
-		default:
-			dst[i] = float32(d.Normal[0] + r.NormFloat64()*d.Normal[1])
+		v, err := d.draw(r)
+		if err != nil {
+			return err
 		}
-		if v := float64(dst[i]); math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("value %v is not finite", v)
+		dst[i] = v
+	}
+	return nil
+}
+
+// draw returns one value of the distribution (checked), or an error for
+// a value that is not finite.
+func (d Distribution) draw(r *rand.Rand) (float32, error) {
+	var v float32
+	switch {
+	case d.Value != nil:
+		v = float32(*d.Value)
+	case d.Uniform != nil:
+		v = float32(d.Uniform[0] + r.Float64()*(d.Uniform[1]-d.Uniform[0]))
+	default:
+		v = float32(d.Normal[0] + r.NormFloat64()*d.Normal[1])
+	}
+	if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("value %v is not finite", f)
+	}
+	return v, nil
+}
+
+// fillWeights draws the weights of the synapses of g (dst, one each) in
+// the whole projection's order: those of a part (g.Outside) are drawn
+// among the skipped synapses' values, which are drawn and checked too.
+// It returns the whole projection's spans of weights, for Compact.
+func (d Distribution) fillWeights(dst []float32, g *topology.CSR, r *rand.Rand) (spans, error) {
+	sp := spans{wlo: float32(math.Inf(1)), whi: float32(math.Inf(-1))}
+	if err := d.check(); err != nil {
+		return sp, err
+	}
+	err := wholeOrder(g, func(s int) error {
+		v, err := d.draw(r)
+		if err != nil {
+			return err
+		}
+		sp.weights++
+		sp.wlo, sp.whi = min(sp.wlo, v), max(sp.whi, v)
+		if s >= 0 {
+			dst[s] = v
+		}
+		return nil
+	})
+	return sp, err
+}
+
+// wholeOrder calls f for every synapse of the whole projection g is (a
+// part of), in the whole projection's order: with the index in g of each
+// synapse g keeps, and −1 for each it skips (g.Outside). It stops at f's
+// first error.
+func wholeOrder(g *topology.CSR, f func(s int) error) error {
+	if g.Outside == nil {
+		for s := range len(g.Targets) {
+			if err := f(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := range g.Pre {
+		for range g.Outside[2*i] {
+			if err := f(-1); err != nil {
+				return err
+			}
+		}
+		for s := g.RowPtr[i]; s < g.RowPtr[i+1]; s++ {
+			if err := f(s); err != nil {
+				return err
+			}
+		}
+		for range g.Outside[2*i+1] {
+			if err := f(-1); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -469,12 +554,15 @@ func (d Distribution) longest() float64 {
 	return 0
 }
 
-// drawDelays gives every synapse of p a delay from the distribution
-// (checked by checkDelays), drawing again any shorter than one step of dt,
-// rounded to whole steps.
-func (d Distribution) drawDelays(p *Projection, dt float64, r *rand.Rand) error {
+// drawDelays gives every synapse of p (wired by g) a delay from the
+// distribution (checked by checkDelays), drawing again any shorter than
+// one step of dt, rounded to whole steps, in the whole projection's order
+// (see fillWeights). It returns the longest delay of the whole
+// projection, in steps.
+func (d Distribution) drawDelays(p *Projection, g *topology.CSR, dt float64, r *rand.Rand) (uint16, error) {
 	steps := make([]uint16, p.Synapses())
-	for s := range steps {
+	longest := uint16(0)
+	err := wholeOrder(g, func(s int) error {
 		var v float64
 		for {
 			switch {
@@ -493,10 +581,17 @@ func (d Distribution) drawDelays(p *Projection, dt float64, r *rand.Rand) error 
 		if k > MaxDelaySteps {
 			return fmt.Errorf("a delay of %v ms is more than %d steps of %v ms", v, MaxDelaySteps, dt)
 		}
-		steps[s] = uint16(k)
+		longest = max(longest, uint16(k))
+		if s >= 0 {
+			steps[s] = uint16(k)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	p.DelaySteps, p.Delay = steps, 0
-	return nil
+	return longest, nil
 }
 
 // buildProjections wires the spec's projections into net, in order. The
@@ -504,11 +599,11 @@ func (d Distribution) drawDelays(p *Projection, dt float64, r *rand.Rand) error 
 // each from a generator of its own (derived from seed and its place in
 // the spec), and compacted as soon as it is built; the others one after
 // the other from r, the generator of the whole spec.
-func (s *Spec) buildProjections(net *Network, byName map[string]*Population, r *rand.Rand, seed uint64, maxMemory int64) error {
+func (s *Spec) buildProjections(net *Network, byName map[string]*Population, r *rand.Rand, seed uint64, maxMemory int64, sh Share) error {
 	dt := net.dt()
 	if !s.Compact {
 		for k := range s.Projections {
-			proj, err := buildProjection(k, &s.Projections[k], byName, r, dt, false, maxMemory)
+			proj, err := buildProjection(k, &s.Projections[k], byName, r, dt, false, maxMemory, sh)
 			if err != nil {
 				return err
 			}
@@ -526,7 +621,7 @@ func (s *Spec) buildProjections(net *Network, byName map[string]*Population, r *
 			defer wg.Done()
 			for k := range next {
 				rk := rand.New(rand.NewPCG(seed, projectionStream+uint64(k)))
-				projs[k], errs[k] = buildProjection(k, &s.Projections[k], byName, rk, dt, true, maxMemory)
+				projs[k], errs[k] = buildProjection(k, &s.Projections[k], byName, rk, dt, true, maxMemory, sh)
 			}
 		}()
 	}
@@ -548,9 +643,9 @@ func (s *Spec) buildProjections(net *Network, byName map[string]*Population, r *
 // (PCG streams projectionStream + k), apart from the spec's own.
 const projectionStream = 0x70726f6a << 32
 
-// buildProjection builds projection k of a spec, drawing from r, and
-// compacts it when compact is set.
-func buildProjection(k int, js *ProjectionSpec, byName map[string]*Population, r *rand.Rand, dt float64, compact bool, maxMemory int64) (*Projection, error) {
+// buildProjection builds projection k of a spec, or sh's share of it,
+// drawing from r, and compacts it when compact is set.
+func buildProjection(k int, js *ProjectionSpec, byName map[string]*Population, r *rand.Rand, dt float64, compact bool, maxMemory int64, sh Share) (*Projection, error) {
 	where := fmt.Sprintf("snn: spec: projection %d (%s)", k+1, js.Name)
 	pre, post := byName[js.Pre], byName[js.Post]
 	if pre == nil || post == nil {
@@ -559,21 +654,21 @@ func buildProjection(k int, js *ProjectionSpec, byName map[string]*Population, r
 	autapses := js.Autapses == nil || *js.Autapses
 	var g *topology.CSR
 	var err error
-	wire := topology.Budget(maxMemory)
+	wire, part := topology.Budget(maxMemory), sh.part(post.Len())
 	switch js.Rule {
 	case "all":
-		g, err = wire.AllToAll(pre.Len(), post.Len(), autapses)
+		g, err = wire.AllToAllPart(pre.Len(), post.Len(), autapses, part)
 	case "one-to-one":
 		if pre.Len() != post.Len() {
 			return nil, fmt.Errorf("%s: one-to-one between %d and %d neurons", where, pre.Len(), post.Len())
 		}
-		g, err = wire.OneToOne(pre.Len())
+		g, err = wire.OneToOnePart(pre.Len(), part)
 	case "probability":
-		g, err = wire.FixedProbability(pre.Len(), post.Len(), js.P, autapses, r)
+		g, err = wire.FixedProbabilityPart(pre.Len(), post.Len(), js.P, autapses, part, r)
 	case "in-degree":
-		g, err = wire.FixedInDegree(pre.Len(), post.Len(), js.K, autapses, r)
+		g, err = wire.FixedInDegreePart(pre.Len(), post.Len(), js.K, autapses, part, r)
 	case "total":
-		g, err = wire.FixedTotal(pre.Len(), post.Len(), js.Count, autapses, r)
+		g, err = wire.FixedTotalPart(pre.Len(), post.Len(), js.Count, autapses, part, r)
 	default:
 		return nil, fmt.Errorf("%s: rule %q: want all, one-to-one, probability, in-degree or total", where, js.Rule)
 	}
@@ -590,13 +685,17 @@ func buildProjection(k int, js *ProjectionSpec, byName map[string]*Population, r
 	if err := proj.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
+	// A share is packed as the whole projection is: across the whole
+	// projection's weights and delays (conduction delays, computed rather
+	// than drawn, are a share's own).
+	whole := proj.spans()
 	if js.Weights != nil {
-		if err := js.Weights.fill(proj.PerSynapseWeights(), r); err != nil {
+		if whole, err = js.Weights.fillWeights(proj.PerSynapseWeights(), g, r); err != nil {
 			return nil, fmt.Errorf("%s: weights: %w", where, err)
 		}
 	}
 	if js.Delays != nil {
-		if err := js.Delays.drawDelays(proj, dt, r); err != nil {
+		if whole.longest, err = js.Delays.drawDelays(proj, g, dt, r); err != nil {
 			return nil, fmt.Errorf("%s: delays: %w", where, err)
 		}
 	}
@@ -618,7 +717,10 @@ func buildProjection(k int, js *ProjectionSpec, byName map[string]*Population, r
 		}
 	}
 	if compact && proj.Plasticity == nil {
-		if err := proj.Compact(); err != nil {
+		if js.Delays == nil {
+			whole.longest = proj.spans().longest
+		}
+		if err := proj.pack(whole); err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 	}
