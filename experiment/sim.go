@@ -389,7 +389,8 @@ func BuildNetwork(model string, n int, panel string, seed uint64) (*snn.Network,
 }
 
 // buildNetwork is BuildNetwork for a preset's options o (or a spec file's
-// seed and o.MaxMemory, 0 meaning budget.Default()).
+// seed, o.MaxMemory, 0 meaning budget.Default(), and o.Share: a rank's
+// share of the network, estimated and built alone).
 func buildNetwork(model string, o snn.PresetOptions) (*snn.Network, error) {
 	seed, limit := o.Seed, o.MaxMemory
 	if !isSpecPath(model) {
@@ -408,10 +409,10 @@ func buildNetwork(model string, o snn.PresetOptions) (*snn.Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", model, err)
 	}
-	if err := checkSimulation(spec.Estimate(), limit); err != nil {
+	if err := checkSimulation(spec.EstimateShare(o.Share), limit); err != nil {
 		return nil, fmt.Errorf("%s: %w", model, err)
 	}
-	net, err := spec.BuildWithin(seed, limit)
+	net, err := spec.BuildShare(seed, limit, o.Share)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", model, err)
 	}
@@ -423,7 +424,17 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	net := s.Network
 	if net == nil {
 		o := snn.PresetOptions{N: s.N, Panel: s.Panel, Scale: s.Scale, Input: s.Input, Seed: s.Seed, MaxMemory: s.MaxMemory}
-		if net, err = buildNetwork(s.Model, o); err != nil {
+		if s.Cluster != nil {
+			// Each rank builds only the synapses onto its own neurons.
+			o.Share = snn.Share{Rank: s.Cluster.Rank(), Ranks: s.Cluster.Size()}
+		}
+		net, err = buildNetwork(s.Model, o)
+		if s.Cluster != nil && s.Cluster.Size() > 1 {
+			// Every rank checks the whole spec, but a rank's share may
+			// fail alone (its memory): none waits for one that gave up.
+			err = agree(s.Cluster, err, "could not build the network")
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -431,10 +442,13 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 	if err != nil {
 		return nil, err
 	}
-	synapses := net.Synapses() // before a Cluster keeps this rank's
+	synapses := net.Synapses()
 	sim, err := snn.NewSim(net, snn.SimOptions{Threads: s.Threads, Seed: s.Seed, MaxMemory: s.MaxMemory, Cluster: s.Cluster})
 	if err != nil {
 		return nil, err
+	}
+	if s.Cluster != nil {
+		synapses = net.Synapses() // this rank's (pruned, or its share): sumRanks adds them up
 	}
 	durMS := float64(s.Duration) / float64(time.Millisecond)
 	if math.Round(durMS/sim.DT) < 1 {

@@ -3,7 +3,9 @@ package experiment
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,7 +36,9 @@ import (
 //
 // little-endian. The header says which settings built the network, with
 // the network's fingerprint (snn.Network.Fingerprint, taken before it
-// ran), so that a resume rebuilds the same network or refuses to.
+// ran; split over processes, the digest of every rank's, whose share of
+// the synapses differs), so that a resume rebuilds the same network or
+// refuses to.
 //
 // Output files continue across a resume: while a run with Out saves
 // checkpoints, it keeps the spikes it has written (about 3 bytes a spike,
@@ -609,6 +613,14 @@ func newSimSaver(s SimSettings, ck *simCheckpoint, net *snn.Network) (*simRun, e
 		return nil, fieldErr("CheckpointEvery", s.CheckpointEvery, "must be positive (0: only at the end and when interrupted)")
 	}
 	r.fingerprint = net.Fingerprint()
+	if c := s.Cluster; c != nil && c.Size() > 1 {
+		// Each rank holds its share of the synapses: the network's
+		// fingerprint is that of every rank's, the same on all.
+		var err error
+		if r.fingerprint, err = clusterFingerprint(c, r.fingerprint); err != nil {
+			return nil, err
+		}
+	}
 	if ck != nil && ck.header.Fingerprint != r.fingerprint {
 		return nil, fieldErr("Resume", ck.path, "was saved from another network than the one built now (a spec file or a network changed since, or another version of its builder)")
 	}
@@ -619,6 +631,29 @@ func newSimSaver(s SimSettings, ck *simCheckpoint, net *snn.Network) (*simRun, e
 		r.log = &spikeLog{pops: make([]spikeLogPop, len(net.Populations))}
 	}
 	return r, nil
+}
+
+// clusterFingerprint returns the digest (hex SHA-256) of every rank's
+// fingerprint (hex SHA-256 too) in rank order, on every rank of c: a
+// collective call.
+func clusterFingerprint(c snn.Cluster, own string) (string, error) {
+	raw, err := hex.DecodeString(own)
+	if err != nil || len(raw) != sha256.Size {
+		return "", fmt.Errorf("experiment: fingerprint %q is not a SHA-256 digest", own)
+	}
+	send := make([]int32, sha256.Size/4)
+	for k := range send {
+		send[k] = int32(binary.LittleEndian.Uint32(raw[4*k:]))
+	}
+	all, _, err := c.Allgather(send)
+	if err != nil {
+		return "", fmt.Errorf("experiment: the network's fingerprint: %w", err)
+	}
+	h := sha256.New()
+	for _, v := range all {
+		h.Write(binary.LittleEndian.AppendUint32(nil, uint32(v)))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // logSink returns the sink that logs population k's spikes for the
@@ -747,12 +782,13 @@ type SimComm struct {
 	Share              float64 `json:"share"`
 }
 
-// sumRanks makes a rank's report the whole network's: synaptic events,
-// the synapses' bytes (returned) and CPU time summed over ranks, wall and
+// sumRanks makes a rank's report the whole network's: synapses (each
+// rank stores those onto its own neurons), synaptic events, the
+// synapses' bytes (returned) and CPU time summed over ranks, wall and
 // exchange time the slowest rank's.
 func (rep *SimReport) sumRanks(c snn.Cluster, sim *snn.Sim, bytes int) (int, error) {
 	st := sim.CommStats()
-	ints := []int64{rep.SynapticEvents, int64(bytes), st.BytesReceived, int64(rep.CPUSeconds * 1e9)}
+	ints := []int64{rep.SynapticEvents, int64(bytes), st.BytesReceived, int64(rep.CPUSeconds * 1e9), int64(rep.Synapses)}
 	if err := c.SumInt64(ints); err != nil {
 		return 0, err
 	}
@@ -761,7 +797,7 @@ func (rep *SimReport) sumRanks(c snn.Cluster, sim *snn.Sim, bytes int) (int, err
 	if err := c.MaxFloat64(times); err != nil {
 		return 0, err
 	}
-	rep.SynapticEvents, bytes = ints[0], int(ints[1])
+	rep.SynapticEvents, bytes, rep.Synapses = ints[0], int(ints[1]), int(ints[4])
 	rep.WallSeconds, rep.CommSeconds = times[0], times[1]
 	rep.Ranks = c.Size()
 	rep.Comm = &SimComm{Exchanges: st.Exchanges, WindowSteps: st.WindowSteps, Bytes: ints[2]}
