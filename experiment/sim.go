@@ -117,10 +117,13 @@ type SimSettings struct {
 	// waits for a write in progress.
 	HoldExit func() (release func())
 	// Cluster, when set, splits the simulation over processes (see
-	// snn.SimOptions.Cluster): each builds the network and simulates its
-	// rank's share. Every rank's report describes the whole network and
-	// run (counts, rates and CPU time summed over ranks, wall time the
-	// slowest rank's); only rank 0 writes Out, Raster and Figure.
+	// snn.SimOptions.Cluster): each builds only its rank's share of the
+	// network (snn.Share: every neuron, the synapses onto its own; a
+	// Network given here is pruned instead) and simulates its neurons;
+	// MaxMemory bounds each rank's share. Every rank's report describes
+	// the whole network and run (synapses, counts, rates and CPU time
+	// summed over ranks, wall time the slowest rank's; its Network is the
+	// rank's share); only rank 0 writes Out, Raster and Figure.
 	Cluster snn.Cluster
 	Reporting
 
@@ -547,8 +550,12 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 		sim.TrackState("figure", rep.window)
 	}
 	build := time.Since(start)
-	s.logf("sim %s: %d neurons, %d synapses, built in %.2fs; simulating %v on %d threads\n",
-		s.Model, net.Neurons(), synapses, build.Seconds(), s.Duration, threadsOr(s.Threads))
+	stored := fmt.Sprint(synapses)
+	if c := s.Cluster; c != nil && c.Size() > 1 {
+		stored = fmt.Sprintf("%d (rank %d of %d's share)", synapses, c.Rank(), c.Size())
+	}
+	s.logf("sim %s: %d neurons, %s synapses, built in %.2fs; simulating %v on %d threads\n",
+		s.Model, net.Neurons(), stored, build.Seconds(), s.Duration, threadsOr(s.Threads))
 	runStart := time.Now()
 	cpuStart, cpuOK := processCPU()
 	if err := saver.run(ctx, durMS); err != nil {
