@@ -160,8 +160,11 @@
 // so every sum is formed as in one process, and the spikes are the same
 // bits for any number of ranks and threads. [Sim.CommStats] measures the
 // exchange. Rows a structural rule rewires are pruned again, so its
-// History counts the rank's own synapses. Every rank builds the whole
-// network before keeping its share: construction is not distributed.
+// History counts the rank's own synapses. Each rank builds only its
+// share of the network ([Share]: [Spec.BuildShare], [PresetOptions].Share):
+// every neuron, and the synapses onto its own, drawn with every random
+// number of the whole network so that they are the whole network's bits;
+// memory divides by the ranks, construction time does not.
 //
 // # Errors
 //
