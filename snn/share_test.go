@@ -1,11 +1,14 @@
 package snn
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neurite/neurite/internal/budget"
 )
 
 // shareSpec is a spec with every connection rule, drawn weights and
@@ -191,6 +194,25 @@ func TestShareMemory(t *testing.T) {
 				t.Errorf("%+v: estimate names %q", sh, est.What())
 			}
 		}
+	}
+}
+
+// TestShareWithinBudget checks that the budget bounds a rank's share: a
+// limit between the share's estimate and the whole network's refuses the
+// whole network and builds the share.
+func TestShareWithinBudget(t *testing.T) {
+	spec, err := MicrocircuitSpec(MicrocircuitOptions{Scale: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := Share{Rank: 1, Ranks: 3}
+	limit := int64((spec.Estimate().Bytes + spec.EstimateShare(sh).Bytes) / 2)
+	var over *budget.Error
+	if _, err := spec.BuildWithin(1, limit); !errors.As(err, &over) {
+		t.Errorf("BuildWithin(%d bytes) = %v, want a *budget.Error", limit, err)
+	}
+	if _, err := spec.BuildShare(1, limit, sh); err != nil {
+		t.Errorf("BuildShare(%d bytes, %+v) = %v", limit, sh, err)
 	}
 }
 
