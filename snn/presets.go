@@ -332,10 +332,12 @@ func izhikevich(seed uint64, scheme IzhikevichScheme, sh Share) (*Network, error
 			return nil, err
 		}
 		w := p.PerSynapseWeights()
-		_ = wholeOrder(g, func(s int) error {
-			v := float32(c.scale * r.Float64())
-			if s >= 0 {
-				w[s] = v
+		_ = wholeRuns(g, func(s, n int, kept bool) error {
+			for k := range n {
+				v := float32(c.scale * r.Float64())
+				if kept {
+					w[s+k] = v
+				}
 			}
 			return nil
 		})

@@ -445,47 +445,38 @@ func (d Distribution) fillWeights(dst []float32, g *topology.CSR, r *rand.Rand) 
 	if err := d.check(); err != nil {
 		return sp, err
 	}
-	err := wholeOrder(g, func(s int) error {
-		v, err := d.draw(r)
-		if err != nil {
-			return err
+	err := wholeRuns(g, func(s, n int, kept bool) error {
+		for k := range n {
+			v, err := d.draw(r)
+			if err != nil {
+				return err
+			}
+			sp.wlo, sp.whi = min(sp.wlo, v), max(sp.whi, v)
+			if kept {
+				dst[s+k] = v
+			}
 		}
-		sp.weights++
-		sp.wlo, sp.whi = min(sp.wlo, v), max(sp.whi, v)
-		if s >= 0 {
-			dst[s] = v
-		}
+		sp.weights += n
 		return nil
 	})
 	return sp, err
 }
 
-// wholeOrder calls f for every synapse of the whole projection g is (a
-// part of), in the whole projection's order: with the index in g of each
-// synapse g keeps, and −1 for each it skips (g.Outside). It stops at f's
-// first error.
-func wholeOrder(g *topology.CSR, f func(s int) error) error {
+// wholeRuns walks the synapses of the whole projection g is (a part of)
+// in the whole projection's order, a run at a time: f(s, n, true) for n
+// synapses g keeps, from its index s on, and f(0, n, false) for n it
+// skips (g.Outside). A whole graph is one run. It stops at f's first
+// error.
+func wholeRuns(g *topology.CSR, f func(s, n int, kept bool) error) error {
 	if g.Outside == nil {
-		for s := range len(g.Targets) {
-			if err := f(s); err != nil {
-				return err
-			}
-		}
-		return nil
+		return f(0, len(g.Targets), true)
 	}
 	for i := range g.Pre {
-		for range g.Outside[2*i] {
-			if err := f(-1); err != nil {
-				return err
+		for _, run := range [3][3]int{{0, g.Outside[2*i], 0}, {g.RowPtr[i], g.RowPtr[i+1] - g.RowPtr[i], 1}, {0, g.Outside[2*i+1], 0}} {
+			if run[1] == 0 {
+				continue
 			}
-		}
-		for s := g.RowPtr[i]; s < g.RowPtr[i+1]; s++ {
-			if err := f(s); err != nil {
-				return err
-			}
-		}
-		for range g.Outside[2*i+1] {
-			if err := f(-1); err != nil {
+			if err := f(run[0], run[1], run[2] == 1); err != nil {
 				return err
 			}
 		}
@@ -562,28 +553,30 @@ func (d Distribution) longest() float64 {
 func (d Distribution) drawDelays(p *Projection, g *topology.CSR, dt float64, r *rand.Rand) (uint16, error) {
 	steps := make([]uint16, p.Synapses())
 	longest := uint16(0)
-	err := wholeOrder(g, func(s int) error {
-		var v float64
-		for {
-			switch {
-			case d.Value != nil:
-				v = *d.Value
-			case d.Uniform != nil:
-				v = d.Uniform[0] + r.Float64()*(d.Uniform[1]-d.Uniform[0])
-			default:
-				v = d.Normal[0] + r.NormFloat64()*d.Normal[1]
+	err := wholeRuns(g, func(s, n int, kept bool) error {
+		for q := range n {
+			var v float64
+			for {
+				switch {
+				case d.Value != nil:
+					v = *d.Value
+				case d.Uniform != nil:
+					v = d.Uniform[0] + r.Float64()*(d.Uniform[1]-d.Uniform[0])
+				default:
+					v = d.Normal[0] + r.NormFloat64()*d.Normal[1]
+				}
+				if v >= dt {
+					break
+				}
 			}
-			if v >= dt {
-				break
+			k := delaySteps(v, dt)
+			if k > MaxDelaySteps {
+				return fmt.Errorf("a delay of %v ms is more than %d steps of %v ms", v, MaxDelaySteps, dt)
 			}
-		}
-		k := delaySteps(v, dt)
-		if k > MaxDelaySteps {
-			return fmt.Errorf("a delay of %v ms is more than %d steps of %v ms", v, MaxDelaySteps, dt)
-		}
-		longest = max(longest, uint16(k))
-		if s >= 0 {
-			steps[s] = uint16(k)
+			longest = max(longest, uint16(k))
+			if kept {
+				steps[s+q] = uint16(k)
+			}
 		}
 		return nil
 	})
