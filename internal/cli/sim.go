@@ -59,8 +59,10 @@ then the total simulated time from the start, and the run ends with the same
 bits, report and files as a run never interrupted.
 
 Started by mpirun (from a binary built with go build -tags mpi), the network
-is split over the ranks; the spikes are the same bits as in one process, and
-rank 0 prints the report (with ranks and comm_seconds) and writes the files.
+is split over the ranks, each building and storing only the synapses onto its
+own neurons (--max-memory bounds each rank's share); the spikes are the same
+bits as in one process, and rank 0 prints the report (with ranks and
+comm_seconds) and writes the files.
 Its --checkpoint is one file per rank beside FILE, which names them; --resume
 it with as many ranks.`,
 		Example: `  neurite sim coba --duration 1s --seed 1 --json
