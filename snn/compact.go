@@ -212,6 +212,7 @@ func (s *Sim) propagatePacked(pj *projState, t int, n int64, par int64) {
 		}
 	}
 	fast := pk.t16 != nil && gate == nil && p.STP == nil && (!delayed || pk.d8 != nil)
+	sc := &s.scatter[t] // delayed events, gathered and added in batches (scatter.go)
 	for w := range s.threads {
 		sp := pj.pre.spikes[par][w]
 		var eff []float32
@@ -248,18 +249,9 @@ func (s *Sim) propagatePacked(pj *projState, t int, n int64, par int64) {
 			tg := pk.t16[a:b]
 			switch {
 			case delayed && pk.q != nil:
-				buf, q, d8 := rg.buf, pk.q[a:b], pk.d8[a:b]
-				q, d8 = q[:len(tg)], d8[:len(tg)]
-				w0, dw := pk.w0, pk.dw
-				for k, j := range tg {
-					buf[off[d8[k]]+int(j)] += float32(q[k])*dw + w0
-				}
+				sc.quantised(rg.buf, tg, pk.q[a:b], pk.d8[a:b], &off, pk.w0, pk.dw)
 			case delayed:
-				buf, d8, wt := rg.buf, pk.d8[a:b], p.Weight
-				d8 = d8[:len(tg)]
-				for k, j := range tg {
-					buf[off[d8[k]]+int(j)] += wt
-				}
+				sc.shared(rg.buf, tg, pk.d8[a:b], &off, p.Weight)
 			case pk.q != nil:
 				q := pk.q[a:b]
 				q = q[:len(tg)]
@@ -275,4 +267,5 @@ func (s *Sim) propagatePacked(pj *projState, t int, n int64, par int64) {
 			}
 		}
 	}
+	sc.flush(rg.buf)
 }

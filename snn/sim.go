@@ -89,6 +89,7 @@ type Sim struct {
 	states   []*StateMonitor
 	plastic  []*projState // projections with a Plasticity rule
 	bar      *barrier.Barrier
+	scatter  []scatter // per worker: delayed events gathered for propagatePacked
 	// workHook, when set (by benchmarks), is called as each worker starts
 	// a chunk of steps, and what it returns as the worker ends it.
 	workHook func(t int) func()
@@ -174,6 +175,10 @@ func newSim(net *Network, o SimOptions, buffers bool) (*Sim, error) {
 	threads = max(1, min(threads, (largest+lanes-1)/lanes))
 	s := &Sim{Net: net, DT: dt, threads: threads, seed: o.Seed, part: part}
 	s.bar = barrier.New(threads)
+	s.scatter = make([]scatter, threads)
+	for t := range s.scatter {
+		s.scatter[t] = newScatter()
+	}
 	index := map[*Population]*popState{}
 	for k, p := range net.Populations {
 		if p == nil || p.Model == nil {
