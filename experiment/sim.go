@@ -550,11 +550,11 @@ func simulateNetwork(ctx context.Context, s SimSettings, ck *simCheckpoint) (rep
 		sim.TrackState("figure", rep.window)
 	}
 	build := time.Since(start)
-	stored := fmt.Sprint(synapses)
+	stored := fmt.Sprintf("%d synapses", synapses)
 	if c := s.Cluster; c != nil && c.Size() > 1 {
-		stored = fmt.Sprintf("%d (rank %d of %d's share)", synapses, c.Rank(), c.Size())
+		stored += fmt.Sprintf(" (rank %d of %d's share)", c.Rank(), c.Size())
 	}
-	s.logf("sim %s: %d neurons, %s synapses, built in %.2fs; simulating %v on %d threads\n",
+	s.logf("sim %s: %d neurons, %s, built in %.2fs; simulating %v on %d threads\n",
 		s.Model, net.Neurons(), stored, build.Seconds(), s.Duration, threadsOr(s.Threads))
 	runStart := time.Now()
 	cpuStart, cpuOK := processCPU()
