@@ -48,7 +48,9 @@ func RankRange(n, rank, size int) (lo, hi int) {
 // memory divides by Ranks. Every random stream is drawn as for the whole
 // network, the others' synapses' values drawn and skipped, so what a rank
 // stores is the whole network's synapses onto its neurons, bit for bit,
-// in the same order; populations and inputs are whole on every rank. The
+// in the same order; populations and inputs are whole on every rank.
+// (Conduction delays are computed, not drawn: a compact share stores them
+// in a byte each when its own longest fits, whatever the others'.) The
 // zero Share, like any of one rank, is the whole network.
 type Share struct{ Rank, Ranks int }
 
