@@ -11,9 +11,10 @@
 # each model's source), at sizes that keep it to minutes: Brunel with
 # N_E = 2500, the others at their preset sizes. Brian2's side does not
 # change when neurite's engine does, so it is stored:
-# snn/testdata/brian2_fidelity.json.gz holds the statistics of 20 Brian2
-# runs of each model (seeds 1-20, 1000 ms) and their per-neuron spike
-# counts, and the suite runs neurite only (about 3 minutes of CPU).
+# snn/testdata/brian2_fidelity.json.gz holds the statistics of 60 Brian2
+# runs of each model (seeds 1-60, 1000 ms) and their per-neuron spike
+# counts, and the suite runs neurite only (about 40 s of CPU, a minute or
+# two of wall time).
 # Both sides' statistics come from the same code
 # (scripts/peers/fidelity_stats.py: population rate, CV of interspike
 # intervals, spike-count correlation, per-neuron rates, after a 100 ms
@@ -25,12 +26,13 @@
 # has no tolerance). Prints a Markdown table with every p-value; exits 1
 # if any row differs. KEEP=DIR keeps neurite's spikes and the table's
 # JSON there; SUITE_MODELS="coba hh" runs only those models. SEEDS is at
-# most half the reference's runs (10), for the KS test's null.
+# most half the reference's runs (30), for the KS test's null.
 #
-# FIDELITY_REGENERATE=1 reruns Brian2 (REF_SEEDS=20 seeds a model, in
+# FIDELITY_REGENERATE=1 reruns Brian2 (REF_SEEDS=60 seeds a model, in
 # runtime mode, one process at a time) and rewrites the reference
-# (FIDELITY_REFERENCE=FILE writes elsewhere): about 50 minutes of one
-# core, most of it COBA, CUBA and event-driven CUBA.
+# (FIDELITY_REFERENCE=FILE writes elsewhere) before the comparison:
+# REGEN_TIME of Brian2 on this machine (shared with other work), plus
+# a few minutes compiling each model's code the first time.
 #
 #   scripts/validate-vs-brian2.sh [PANELS] [SEEDS] [DURATION_MS]
 #   scripts/validate-vs-brian2.sh "A B C D" 5 2000        # the defaults
@@ -123,9 +125,9 @@ EOF2
       n=""
       case $m in brunel-*) n="--n $bn" ;; esac
       # shellcheck disable=SC2086
-      $py scripts/peers/brian2_fidelity.py --model "$m" --seeds "1-${REF_SEEDS:-20}" --duration-ms "$dur" $n \
+      $py scripts/peers/brian2_fidelity.py --model "$m" --seeds "1-${REF_SEEDS:-60}" --duration-ms "$dur" $n \
         --out "$work/ref/brian2" --cache "$cache" >"$work/brian2-$m.log" 2>&1 || { tail -20 "$work/brian2-$m.log" >&2; exit 1; }
-      echo "$m: Brian2's ${REF_SEEDS:-20} seeds done" >&2
+      echo "$m: Brian2's ${REF_SEEDS:-60} seeds done" >&2
     done
     # shellcheck disable=SC2086
     writeruns "$work/ref/runs.json" $all

@@ -105,7 +105,7 @@
 // (snn/plasticity/brian2_test.go, stp_test.go). Over every preset,
 // scripts/validate-vs-brian2.sh --suite compares rates, CVs of
 // interspike intervals, spike-count correlations and per-neuron rate
-// distributions with those of 20 stored Brian2 runs
+// distributions with those of 60 stored Brian2 runs
 // (testdata/brian2_fidelity.json.gz), all its tests corrected together by
 // Holm–Bonferroni; TestFidelityAgainstBrian2 runs the same tests of rates,
 // CVs and rate distributions under `go test` (a subset; every preset with

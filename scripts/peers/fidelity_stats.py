@@ -201,8 +201,9 @@ def welch(x, y):
     v1, v2 = (x.var(ddof=1) if k1 > 1 else 0.0), (y.var(ddof=1) if k2 > 1 else 0.0)
     se = math.sqrt(v1 / k1 + v2 / k2)
     d = float(x.mean() - y.mean())
-    if se == 0:
-        return 0.0, 0.0, 1.0 if d == 0 else 0.0
+    tiny = 1e-12 * max(abs(float(x.mean())), abs(float(y.mean())), 1e-300)
+    if se <= tiny:  # no spread (deterministic HH) but rounding in the sums
+        return 0.0, 0.0, 1.0 if abs(d) <= tiny else 0.0
     dof = (v1 / k1 + v2 / k2) ** 2 / ((v1 / k1) ** 2 / max(k1 - 1, 1) + (v2 / k2) ** 2 / max(k2 - 1, 1))
     return se, float(stats.t.ppf(0.975, dof)) * se, float(2 * stats.t.sf(abs(d) / se, dof))
 
