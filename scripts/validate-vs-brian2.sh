@@ -31,7 +31,7 @@
 # FIDELITY_REGENERATE=1 reruns Brian2 (REF_SEEDS=60 seeds a model, in
 # runtime mode, one process at a time) and rewrites the reference
 # (FIDELITY_REFERENCE=FILE writes elsewhere) before the comparison:
-# REGEN_TIME of Brian2 on this machine (shared with other work), plus
+# about 35 minutes of Brian2 on this machine (shared with other work), plus
 # a few minutes compiling each model's code the first time.
 #
 #   scripts/validate-vs-brian2.sh [PANELS] [SEEDS] [DURATION_MS]
