@@ -25,7 +25,9 @@
 # exceeds 3%, or 0.005 absolute for CVs and correlations; the KS test
 # has no tolerance). Prints a Markdown table with every p-value; exits 1
 # if any row differs. KEEP=DIR keeps neurite's spikes and the table's
-# JSON there; SUITE_MODELS="coba hh" runs only those models. SEEDS is at
+# JSON there; SUITE_MODELS="coba hh" runs only those models (without it,
+# the plasticity rules and STP are checked too, to the step, by their Go
+# tests against Brian2's fixtures). SEEDS is at
 # most half the reference's runs (30), for the KS test's null.
 #
 # FIDELITY_REGENERATE=1 reruns Brian2 (REF_SEEDS=60 seeds a model, in
@@ -160,8 +162,23 @@ np.save(sys.argv[3], np.array([[float(r[1]), float(r[2])] for r in rows], dtype=
   # shellcheck disable=SC2086
   writeruns "$work/runs.json" $models
   echo "neurite ($seeds seeds) against Brian2 2.5.1 ($reference) x ${dur} ms per model, statistics after ${warm} ms; Brunel N_E = $bn"
-  $py scripts/peers/fidelity_stats.py "$work" --reference "$reference" --json "$work/fidelity.json"
-  exit $?
+  rc=0
+  $py scripts/peers/fidelity_stats.py "$work" --reference "$reference" --json "$work/fidelity.json" || rc=$?
+  if [ -z "${SUITE_MODELS:-}" ]; then
+    # The plasticity rules and STP against Brian2 to the step (fixtures
+    # written by snn/plasticity/testdata/brian2_plasticity.py and
+    # snn/testdata/brian2_stp.py).
+    echo
+    if go test -count=1 -run Brian2 ./snn/plasticity/ >"$work/plasticity.log" 2>&1 &&
+      go test -count=1 -run STPMatchesBrian2 ./snn/ >>"$work/plasticity.log" 2>&1; then
+      echo "plasticity (additive, multiplicative and triplet STDP, rate-based Hebb, synaptic scaling) and STP: Brian2's weights and efficacies to the step"
+    else
+      cat "$work/plasticity.log"
+      echo "plasticity or STP: differ from Brian2"
+      rc=1
+    fi
+  fi
+  exit $rc
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
