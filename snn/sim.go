@@ -405,7 +405,13 @@ func (s *Sim) Run(ctx context.Context, duration float64, progress func(doneMS, t
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// A chunk ends where a window does (or where the run does): a run
+		// cancelled between chunks has then delivered and recorded every
+		// spike so far, and a later Run continues from a whole state.
 		to := min(end, s.step+chunk)
+		if r := to % s.window; r != 0 && to < end {
+			to = min(end, to+s.window-r)
+		}
 		t0 := time.Now()
 		s.runChunk(s.step, to)
 		if s.part != nil && s.part.err != nil {
