@@ -340,6 +340,9 @@ func presetEstimate(ne, ni int, perNeuron, p float64, delay int, sh Share) Estim
 // PresetEstimate returns what Preset(name, o) will need, without building
 // anything.
 func PresetEstimate(name string, o PresetOptions) (Estimate, error) {
+	if err := o.Share.check(); err != nil {
+		return Estimate{}, err
+	}
 	n := o.n(name)
 	switch name {
 	case "coba", "cuba":

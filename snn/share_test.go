@@ -249,5 +249,8 @@ func TestShareRefused(t *testing.T) {
 		if _, err := shareSpec(false).BuildShare(1, 0, sh); err == nil {
 			t.Errorf("BuildShare(share %+v) = nil error", sh)
 		}
+		if _, err := PresetEstimate("coba", PresetOptions{N: 100, Share: sh}); err == nil {
+			t.Errorf("PresetEstimate(coba, share %+v) = nil error", sh)
+		}
 	}
 }
