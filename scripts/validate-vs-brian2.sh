@@ -84,6 +84,11 @@ fi
 if [ "${1:-}" = "--suite" ]; then
   seeds=${2:-5}
   dur=${3:-1000}
+  # Welch's test needs a spread on both sides: at least two seeds.
+  if ! [[ "$seeds" =~ ^[0-9]+$ ]] || [ "$seeds" -lt 2 ]; then
+    echo "validate-vs-brian2.sh: --suite SEEDS must be a whole number of at least 2, not '$seeds'" >&2
+    exit 2
+  fi
   bn=2500
   warm=100
   reference=${FIDELITY_REFERENCE:-snn/testdata/brian2_fidelity.json.gz}
