@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 )
 
 // CSR is a directed graph from Pre senders to Post receivers in compressed
@@ -123,100 +122,12 @@ func (b Budget) OneToOne(n int) (*CSR, error) {
 // gaps between successive edges from a geometric distribution, so the work
 // is proportional to the number of edges, not to pre·post.
 func (b Budget) FixedProbability(pre, post int, p float64, autapses bool, r *rand.Rand) (*CSR, error) {
-	if err := checkSizes(pre, post); err != nil {
-		return nil, err
-	}
-	if !(p >= 0 && p <= 1) {
-		return nil, fmt.Errorf("topology: connection probability %v is outside [0, 1]", p)
-	}
-	what := fmt.Sprintf("topology: wiring of %d × %d with probability %v (about %.3g synapses)", pre, post, p, float64(pre)*float64(post)*p)
-	if err := b.check(what, FixedProbabilityBytes(pre, post, p)); err != nil {
-		return nil, err
-	}
-	g := &CSR{Pre: pre, Post: post, RowPtr: make([]int, pre+1)}
-	g.Targets = make([]uint32, 0, int(expectedEdges(float64(pre)*float64(post), p)))
-	logq := math.Log1p(-p)
-	for i := range pre {
-		if p > 0 {
-			for j := -1; ; {
-				// Skip ⌊ln U / ln(1−p)⌋ non-edges: the geometric gap.
-				if p < 1 {
-					skip := math.Floor(math.Log(1-r.Float64()) / logq)
-					if skip >= float64(post) {
-						break
-					}
-					j += int(skip)
-				}
-				j++
-				if j >= post {
-					break
-				}
-				if autapses || i != j {
-					g.Targets = append(g.Targets, uint32(j))
-				}
-			}
-		}
-		g.RowPtr[i+1] = len(g.Targets)
-	}
-	return g, nil
+	return b.FixedProbabilityPart(pre, post, p, autapses, Whole(post), r)
 }
 
 // FixedInDegree gives every receiver exactly k distinct senders, chosen
 // uniformly (without autapses when autapses is false and pre = post). The
 // result is still ordered by sender.
 func (b Budget) FixedInDegree(pre, post, k int, autapses bool, r *rand.Rand) (*CSR, error) {
-	if err := checkSizes(pre, post); err != nil {
-		return nil, err
-	}
-	avail := pre
-	if !autapses && pre == post {
-		avail = pre - 1
-	}
-	if k < 0 || k > avail {
-		return nil, fmt.Errorf("topology: in-degree %d is not possible with %d eligible senders", k, avail)
-	}
-	what := fmt.Sprintf("topology: wiring of %d receivers with %d senders each", post, k)
-	if err := b.check(what, FixedInDegreeBytes(pre, post, k)); err != nil {
-		return nil, err
-	}
-	// Draw senders per receiver (Floyd's algorithm for k distinct values),
-	// then transpose into sender order with a counting pass.
-	senders := make([]uint32, post*k)
-	chosen := make(map[uint32]struct{}, k)
-	for j := range post {
-		clear(chosen)
-		out := senders[j*k : (j+1)*k]
-		n := 0
-		for m := avail - k; m < avail; m++ {
-			t := uint32(r.IntN(m + 1))
-			if _, dup := chosen[t]; dup {
-				t = uint32(m)
-			}
-			chosen[t] = struct{}{}
-			out[n] = t
-			n++
-		}
-		if avail < pre { // skip the receiver itself: shift indices ≥ j up by one
-			for q, s := range out {
-				if int(s) >= j {
-					out[q] = s + 1
-				}
-			}
-		}
-	}
-	g := &CSR{Pre: pre, Post: post, RowPtr: make([]int, pre+1), Targets: make([]uint32, post*k)}
-	for _, s := range senders {
-		g.RowPtr[s+1]++
-	}
-	for i := range pre {
-		g.RowPtr[i+1] += g.RowPtr[i]
-	}
-	fill := slices.Clone(g.RowPtr[:pre])
-	for j := range post { // receivers in increasing order keep rows sorted
-		for _, s := range senders[j*k : (j+1)*k] {
-			g.Targets[fill[s]] = uint32(j)
-			fill[s]++
-		}
-	}
-	return g, nil
+	return b.FixedInDegreePart(pre, post, k, autapses, Whole(post), r)
 }

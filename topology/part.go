@@ -85,10 +85,20 @@ func (c cut) keep(i, j int) bool {
 	return false
 }
 
-// finish records the part in g.
+// finish records the part in g (nothing for a whole graph).
 func (c cut) finish(g *CSR) *CSR {
-	g.Part, g.Outside = Part{c.lo, c.hi}, c.outside
+	if c.outside != nil {
+		g.Part, g.Outside = Part{c.lo, c.hi}, c.outside
+	}
 	return g
+}
+
+// onto names the part in a wiring's description ("" for the whole).
+func (pt Part) onto(post int) string {
+	if pt.whole(post) {
+		return ""
+	}
+	return fmt.Sprintf(" onto receivers [%d, %d)", pt.Lo, pt.Hi)
 }
 
 // partEdges returns the room to reserve for the edges of a part keeping
@@ -169,16 +179,12 @@ func (b Budget) FixedProbabilityPart(pre, post int, p float64, autapses bool, pa
 	if err := part.check(post); err != nil {
 		return nil, err
 	}
-	if part.whole(post) {
-		return b.FixedProbability(pre, post, p, autapses, r)
-	}
 	if !(p >= 0 && p <= 1) {
 		return nil, fmt.Errorf("topology: connection probability %v is outside [0, 1]", p)
 	}
-	frac := part.Fraction(post)
-	what := fmt.Sprintf("topology: wiring of %d × %d with probability %v onto receivers [%d, %d) (about %.3g synapses)",
-		pre, post, p, part.Lo, part.Hi, float64(pre)*float64(part.Hi-part.Lo)*p)
-	if err := b.check(what, PartBytes(FixedProbabilityBytes(pre, post, p), pre, frac)); err != nil {
+	what := fmt.Sprintf("topology: wiring of %d × %d with probability %v%s (about %.3g synapses)",
+		pre, post, p, part.onto(post), float64(pre)*float64(part.Hi-part.Lo)*p)
+	if err := b.check(what, PartBytes(FixedProbabilityBytes(pre, post, p), pre, part.Fraction(post))); err != nil {
 		return nil, err
 	}
 	c := newCut(part, pre, post)
@@ -187,8 +193,8 @@ func (b Budget) FixedProbabilityPart(pre, post int, p float64, autapses bool, pa
 	logq := math.Log1p(-p)
 	for i := range pre {
 		if p > 0 {
-			// FixedProbability's loop, word for word but for what is kept.
 			for j := -1; ; {
+				// Skip ⌊ln U / ln(1−p)⌋ non-edges: the geometric gap.
 				if p < 1 {
 					skip := math.Floor(math.Log(1-r.Float64()) / logq)
 					if skip >= float64(post) {
@@ -220,9 +226,6 @@ func (b Budget) FixedInDegreePart(pre, post, k int, autapses bool, part Part, r 
 	if err := part.check(post); err != nil {
 		return nil, err
 	}
-	if part.whole(post) {
-		return b.FixedInDegree(pre, post, k, autapses, r)
-	}
 	avail := pre
 	if !autapses && pre == post {
 		avail = pre - 1
@@ -230,10 +233,12 @@ func (b Budget) FixedInDegreePart(pre, post, k int, autapses bool, part Part, r 
 	if k < 0 || k > avail {
 		return nil, fmt.Errorf("topology: in-degree %d is not possible with %d eligible senders", k, avail)
 	}
-	what := fmt.Sprintf("topology: wiring of receivers [%d, %d) of %d with %d senders each", part.Lo, part.Hi, post, k)
+	what := fmt.Sprintf("topology: wiring of %d receivers%s with %d senders each", post, part.onto(post), k)
 	if err := b.check(what, PartBytes(FixedInDegreeBytes(pre, post, k), pre, part.Fraction(post))); err != nil {
 		return nil, err
 	}
+	// Draw senders per receiver (Floyd's algorithm for k distinct values),
+	// then transpose the kept ones into sender order with a counting pass.
 	c := newCut(part, pre, post)
 	kept := part.Hi - part.Lo
 	senders := make([]uint32, kept*k)
@@ -255,7 +260,7 @@ func (b Budget) FixedInDegreePart(pre, post, k int, autapses bool, part Part, r 
 			out[n] = t
 			n++
 		}
-		if avail < pre {
+		if avail < pre { // skip the receiver itself: shift indices ≥ j up by one
 			for q, s := range out {
 				if int(s) >= j {
 					out[q] = s + 1
@@ -295,9 +300,6 @@ func (b Budget) FixedTotalPart(pre, post, n int, autapses bool, part Part, r *ra
 	if err := part.check(post); err != nil {
 		return nil, err
 	}
-	if part.whole(post) {
-		return b.FixedTotal(pre, post, n, autapses, r)
-	}
 	avail := post
 	if !autapses && pre == post {
 		avail = post - 1
@@ -309,7 +311,7 @@ func (b Budget) FixedTotalPart(pre, post, n int, autapses bool, part Part, r *ra
 		return nil, fmt.Errorf("topology: %d synapses between %d senders and %d eligible receivers", n, pre, avail)
 	}
 	frac := part.Fraction(post)
-	what := fmt.Sprintf("topology: wiring of %d synapses between %d senders and %d receivers, onto receivers [%d, %d)", n, pre, post, part.Lo, part.Hi)
+	what := fmt.Sprintf("topology: wiring of %d synapses between %d senders and %d receivers%s", n, pre, post, part.onto(post))
 	if err := b.check(what, PartBytes(FixedTotalBytes(pre, post, n), pre, frac)); err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package topology
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 )
@@ -16,50 +15,10 @@ import (
 //
 // The senders are drawn first (n draws, counted per sender), then each
 // sender's receivers, which are sorted in place by a radix sort: the work
-// is O(n) and nothing but the CSR is allocated beyond a scratch row.
+// is O(n) and nothing but the CSR is allocated beyond a scratch row and
+// a count per sender.
 func (b Budget) FixedTotal(pre, post, n int, autapses bool, r *rand.Rand) (*CSR, error) {
-	if err := checkSizes(pre, post); err != nil {
-		return nil, err
-	}
-	avail := post
-	if !autapses && pre == post {
-		avail = post - 1
-	}
-	switch {
-	case n < 0:
-		return nil, fmt.Errorf("topology: %d synapses: the total must not be negative", n)
-	case n > 0 && (pre == 0 || avail <= 0):
-		return nil, fmt.Errorf("topology: %d synapses between %d senders and %d eligible receivers", n, pre, avail)
-	}
-	what := fmt.Sprintf("topology: wiring of %d synapses between %d senders and %d receivers", n, pre, post)
-	if err := b.check(what, FixedTotalBytes(pre, post, n)); err != nil {
-		return nil, err
-	}
-	g := &CSR{Pre: pre, Post: post, RowPtr: make([]int, pre+1), Targets: make([]uint32, n)}
-	if n == 0 {
-		return g, nil
-	}
-	for range n {
-		g.RowPtr[r.IntN(pre)+1]++
-	}
-	longest := 0
-	for i := range pre {
-		longest = max(longest, g.RowPtr[i+1])
-		g.RowPtr[i+1] += g.RowPtr[i]
-	}
-	scratch := make([]uint32, longest)
-	for i := range pre {
-		row := g.Targets[g.RowPtr[i]:g.RowPtr[i+1]]
-		for k := range row {
-			t := uint32(r.IntN(avail))
-			if avail < post && int(t) >= i { // skip the sender itself
-				t++
-			}
-			row[k] = t
-		}
-		radixSort(row, scratch[:len(row)], post)
-	}
-	return g, nil
+	return b.FixedTotalPart(pre, post, n, autapses, Whole(post), r)
 }
 
 // FixedTotal is Budget(0).FixedTotal.
