@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -67,13 +66,7 @@ func TestStalledOverhead(t *testing.T) {
 			}
 			id := m["id"].(string)
 			if stall {
-				c, err := net.Dial("tcp", ts.Listener.Addr().String())
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer c.Close()
-				c.(*net.TCPConn).SetReadBuffer(4096)
-				fmt.Fprintf(c, "GET /api/runs/%s/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", id)
+				defer stallStream(t, ts, id).Close()
 			}
 			rn := sv.lookup(id)
 			<-rn.done

@@ -162,6 +162,19 @@ func TestHubNeverBlocks(t *testing.T) {
 // does not hold the job up: a run sending an event every batch
 // completes, and the events the client could not take are counted as
 // dropped.
+// stallStream opens run id's event stream like a browser that then stops
+// reading: a small receive buffer that nothing drains.
+func stallStream(t *testing.T, ts *httptest.Server, id string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).SetReadBuffer(4096)
+	fmt.Fprintf(c, "GET /api/runs/%s/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", id)
+	return c
+}
+
 func TestStalledClient(t *testing.T) {
 	sv, ts := newTest(t, Settings{ObserveEvery: time.Nanosecond})
 	code, m := post(t, ts.URL+"/api/jobs", `{"kind":"train","data":"xor","epochs":30000,"threads":1}`)
@@ -169,13 +182,7 @@ func TestStalledClient(t *testing.T) {
 		t.Fatalf("POST = %d %v", code, m)
 	}
 	id := m["id"].(string)
-	c, err := net.Dial("tcp", ts.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.(*net.TCPConn).SetReadBuffer(4096)
-	fmt.Fprintf(c, "GET /api/runs/%s/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", id)
+	defer stallStream(t, ts, id).Close()
 	rn := sv.lookup(id)
 	select {
 	case <-rn.done:
