@@ -11,6 +11,16 @@
 //
 //	go run scripts/cpu-scaling.go [-rounds 3] [-steps 10000]
 //
+// A second loop, "stream", does what the simulator's spike delivery does
+// in Brunel's network, without the simulator: it walks rows of 1250
+// sorted 32-bit targets among 12,500 neurons (62 MB of targets, more than
+// the last-level cache) in a random order, each thread adding a weight
+// into the targets in its own half of the neurons (a 50 KB slot), as the
+// simulator's workers split delivery. Its speed-up is the most a second
+// thread can give that delivery on this machine.
+//
+//	go run scripts/cpu-scaling.go -kernels mix,stream -steps 0 -rounds 9
+//
 // The configurations alternate, one at a time, ROUNDS times; each line
 // gives the 1-minute load average before the run, the wall time and the
 // process's CPU time; the last lines give the median speed-ups.
@@ -19,6 +29,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"slices"
@@ -86,25 +97,118 @@ func run(threads, steps int) (wall, used time.Duration) {
 	return time.Since(t0), cpu() - c0
 }
 
+// Brunel's network for the stream kernel: rows of rowLen sorted targets
+// among neurons, delivered rowsDelivered times in all.
+const (
+	neurons       = 12_500
+	rowLen        = 1250
+	rowsDelivered = 1_600_000
+)
+
+var (
+	targets []uint32 // row i is targets[i*rowLen:][:rowLen]
+	order   []int32  // the rows, in the order they are delivered
+	// cuts[t][i]: the first synapse of row i with a target in thread t's
+	// half, for t = 0, 1, 2 (2: the row's end), per thread count.
+	cuts map[int][][]int
+)
+
+func prepare() {
+	r := rand.New(rand.NewPCG(1, 2))
+	targets = make([]uint32, neurons*rowLen)
+	for i := range neurons {
+		row := targets[i*rowLen : (i+1)*rowLen]
+		for k := range row {
+			row[k] = uint32(r.IntN(neurons))
+		}
+		slices.Sort(row)
+	}
+	order = make([]int32, rowsDelivered)
+	for k := range order {
+		order[k] = int32(r.IntN(neurons))
+	}
+	cuts = map[int][][]int{}
+	for _, threads := range []int{1, 2} {
+		c := make([][]int, threads+1)
+		for t := range c {
+			c[t] = make([]int, neurons)
+			for i := range neurons {
+				row := targets[i*rowLen : (i+1)*rowLen]
+				k, _ := slices.BinarySearch(row, uint32(neurons*t/threads))
+				c[t][i] = i*rowLen + k
+			}
+		}
+		cuts[threads] = c
+	}
+}
+
+// stream runs the stream loop on threads goroutines, each writing only its
+// own half of the neurons, and returns the wall and CPU time.
+func stream(threads int) (wall, used time.Duration) {
+	prev := runtime.GOMAXPROCS(threads)
+	defer runtime.GOMAXPROCS(prev)
+	c0, t0 := cpu(), time.Now()
+	var wg sync.WaitGroup
+	for w := range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slot := make([]float32, neurons)
+			lo, hi := cuts[threads][w], cuts[threads][w+1]
+			for _, i := range order {
+				for _, j := range targets[lo[i]:hi[i]] {
+					slot[j] += 0.1
+				}
+			}
+			sink.Add(uint64(slot[neurons/2]))
+		}()
+	}
+	wg.Wait()
+	return time.Since(t0), cpu() - c0
+}
+
 func main() {
 	rounds := flag.Int("rounds", 3, "rounds of the alternating configurations")
-	steps := flag.Int("steps", 10000, "barriers per run in the synchronised configuration")
+	steps := flag.Int("steps", 10000, "barriers per run of the mix loop in its synchronised configuration (0: only free-running)")
+	kernels := flag.String("kernels", "mix", "comma-separated loops to compare: mix, stream")
 	flag.Parse()
+	var configs []string
+	for _, k := range strings.Split(*kernels, ",") {
+		switch k {
+		case "mix":
+			configs = append(configs, "mix steps=0")
+			if *steps > 0 {
+				configs = append(configs, fmt.Sprintf("mix steps=%d", *steps))
+			}
+		case "stream":
+			prepare()
+			configs = append(configs, k)
+		default:
+			fmt.Fprintf(os.Stderr, "cpu-scaling: unknown kernel %q (mix, stream)\n", k)
+			os.Exit(2)
+		}
+	}
 	walls := map[string][]float64{}
 	for r := 1; r <= *rounds; r++ {
-		for _, s := range []int{0, *steps} {
+		for _, c := range configs {
 			for _, t := range []int{1, 2} {
 				l := load()
-				wall, used := run(t, s)
-				key := fmt.Sprintf("steps=%d threads=%d", s, t)
+				var wall, used time.Duration
+				var s int
+				if _, err := fmt.Sscanf(c, "mix steps=%d", &s); err == nil {
+					wall, used = run(t, s)
+				} else {
+					wall, used = stream(t)
+				}
+				key := fmt.Sprintf("%s threads=%d", c, t)
 				walls[key] = append(walls[key], wall.Seconds())
-				fmt.Printf("round %d  %-24s load %-6s wall %6.2f s  cpu %5.2f s\n", r, key, l, wall.Seconds(), used.Seconds())
+				fmt.Printf("round %d  %-26s load %-6s wall %6.2f s  cpu %5.2f s\n", r, key, l, wall.Seconds(), used.Seconds())
 			}
 		}
 	}
 	median := func(v []float64) float64 { v = slices.Clone(v); slices.Sort(v); return v[len(v)/2] }
-	for _, s := range []int{0, *steps} {
-		one, two := median(walls[fmt.Sprintf("steps=%d threads=1", s)]), median(walls[fmt.Sprintf("steps=%d threads=2", s)])
-		fmt.Printf("steps=%d: median wall %.2f s on 1 thread, %.2f s on 2: speed-up %.2fx\n", s, one, two, one/two)
+	for _, c := range configs {
+		one, two := median(walls[c+" threads=1"]), median(walls[c+" threads=2"])
+		fmt.Printf("%s: median wall %.2f s on 1 thread, %.2f s on 2: speed-up %.2fx\n", c, one, two, one/two)
 	}
 }
