@@ -78,7 +78,9 @@ func (in *PoissonInput) Apply(n int64, lo, hi int) {
 		return
 	}
 	// The same draws as above, with the stream's counter and the sampler's
-	// guide table (binomialSampler.fast) inlined.
+	// guide table inlined, in integers: uniform's u is m·2⁻⁵³ for the
+	// 53-bit m below, its guide entry m >> 43, and u ≥ cdf[k] exactly when
+	// m ≥ at[k] (binomialSampler.at).
 	key, ctr := in.rng.key, uint64(n)*stepMul+uint64(lo)
 	tgt, w := in.target[lo:hi], in.Weight
 	var gate []int32
@@ -86,17 +88,19 @@ func (in *PoissonInput) Apply(n int64, lo, hi int) {
 		gate = in.gate[lo:hi]
 		gate = gate[:len(tgt)]
 	}
+	guide := (*[guideSize]uint16)(d.guide)
+	at := d.at
 	for i := range tgt {
 		if gate != nil && gate[i] != 0 {
 			continue // refractory: the input is lost, as in Brian2
 		}
-		u := float64(mix64(key^mix64(ctr+uint64(i)))>>11) * 0x1p-53
-		k := int(d.guide[int(u*guideSize)])
-		for k < len(d.cdf) && u >= d.cdf[k] {
+		m := mix64(key^mix64(ctr+uint64(i))) >> 11
+		k := int(guide[m>>43&(guideSize-1)])
+		for k < len(at) && m >= at[k] {
 			k++
 		}
-		if k == len(d.cdf) {
-			k = d.draw(u) // past the table
+		if k == len(at) {
+			k = d.draw(float64(m) * 0x1p-53) // past the table
 		}
 		// No source fired (k = 0) about as often as one or two did at the
 		// microcircuit's rates, which a branch mispredicts: the sum is

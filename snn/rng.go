@@ -77,6 +77,11 @@ type binomialSampler struct {
 	// u in [g/guideSize, (g+1)/guideSize) may start (nil when n ≤ 0 or
 	// p ≥ 1, which draw handles without a table).
 	guide []uint16
+	// at[k] is the least m with m·2⁻⁵³ ≥ cdf[k]: for a uniform drawn as
+	// u = m·2⁻⁵³ (uniform's 53 bits), u ≥ cdf[k] exactly when m ≥ at[k],
+	// and the guide entry of u is m >> 43, so a draw needs no floating
+	// point (PoissonInput.Apply).
+	at []uint64
 }
 
 // guideSize is the number of entries of binomialSampler.guide.
@@ -124,6 +129,11 @@ func newBinomialSampler(n int, p float64) binomialSampler {
 			k++
 		}
 		b.guide[g] = uint16(k)
+	}
+	b.at = make([]uint64, len(b.cdf))
+	for k, c := range b.cdf {
+		// c·2⁵³ is exact (a power of two), and at most 2⁵³ (plus rounding).
+		b.at[k] = uint64(math.Ceil(c * 0x1p53))
 	}
 	for j := range b.head {
 		b.head[j] = math.Inf(1)
