@@ -108,3 +108,22 @@ func BenchmarkPoissonInput(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/20000, "ns/neuron")
 }
+
+// TestUniformBits holds uniformBits (eight counters at a time with AVX2)
+// to uniform, draw for draw, for every length up to past two vector loops,
+// at steps whose counters wrap around 2⁶⁴.
+func TestUniformBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := range 40 {
+		for _, step := range []int64{0, 1, r.Int64(), math.MaxInt64} {
+			key, lo := r.Uint64(), r.IntN(1000)
+			dst := make([]uint64, n)
+			uniformBits(dst, key, uint64(step)*stepMul+uint64(lo))
+			for i, m := range dst {
+				if u, want := float64(m)*0x1p-53, uniform(key, step, lo+i); u != want {
+					t.Fatalf("n %d, step %d, neuron %d: %v, want %v", n, step, lo+i, u, want)
+				}
+			}
+		}
+	}
+}

@@ -79,8 +79,9 @@ func (in *PoissonInput) Apply(n int64, lo, hi int) {
 	}
 	// The same draws as above, with the stream's counter and the sampler's
 	// guide table inlined, in integers: uniform's u is m·2⁻⁵³ for the
-	// 53-bit m below, its guide entry m >> 43, and u ≥ cdf[k] exactly when
-	// m ≥ at[k] (binomialSampler.at).
+	// 53-bit m of uniformBits, its guide entry m >> 43, and u ≥ cdf[k]
+	// exactly when m ≥ at[k] (binomialSampler.at). The bits are drawn a
+	// block of neurons at a time (with AVX2, eight at once).
 	key, ctr := in.rng.key, uint64(n)*stepMul+uint64(lo)
 	tgt, w := in.target[lo:hi], in.Weight
 	var gate []int32
@@ -90,11 +91,34 @@ func (in *PoissonInput) Apply(n int64, lo, hi int) {
 	}
 	guide := (*[guideSize]uint16)(d.guide)
 	at := d.at
-	for i := range tgt {
+	var bits [256]uint64
+	for len(tgt) > 0 {
+		c := min(len(bits), len(tgt))
+		uniformBits(bits[:c], key, ctr)
+		applyDraws(d, tgt[:c], gateOf32(gate, c), bits[:c], guide, at, w)
+		tgt, ctr = tgt[c:], ctr+uint64(c)
+		if gate != nil {
+			gate = gate[c:]
+		}
+	}
+}
+
+// gateOf32 returns the first c entries of gate (nil for none).
+func gateOf32(gate []int32, c int) []int32 {
+	if gate == nil {
+		return nil
+	}
+	return gate[:c]
+}
+
+// applyDraws adds to each neuron of tgt the weight w times its draw for the
+// 53 bits m of bits, skipping gated neurons (PoissonInput.Apply).
+func applyDraws(d *binomialSampler, tgt []float32, gate []int32, bits []uint64, guide *[guideSize]uint16, at []uint64, w float32) {
+	bits = bits[:len(tgt)]
+	for i, m := range bits {
 		if gate != nil && gate[i] != 0 {
 			continue // refractory: the input is lost, as in Brian2
 		}
-		m := mix64(key^mix64(ctr+uint64(i))) >> 11
 		k := int(guide[m>>43&(guideSize-1)])
 		for k < len(at) && m >= at[k] {
 			k++

@@ -214,3 +214,17 @@ func (b *binomialSampler) drawLoop(u float64) int {
 	}
 	return k
 }
+
+// uniformBits sets dst[i] to the 53 bits of uniform(key, ·, ·) for counter
+// ctr+i, mix64(key ^ mix64(ctr+i)) >> 11: the uniform is dst[i]·2⁻⁵³.
+// With AVX2, eight counters at a time.
+func uniformBits(dst []uint64, key, ctr uint64) {
+	done := 0
+	if haveAVX2 && len(dst) >= 8 {
+		done = len(dst) &^ 7
+		uniformBitsAVX2(&dst[0], done, key, ctr)
+	}
+	for i := done; i < len(dst); i++ {
+		dst[i] = mix64(key^mix64(ctr+uint64(i))) >> 11
+	}
+}

@@ -17,3 +17,9 @@ func condEulerAVX2(v, ge, gi, in *float32, ref *int32, n int, c *condConsts, mas
 //
 //go:noescape
 func lifExpAVX2(v, ge, gi, in *float32, ref *int32, n int, c *lifConsts, mask *uint8)
+
+// uniformBitsAVX2 sets dst[i] to uniform's 53 bits for counter ctr+i under
+// key, for i in [0, n), n a multiple of 8 (see uniformBits).
+//
+//go:noescape
+func uniformBitsAVX2(dst *uint64, n int, key, ctr uint64)
