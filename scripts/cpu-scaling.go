@@ -17,9 +17,10 @@
 // the last-level cache) in a random order, each thread adding a weight
 // into the targets in its own half of the neurons (a 50 KB slot), as the
 // simulator's workers split delivery. Its speed-up is the most a second
-// thread can give that delivery on this machine.
+// thread can give that delivery on this machine. "stream16" is the same
+// with 16-bit targets (Network.Compact's), half the bytes.
 //
-//	go run scripts/cpu-scaling.go -kernels mix,stream -steps 0 -rounds 9
+//	go run scripts/cpu-scaling.go -kernels mix,stream,stream16 -steps 0 -rounds 9
 //
 // The configurations alternate, one at a time, ROUNDS times; each line
 // gives the 1-minute load average before the run, the wall time and the
@@ -106,14 +107,18 @@ const (
 )
 
 var (
-	targets []uint32 // row i is targets[i*rowLen:][:rowLen]
-	order   []int32  // the rows, in the order they are delivered
+	targets   []uint32 // row i is targets[i*rowLen:][:rowLen]
+	targets16 []uint16 // the same in 16 bits
+	order     []int32  // the rows, in the order they are delivered
 	// cuts[t][i]: the first synapse of row i with a target in thread t's
 	// half, for t = 0, 1, 2 (2: the row's end), per thread count.
 	cuts map[int][][]int
 )
 
 func prepare() {
+	if targets != nil {
+		return
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	targets = make([]uint32, neurons*rowLen)
 	for i := range neurons {
@@ -122,6 +127,10 @@ func prepare() {
 			row[k] = uint32(r.IntN(neurons))
 		}
 		slices.Sort(row)
+	}
+	targets16 = make([]uint16, len(targets))
+	for k, j := range targets {
+		targets16[k] = uint16(j)
 	}
 	order = make([]int32, rowsDelivered)
 	for k := range order {
@@ -142,9 +151,10 @@ func prepare() {
 	}
 }
 
-// stream runs the stream loop on threads goroutines, each writing only its
-// own half of the neurons, and returns the wall and CPU time.
-func stream(threads int) (wall, used time.Duration) {
+// stream runs the stream loop over tg (targets or targets16) on threads
+// goroutines, each writing only its own half of the neurons, and returns
+// the wall and CPU time.
+func stream[T uint16 | uint32](tg []T, threads int) (wall, used time.Duration) {
 	prev := runtime.GOMAXPROCS(threads)
 	defer runtime.GOMAXPROCS(prev)
 	c0, t0 := cpu(), time.Now()
@@ -156,7 +166,7 @@ func stream(threads int) (wall, used time.Duration) {
 			slot := make([]float32, neurons)
 			lo, hi := cuts[threads][w], cuts[threads][w+1]
 			for _, i := range order {
-				for _, j := range targets[lo[i]:hi[i]] {
+				for _, j := range tg[lo[i]:hi[i]] {
 					slot[j] += 0.1
 				}
 			}
@@ -170,7 +180,7 @@ func stream(threads int) (wall, used time.Duration) {
 func main() {
 	rounds := flag.Int("rounds", 3, "rounds of the alternating configurations")
 	steps := flag.Int("steps", 10000, "barriers per run of the mix loop in its synchronised configuration (0: only free-running)")
-	kernels := flag.String("kernels", "mix", "comma-separated loops to compare: mix, stream")
+	kernels := flag.String("kernels", "mix", "comma-separated loops to compare: mix, stream, stream16")
 	flag.Parse()
 	var configs []string
 	for _, k := range strings.Split(*kernels, ",") {
@@ -180,11 +190,11 @@ func main() {
 			if *steps > 0 {
 				configs = append(configs, fmt.Sprintf("mix steps=%d", *steps))
 			}
-		case "stream":
+		case "stream", "stream16":
 			prepare()
 			configs = append(configs, k)
 		default:
-			fmt.Fprintf(os.Stderr, "cpu-scaling: unknown kernel %q (mix, stream)\n", k)
+			fmt.Fprintf(os.Stderr, "cpu-scaling: unknown kernel %q (mix, stream, stream16)\n", k)
 			os.Exit(2)
 		}
 	}
@@ -195,10 +205,13 @@ func main() {
 				l := load()
 				var wall, used time.Duration
 				var s int
-				if _, err := fmt.Sscanf(c, "mix steps=%d", &s); err == nil {
+				switch _, err := fmt.Sscanf(c, "mix steps=%d", &s); {
+				case err == nil:
 					wall, used = run(t, s)
-				} else {
-					wall, used = stream(t)
+				case c == "stream":
+					wall, used = stream(targets, t)
+				default:
+					wall, used = stream(targets16, t)
 				}
 				key := fmt.Sprintf("%s threads=%d", c, t)
 				walls[key] = append(walls[key], wall.Seconds())
