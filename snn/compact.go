@@ -253,19 +253,35 @@ func (s *Sim) propagatePacked(pj *projState, t int, n int64, par int64) {
 			case delayed:
 				sc.shared(rg.buf, tg, pk.d8[a:b], &off, p.Weight)
 			case pk.q != nil:
-				q := pk.q[a:b]
-				q = q[:len(tg)]
-				w0, dw := pk.w0, pk.dw
-				for k, j := range tg {
-					fixed[j] += float32(q[k])*dw + w0
-				}
+				addQuantised(fixed, tg, pk.q[a:b], pk.w0, pk.dw)
 			default:
-				wt := p.Weight
-				for _, j := range tg {
-					fixed[j] += wt
-				}
+				addShared(fixed, tg, p.Weight)
 			}
 		}
 	}
 	sc.flush(rg.buf)
+}
+
+// addShared adds wt into fixed at each target of tg. It is a function of
+// its own, never inlined: inside propagatePacked, with its many live
+// values, the compiler kept the loop's counter and two of propagatePacked's
+// values on the stack, reloading them for every synapse, and Brunel's
+// network compacted took 13% more CPU (BenchmarkBrunel with Compact).
+//
+//go:noinline
+func addShared(fixed []float32, tg []uint16, wt float32) {
+	for _, j := range tg {
+		fixed[j] += wt
+	}
+}
+
+// addQuantised adds each synapse's weight w0 + dw·q into fixed at its
+// target (see addShared).
+//
+//go:noinline
+func addQuantised(fixed []float32, tg, q []uint16, w0, dw float32) {
+	q = q[:len(tg)]
+	for k, j := range tg {
+		fixed[j] += float32(q[k])*dw + w0
+	}
 }

@@ -90,17 +90,19 @@ func TestDeliveryUnchanged(t *testing.T) {
 // to the engine's plain per-synapse loop over the same synapses
 // (Projection.Expand: plain arrays holding the same targets, delays and
 // quantised weights), spike for spike, on 1 and 2 workers: per-synapse
-// weights and delays (the microcircuit at 5% scale), and a shared weight
-// with per-synapse delays (Brunel's network with delays drawn from 0.5 to
-// 3 ms).
+// weights and delays (the microcircuit at 5% scale), a shared weight with
+// per-synapse delays (Brunel's network with delays drawn from 0.5 to 3 ms),
+// and one delay per projection with a shared weight (Brunel's network) and
+// with per-synapse weights.
 func TestPackedMatchesPlain(t *testing.T) {
 	cases := []struct {
-		name  string
-		build func() (*Network, error)
+		name   string
+		build  func() (*Network, error)
+		delays bool // per-synapse delays (else one per projection)
 	}{
 		{"microcircuit", func() (*Network, error) {
 			return Microcircuit(MicrocircuitOptions{Scale: 0.05}, 4, 0)
-		}},
+		}, true},
 		{"brunel-delays", func() (*Network, error) {
 			net, err := Brunel(800, BrunelPanels["C"], 4)
 			if err != nil {
@@ -115,7 +117,30 @@ func TestPackedMatchesPlain(t *testing.T) {
 			}
 			net.Compact()
 			return net, nil
-		}},
+		}, true},
+		{"brunel", func() (*Network, error) {
+			net, err := Brunel(800, BrunelPanels["C"], 4)
+			if err != nil {
+				return nil, err
+			}
+			net.Compact()
+			return net, nil
+		}, false},
+		{"brunel-weights", func() (*Network, error) {
+			net, err := Brunel(800, BrunelPanels["C"], 4)
+			if err != nil {
+				return nil, err
+			}
+			r := rand.New(rand.NewPCG(7, 8))
+			for _, p := range net.Projections {
+				p.Weights = make([]float32, p.Synapses())
+				for s := range p.Weights {
+					p.Weights[s] = p.Weight * float32(0.5+r.Float64())
+				}
+			}
+			net.Compact()
+			return net, nil
+		}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,8 +154,8 @@ func TestPackedMatchesPlain(t *testing.T) {
 					t.Fatal(err)
 				}
 				for k, p := range plain.Projections {
-					if !p.Compacted() || !packed.Projections[k].hasDelays() {
-						t.Fatalf("projection %s: not compact with per-synapse delays", p.Name)
+					if !p.Compacted() || packed.Projections[k].hasDelays() != tc.delays {
+						t.Fatalf("projection %s: compact %v, per-synapse delays %v", p.Name, p.Compacted(), packed.Projections[k].hasDelays())
 					}
 					p.Expand()
 				}
