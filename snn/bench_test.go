@@ -78,6 +78,23 @@ func BenchmarkBrunel(b *testing.B) {
 	}
 }
 
+// BenchmarkBrunelCompact is BenchmarkBrunel with the synapses compacted
+// (Network.Compact: 16-bit targets, 2 bytes a synapse instead of 4), the
+// same spikes.
+func BenchmarkBrunelCompact(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprint("threads=", threads), func(b *testing.B) {
+			benchNetwork(b, func() (*Network, error) {
+				net, err := Brunel(10000, BrunelPanels["A"], 1)
+				if err == nil {
+					net.Compact()
+				}
+				return net, err
+			}, 100, threads)
+		})
+	}
+}
+
 // BenchmarkIzhikevich is the 1000-neuron, 10⁶-synapse network of
 // Izhikevich (2003) for 1 s.
 func BenchmarkIzhikevich(b *testing.B) {
