@@ -79,9 +79,9 @@ func (in *PoissonInput) Apply(n int64, lo, hi int) {
 	}
 	// The same draws as above, with the stream's counter and the sampler's
 	// guide table inlined, in integers: uniform's u is m·2⁻⁵³ for the
-	// 53-bit m of uniformBits, its guide entry m >> 43, and u ≥ cdf[k]
-	// exactly when m ≥ at[k] (binomialSampler.at). The bits are drawn a
-	// block of neurons at a time (with AVX2, eight at once).
+	// 53-bit m of uniformBits, its guide entry m >> (53 − guideBits), and
+	// u ≥ cdf[k] exactly when m ≥ at[k] (binomialSampler.at). The bits are
+	// drawn a block of neurons at a time (with AVX2, eight at once).
 	key, ctr := in.rng.key, uint64(n)*stepMul+uint64(lo)
 	tgt, w := in.target[lo:hi], in.Weight
 	var gate []int32
@@ -119,7 +119,7 @@ func applyDraws(d *binomialSampler, tgt []float32, gate []int32, bits []uint64, 
 		if gate != nil && gate[i] != 0 {
 			continue // refractory: the input is lost, as in Brian2
 		}
-		k := int(guide[m>>43&(guideSize-1)])
+		k := int(guide[m>>(53-guideBits)&(guideSize-1)])
 		for k < len(at) && m >= at[k] {
 			k++
 		}

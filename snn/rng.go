@@ -79,13 +79,17 @@ type binomialSampler struct {
 	guide []uint16
 	// at[k] is the least m with m·2⁻⁵³ ≥ cdf[k]: for a uniform drawn as
 	// u = m·2⁻⁵³ (uniform's 53 bits), u ≥ cdf[k] exactly when m ≥ at[k],
-	// and the guide entry of u is m >> 43, so a draw needs no floating
-	// point (PoissonInput.Apply).
+	// and the guide entry of u is m >> (53 − guideBits), so a draw needs
+	// no floating point (PoissonInput.Apply).
 	at []uint64
 }
 
-// guideSize is the number of entries of binomialSampler.guide.
-const guideSize = 1024
+// guideSize is the number of entries of binomialSampler.guide: the
+// guide entry of a uniform's 53 bits m is m >> (53 − guideBits).
+const (
+	guideBits = 10
+	guideSize = 1 << guideBits
+)
 
 // binomialTable bounds the tabulated CDF (8 bytes an entry).
 const binomialTable = 4096
