@@ -127,3 +127,29 @@ func TestUniformBits(t *testing.T) {
 		}
 	}
 }
+
+// TestBinomialThresholds checks each integer threshold at[k] against the
+// CDF entry it stands for: the uniform m·2⁻⁵³ reaches cdf[k] at m = at[k]
+// and not one below, so comparing 53-bit integers draws what comparing
+// floats draws, exactly.
+func TestBinomialThresholds(t *testing.T) {
+	for _, c := range []struct {
+		n int
+		p float64
+	}{{2100, 8e-4}, {1600, 8e-4}, {50, 0.3}, {1, 0.5}, {10000, 1e-6}} {
+		b := newBinomialSampler(c.n, c.p)
+		if len(b.at) != len(b.cdf) {
+			t.Fatalf("Binomial(%d, %v): %d thresholds for %d CDF entries", c.n, c.p, len(b.at), len(b.cdf))
+		}
+		for k, m := range b.at {
+			if u := float64(m) * 0x1p-53; u < b.cdf[k] && m <= 1<<53 {
+				t.Errorf("Binomial(%d, %v): at[%d] = %d gives %v, below cdf %v", c.n, c.p, k, m, u, b.cdf[k])
+			}
+			if m > 0 {
+				if u := float64(m-1) * 0x1p-53; u >= b.cdf[k] {
+					t.Errorf("Binomial(%d, %v): at[%d] − 1 = %d gives %v, already at cdf %v", c.n, c.p, k, m-1, u, b.cdf[k])
+				}
+			}
+		}
+	}
+}
