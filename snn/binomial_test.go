@@ -68,7 +68,7 @@ func TestPoissonInputApply(t *testing.T) {
 		in.gate, in.target = gate, make([]float32, 1000)
 		want := make([]float32, 1000)
 		ref := newBinomialSampler(c.n, c.rate*0.1/1000)
-		const lo, hi = 8, 992
+		const lo, hi = 8, 990 // blocks of 256 (uniformBits), the last not a multiple of 8
 		for n := int64(0); n < 20; n++ {
 			in.Apply(n, lo, hi)
 			for i := lo; i < hi; i++ {

@@ -266,7 +266,7 @@ func (s *Sim) propagatePacked(pj *projState, t int, n int64, par int64) {
 // its own, never inlined: inside propagatePacked, with its many live
 // values, the compiler kept the loop's counter and two of propagatePacked's
 // values on the stack, reloading them for every synapse, and Brunel's
-// network compacted took 13% more CPU (BenchmarkBrunel with Compact).
+// network compacted took 13% more CPU (BenchmarkBrunelCompact).
 //
 //go:noinline
 func addShared(fixed []float32, tg []uint16, wt float32) {

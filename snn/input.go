@@ -94,21 +94,14 @@ func (in *PoissonInput) Apply(n int64, lo, hi int) {
 	var bits [256]uint64
 	for len(tgt) > 0 {
 		c := min(len(bits), len(tgt))
-		uniformBits(bits[:c], key, ctr)
-		applyDraws(d, tgt[:c], gateOf32(gate, c), bits[:c], guide, at, w)
-		tgt, ctr = tgt[c:], ctr+uint64(c)
+		var g []int32 // this block's gates (nil: none)
 		if gate != nil {
-			gate = gate[c:]
+			g, gate = gate[:c], gate[c:]
 		}
+		uniformBits(bits[:c], key, ctr)
+		applyDraws(d, tgt[:c], g, bits[:c], guide, at, w)
+		tgt, ctr = tgt[c:], ctr+uint64(c)
 	}
-}
-
-// gateOf32 returns the first c entries of gate (nil for none).
-func gateOf32(gate []int32, c int) []int32 {
-	if gate == nil {
-		return nil
-	}
-	return gate[:c]
 }
 
 // applyDraws adds to each neuron of tgt the weight w times its draw for the
