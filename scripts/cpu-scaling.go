@@ -66,36 +66,44 @@ func load() string {
 	return strings.Fields(string(b) + " ?")[0]
 }
 
-// run does the work on threads goroutines, meeting every 1/steps of it
-// (never with steps = 0), and returns the wall and CPU time.
-func run(threads, steps int) (wall, used time.Duration) {
+// timed runs work(w) for w in [0, threads) on threads goroutines, with
+// GOMAXPROCS set to threads, and returns the wall and CPU time.
+func timed(threads int, work func(w int)) (wall, used time.Duration) {
 	prev := runtime.GOMAXPROCS(threads)
 	defer runtime.GOMAXPROCS(prev)
-	bar := barrier.New(threads)
 	c0, t0 := cpu(), time.Now()
 	var wg sync.WaitGroup
 	for w := range threads {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			x := uint64(w + 1)
-			if steps == 0 {
-				for range total / threads {
-					x = mix(x)
-				}
-			} else {
-				for range steps {
-					for range total / threads / steps {
-						x = mix(x)
-					}
-					bar.Wait()
-				}
-			}
-			sink.Add(x)
+			work(w)
 		}()
 	}
 	wg.Wait()
 	return time.Since(t0), cpu() - c0
+}
+
+// run does the work on threads goroutines, meeting every 1/steps of it
+// (never with steps = 0), and returns the wall and CPU time.
+func run(threads, steps int) (wall, used time.Duration) {
+	bar := barrier.New(threads)
+	return timed(threads, func(w int) {
+		x := uint64(w + 1)
+		if steps == 0 {
+			for range total / threads {
+				x = mix(x)
+			}
+		} else {
+			for range steps {
+				for range total / threads / steps {
+					x = mix(x)
+				}
+				bar.Wait()
+			}
+		}
+		sink.Add(x)
+	})
 }
 
 // Brunel's network for the stream kernel: rows of rowLen sorted targets
@@ -155,26 +163,16 @@ func prepare() {
 // goroutines, each writing only its own half of the neurons, and returns
 // the wall and CPU time.
 func stream[T uint16 | uint32](tg []T, threads int) (wall, used time.Duration) {
-	prev := runtime.GOMAXPROCS(threads)
-	defer runtime.GOMAXPROCS(prev)
-	c0, t0 := cpu(), time.Now()
-	var wg sync.WaitGroup
-	for w := range threads {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			slot := make([]float32, neurons)
-			lo, hi := cuts[threads][w], cuts[threads][w+1]
-			for _, i := range order {
-				for _, j := range tg[lo[i]:hi[i]] {
-					slot[j] += 0.1
-				}
+	return timed(threads, func(w int) {
+		slot := make([]float32, neurons)
+		lo, hi := cuts[threads][w], cuts[threads][w+1]
+		for _, i := range order {
+			for _, j := range tg[lo[i]:hi[i]] {
+				slot[j] += 0.1
 			}
-			sink.Add(uint64(slot[neurons/2]))
-		}()
-	}
-	wg.Wait()
-	return time.Since(t0), cpu() - c0
+		}
+		sink.Add(uint64(slot[neurons/2]))
+	})
 }
 
 func main() {
