@@ -77,8 +77,8 @@ for p in spec['populations']:
 
 synapses = 0
 for k, pj in enumerate(spec['projections']):
-    if pj['rule'] != 'total':
-        raise SystemExit(f'projection {k}: only the total rule is translated')
+    if pj['rule'] != 'total' or 'normal' not in pj.get('weights', {}) or 'normal' not in pj.get('delays', {}):
+        raise SystemExit(f'projection {k}: only the total rule with normal weights and delays is translated')
     pre, post = groups[pj['pre']], groups[pj['post']]
     n = pj['count']
     s = Synapses(pre, post, 'w : amp', on_pre=f"{pj['target']}_post += w", name=f'syn{k}')
